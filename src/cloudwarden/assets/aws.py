@@ -1,0 +1,478 @@
+"""Canonical document shapes of AWS asset types, declared once.
+
+Field names follow the AWS API's own names (so a rule reads like the API reference), merged
+across the calls that describe one resource. Timestamps are ISO-8601 text in UTC. A field whose
+call failed or whose feature is not configured is null (absent configuration) - the collector
+never guesses and never judges. Policies are parsed JSON documents.
+
+Asset ids are ARNs where AWS has one; region-scoped settings use
+`arn:aws:<service>:<region>:<account>:settings`; the account asset uses `arn:aws::<account>:root`
+style id `arn:aws:iam::<account>:root`.
+"""
+
+from __future__ import annotations
+
+from cloudwarden.assets.schema import F, AssetType
+
+_TAGS = F("dict", "tags as a key -> value mapping")
+_ATTACHED = F("list", "managed policies attached: [{PolicyName, PolicyArn}]")
+_INLINE = F("list", "inline policies: [{PolicyName, PolicyDocument (json)}]")
+
+ACCOUNT = AssetType(
+    name="aws.account",
+    provider="aws",
+    title="AWS account",
+    id_field="AccountId",
+    scope="account",
+    fields={
+        "AccountId": F("str", "12-digit account id", nullable=False),
+        "PasswordPolicy": F("dict", "IAM GetAccountPasswordPolicy result, null when none is set"),
+        "PasswordPolicy.MinimumPasswordLength": F("int", "minimum password length"),
+        "PasswordPolicy.RequireSymbols": F("bool", "symbols required"),
+        "PasswordPolicy.RequireNumbers": F("bool", "numbers required"),
+        "PasswordPolicy.RequireUppercaseCharacters": F("bool", "upper case required"),
+        "PasswordPolicy.RequireLowercaseCharacters": F("bool", "lower case required"),
+        "PasswordPolicy.AllowUsersToChangePassword": F("bool", "users may change password"),
+        "PasswordPolicy.ExpirePasswords": F("bool", "passwords expire"),
+        "PasswordPolicy.MaxPasswordAge": F("int", "days before a password expires"),
+        "PasswordPolicy.PasswordReusePrevention": F("int", "previous passwords remembered"),
+        "PasswordPolicy.HardExpiry": F("bool", "expired passwords need an admin reset"),
+        "AccountSummary": F("dict", "IAM GetAccountSummary SummaryMap (AccountMFAEnabled, "
+                            "AccountAccessKeysPresent, Users, ...)"),
+        "Root": F("dict", "root user's row of the IAM credential report"),
+        "Root.PasswordLastUsed": F("datetime", "root console sign-in last used, null if never"),
+        "Root.MfaActive": F("bool", "root has an MFA device"),
+        "Root.HardwareMfa": F("bool", "root MFA is a hardware device (no virtual MFA serial "
+                              "for the root user); null when unknown"),
+        "Root.AccessKey1Active": F("bool", "root access key 1 active"),
+        "Root.AccessKey2Active": F("bool", "root access key 2 active"),
+        "Root.AccessKey1LastUsedDate": F("datetime", "root key 1 last used"),
+        "Root.AccessKey2LastUsedDate": F("datetime", "root key 2 last used"),
+        "S3PublicAccessBlock": F("dict", "s3control GetPublicAccessBlock for the account, null "
+                                 "when not configured: {BlockPublicAcls, IgnorePublicAcls, "
+                                 "BlockPublicPolicy, RestrictPublicBuckets}"),
+        "SecurityContact": F("dict", "account alternate contact SECURITY, null when none"),
+        "Regions": F("list[str]", "regions that were scanned for this account"),
+    },
+)
+
+IAM_USER = AssetType(
+    name="aws.iam.user",
+    provider="aws",
+    title="IAM user",
+    id_field="Arn",
+    fields={
+        "UserName": F("str", "user name", nullable=False),
+        "UserId": F("str", "unique id"),
+        "Arn": F("str", "ARN", nullable=False),
+        "Path": F("str", "IAM path"),
+        "CreateDate": F("datetime", "creation time"),
+        "PasswordEnabled": F("bool", "has a console password (credential report)"),
+        "PasswordLastUsed": F("datetime", "last console sign-in, null if never"),
+        "PasswordLastChanged": F("datetime", "password last changed"),
+        "MfaActive": F("bool", "has an MFA device (credential report)"),
+        "MFADevices": F("list", "[{SerialNumber, EnableDate}]"),
+        "AccessKeys": F("list", "access keys"),
+        "AccessKeys[].AccessKeyId": F("str", "key id"),
+        "AccessKeys[].Status": F("str", "Active or Inactive"),
+        "AccessKeys[].CreateDate": F("datetime", "created (rotated) at"),
+        "AccessKeys[].LastUsedDate": F("datetime", "last used, null if never"),
+        "AttachedPolicies": _ATTACHED,
+        "InlinePolicies": _INLINE,
+        "Groups": F("list[str]", "names of the groups the user is in"),
+        "Tags": _TAGS,
+    },
+)
+
+IAM_ROLE = AssetType(
+    name="aws.iam.role",
+    provider="aws",
+    title="IAM role",
+    id_field="Arn",
+    fields={
+        "RoleName": F("str", "role name", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "Path": F("str", "IAM path"),
+        "CreateDate": F("datetime", "creation time"),
+        "AssumeRolePolicyDocument": F("json", "trust policy"),
+        "MaxSessionDuration": F("int", "seconds"),
+        "RoleLastUsed": F("dict", "{LastUsedDate, Region}"),
+        "AttachedPolicies": _ATTACHED,
+        "InlinePolicies": _INLINE,
+        "Tags": _TAGS,
+    },
+)
+
+IAM_GROUP = AssetType(
+    name="aws.iam.group",
+    provider="aws",
+    title="IAM group",
+    id_field="Arn",
+    fields={
+        "GroupName": F("str", "group name", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "Path": F("str", "IAM path"),
+        "CreateDate": F("datetime", "creation time"),
+        "Users": F("list[str]", "member user names"),
+        "AttachedPolicies": _ATTACHED,
+        "InlinePolicies": _INLINE,
+    },
+)
+
+IAM_POLICY = AssetType(
+    name="aws.iam.policy",
+    provider="aws",
+    title="IAM managed policy",
+    id_field="Arn",
+    fields={
+        "PolicyName": F("str", "policy name", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "AwsManaged": F("bool", "true for AWS managed policies (arn:aws:iam::aws:...)"),
+        "AttachmentCount": F("int", "entities the policy is attached to"),
+        "AttachedUsers": F("list[str]", "user names it is attached to"),
+        "AttachedRoles": F("list[str]", "role names it is attached to"),
+        "AttachedGroups": F("list[str]", "group names it is attached to"),
+        "DefaultVersionId": F("str", "default version"),
+        "Document": F("json", "the default version's policy document"),
+        "CreateDate": F("datetime", "creation time"),
+        "UpdateDate": F("datetime", "last update"),
+    },
+)
+
+IAM_SERVER_CERTIFICATE = AssetType(
+    name="aws.iam.server_certificate",
+    provider="aws",
+    title="IAM server certificate",
+    id_field="Arn",
+    fields={
+        "ServerCertificateName": F("str", "name", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "UploadDate": F("datetime", "uploaded at"),
+        "Expiration": F("datetime", "expires at"),
+    },
+)
+
+S3_BUCKET = AssetType(
+    name="aws.s3.bucket",
+    provider="aws",
+    title="S3 bucket",
+    id_field="Arn",
+    fields={
+        "Name": F("str", "bucket name", nullable=False),
+        "Arn": F("str", "arn:aws:s3:::name", nullable=False),
+        "Region": F("str", "bucket region"),
+        "CreationDate": F("datetime", "creation time"),
+        "Acl": F("dict", "GetBucketAcl result {Owner, Grants}"),
+        "Acl.Owner": F("dict", "{ID, DisplayName}"),
+        "Acl.Grants": F("list", "[{Grantee: {Type, URI, ID, EmailAddress}, Permission}]"),
+        "Acl.Grants[].Grantee": F("dict", "{Type: CanonicalUser|Group|AmazonCustomerByEmail, "
+                                  "URI, ID}"),
+        "Acl.Grants[].Permission": F("str", "READ, WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL"),
+        "Policy": F("json", "bucket policy document, null when none"),
+        "PublicAccessBlock": F("dict", "bucket-level public access block, null when none: "
+                               "{BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, "
+                               "RestrictPublicBuckets}"),
+        "Encryption": F("dict", "default encryption {Rules: [{ApplyServerSideEncryptionByDefault:"
+                        " {SSEAlgorithm, KMSMasterKeyID}, BucketKeyEnabled}]}, null when none"),
+        "Versioning": F("dict", "{Status: Enabled|Suspended|null, MFADelete: Enabled|Disabled|null}"),
+        "Logging": F("dict", "server access logging {TargetBucket, TargetPrefix}, null when off"),
+        "ObjectLockEnabled": F("bool", "object lock enabled"),
+        "OwnershipControls": F("str", "ObjectOwnership: BucketOwnerEnforced, ... null if unset"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_INSTANCE = AssetType(
+    name="aws.ec2.instance",
+    provider="aws",
+    title="EC2 instance",
+    id_field="Arn",
+    fields={
+        "InstanceId": F("str", "instance id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:instance/id", nullable=False),
+        "State": F("str", "pending, running, stopping, stopped, terminated", nullable=False),
+        "InstanceType": F("str", "instance type"),
+        "ImageId": F("str", "AMI id"),
+        "VpcId": F("str", "VPC id"),
+        "SubnetId": F("str", "subnet id"),
+        "PublicIpAddress": F("str", "public IPv4 address, null when none"),
+        "PrivateIpAddress": F("str", "private IPv4 address"),
+        "IamInstanceProfile": F("dict", "{Arn, Id}, null when none"),
+        "MetadataOptions": F("dict", "{HttpTokens: optional|required, HttpEndpoint: "
+                             "enabled|disabled, HttpPutResponseHopLimit}"),
+        "MetadataOptions.HttpTokens": F("str", "required means IMDSv2 only"),
+        "MetadataOptions.HttpEndpoint": F("str", "enabled or disabled"),
+        "MetadataOptions.HttpPutResponseHopLimit": F("int", "hop limit"),
+        "SecurityGroups": F("list", "[{GroupId, GroupName}]"),
+        "NetworkInterfaces": F("list", "[{NetworkInterfaceId, PublicIp}]"),
+        "BlockDeviceMappings": F("list", "[{DeviceName, VolumeId}]"),
+        "LaunchTime": F("datetime", "launch time"),
+        "StateTransitionTime": F("datetime", "when the current state began, null if unknown"),
+        "Tags": _TAGS,
+    },
+)
+
+_PERMISSION = "[{IpProtocol, FromPort, ToPort, IpRanges: [{CidrIp}], Ipv6Ranges: [{CidrIpv6}], " \
+              "UserIdGroupPairs: [{GroupId}], PrefixListIds}]; IpProtocol -1 means all traffic"
+
+EC2_SECURITY_GROUP = AssetType(
+    name="aws.ec2.security_group",
+    provider="aws",
+    title="EC2 security group",
+    id_field="Arn",
+    fields={
+        "GroupId": F("str", "sg id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:security-group/id", nullable=False),
+        "GroupName": F("str", "name (default for the VPC's default group)"),
+        "Description": F("str", "description"),
+        "VpcId": F("str", "VPC id"),
+        "IpPermissions": F("list", "ingress rules " + _PERMISSION),
+        "IpPermissions[].IpProtocol": F("str", "tcp, udp, icmp, or -1 for all"),
+        "IpPermissions[].FromPort": F("int", "first port, null for all"),
+        "IpPermissions[].ToPort": F("int", "last port, null for all"),
+        "IpPermissions[].IpRanges": F("list", "[{CidrIp, Description}]"),
+        "IpPermissions[].Ipv6Ranges": F("list", "[{CidrIpv6, Description}]"),
+        "IpPermissions[].UserIdGroupPairs": F("list", "[{GroupId, UserId}]"),
+        "IpPermissionsEgress": F("list", "egress rules, same shape"),
+        "AttachedInstances": F("list[str]", "ids of instances using the group (joined by the "
+                               "collector from describe_instances)"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_NETWORK_ACL = AssetType(
+    name="aws.ec2.network_acl",
+    provider="aws",
+    title="VPC network ACL",
+    id_field="Arn",
+    fields={
+        "NetworkAclId": F("str", "acl id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "VpcId": F("str", "VPC id"),
+        "IsDefault": F("bool", "default ACL of the VPC"),
+        "Entries": F("list", "[{RuleNumber, Protocol ('-1' all, '6' tcp, '17' udp), RuleAction "
+                     "allow|deny, Egress, CidrBlock, Ipv6CidrBlock, PortRange: {From, To}}]"),
+        "Associations": F("list[str]", "subnet ids"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_VOLUME = AssetType(
+    name="aws.ec2.volume",
+    provider="aws",
+    title="EBS volume",
+    id_field="Arn",
+    fields={
+        "VolumeId": F("str", "volume id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "Encrypted": F("bool", "encrypted at rest", nullable=False),
+        "KmsKeyId": F("str", "KMS key ARN"),
+        "State": F("str", "creating, available, in-use, ..."),
+        "Size": F("int", "GiB"),
+        "VolumeType": F("str", "gp3, io2, ..."),
+        "Attachments": F("list", "[{InstanceId, Device, State}]"),
+        "CreateTime": F("datetime", "creation time"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_SNAPSHOT = AssetType(
+    name="aws.ec2.snapshot",
+    provider="aws",
+    title="EBS snapshot",
+    id_field="Arn",
+    fields={
+        "SnapshotId": F("str", "snapshot id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "VolumeId": F("str", "source volume"),
+        "Encrypted": F("bool", "encrypted"),
+        "KmsKeyId": F("str", "KMS key"),
+        "StartTime": F("datetime", "taken at"),
+        "CreateVolumePermissions": F("list", "[{Group: all} | {UserId}]; Group all = public"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_IMAGE = AssetType(
+    name="aws.ec2.image",
+    provider="aws",
+    title="AMI owned by the account",
+    id_field="Arn",
+    fields={
+        "ImageId": F("str", "AMI id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "Name": F("str", "name"),
+        "Public": F("bool", "launch permission granted to everyone"),
+        "State": F("str", "available, ..."),
+        "CreationDate": F("datetime", "created at"),
+        "BlockDeviceMappings": F("list", "[{DeviceName, Ebs: {Encrypted, SnapshotId}}]"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_VPC = AssetType(
+    name="aws.ec2.vpc",
+    provider="aws",
+    title="VPC",
+    id_field="Arn",
+    fields={
+        "VpcId": F("str", "vpc id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "CidrBlock": F("str", "primary IPv4 CIDR"),
+        "IsDefault": F("bool", "default VPC"),
+        "State": F("str", "available, pending"),
+        "FlowLogs": F("list", "flow logs on this VPC: [{FlowLogId, FlowLogStatus, TrafficType "
+                      "ACCEPT|REJECT|ALL, LogDestinationType, LogDestination}]"),
+        "InstanceCount": F("int", "instances in the VPC (joined by the collector)"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_REGIONAL_SETTINGS = AssetType(
+    name="aws.ec2.regional_settings",
+    provider="aws",
+    title="EC2 settings of one region",
+    id_field="Arn",
+    scope="region",
+    fields={
+        "Region": F("str", "region", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:settings", nullable=False),
+        "EbsEncryptionByDefault": F("bool", "new EBS volumes are encrypted by default"),
+        "EbsDefaultKmsKeyId": F("str", "default KMS key for EBS encryption"),
+        "SnapshotBlockPublicAccess": F("str", "block-all-sharing, block-new-sharing, unblocked, "
+                                       "null when unknown"),
+    },
+)
+
+CLOUDTRAIL_TRAIL = AssetType(
+    name="aws.cloudtrail.trail",
+    provider="aws",
+    title="CloudTrail trail",
+    id_field="TrailARN",
+    fields={
+        "Name": F("str", "trail name", nullable=False),
+        "TrailARN": F("str", "ARN", nullable=False),
+        "HomeRegion": F("str", "home region"),
+        "IsMultiRegionTrail": F("bool", "logs all regions"),
+        "IncludeGlobalServiceEvents": F("bool", "logs global services (IAM, STS)"),
+        "IsOrganizationTrail": F("bool", "organization trail"),
+        "LogFileValidationEnabled": F("bool", "digest files are produced"),
+        "KmsKeyId": F("str", "SSE-KMS key ARN, null when not encrypted with KMS"),
+        "S3BucketName": F("str", "destination bucket"),
+        "CloudWatchLogsLogGroupArn": F("str", "CloudWatch Logs group, null when not integrated"),
+        "Status": F("dict", "GetTrailStatus {IsLogging, LatestDeliveryTime, "
+                    "LatestCloudWatchLogsDeliveryTime}"),
+        "Status.IsLogging": F("bool", "trail is logging"),
+        "Status.LatestCloudWatchLogsDeliveryTime": F("datetime", "last delivery to CloudWatch"),
+        "EventSelectors": F("list", "[{ReadWriteType All|ReadOnly|WriteOnly, "
+                            "IncludeManagementEvents, DataResources: [{Type, Values}]}]"),
+        "AdvancedEventSelectors": F("list", "[{Name, FieldSelectors: [{Field, Equals, ...}]}]"),
+        "Tags": _TAGS,
+    },
+)
+
+KMS_KEY = AssetType(
+    name="aws.kms.key",
+    provider="aws",
+    title="KMS key",
+    id_field="Arn",
+    fields={
+        "KeyId": F("str", "key id", nullable=False),
+        "Arn": F("str", "ARN", nullable=False),
+        "KeyManager": F("str", "CUSTOMER or AWS"),
+        "KeyState": F("str", "Enabled, Disabled, PendingDeletion, ..."),
+        "KeySpec": F("str", "SYMMETRIC_DEFAULT, RSA_2048, ..."),
+        "KeyUsage": F("str", "ENCRYPT_DECRYPT, SIGN_VERIFY, ..."),
+        "Origin": F("str", "AWS_KMS, EXTERNAL, ..."),
+        "Description": F("str", "description"),
+        "KeyRotationEnabled": F("bool", "automatic rotation on; null for keys that cannot rotate"),
+        "DeletionDate": F("datetime", "scheduled deletion date, null when none"),
+        "Policy": F("json", "the default key policy document"),
+        "CreationDate": F("datetime", "created at"),
+        "Tags": _TAGS,
+    },
+)
+
+LOGS_LOG_GROUP = AssetType(
+    name="aws.logs.log_group",
+    provider="aws",
+    title="CloudWatch Logs log group",
+    id_field="Arn",
+    fields={
+        "logGroupName": F("str", "name", nullable=False),
+        "Arn": F("str", "ARN (without the trailing :*)", nullable=False),
+        "retentionInDays": F("int", "retention, null means never expire"),
+        "kmsKeyId": F("str", "KMS key, null when not encrypted with KMS"),
+        "MetricFilters": F("list", "[{filterName, filterPattern, metricTransformations: "
+                           "[{metricName, metricNamespace}]}]"),
+    },
+)
+
+CLOUDWATCH_ALARM = AssetType(
+    name="aws.cloudwatch.alarm",
+    provider="aws",
+    title="CloudWatch metric alarm",
+    id_field="AlarmArn",
+    fields={
+        "AlarmName": F("str", "name", nullable=False),
+        "AlarmArn": F("str", "ARN", nullable=False),
+        "MetricName": F("str", "metric name"),
+        "Namespace": F("str", "metric namespace"),
+        "ActionsEnabled": F("bool", "actions enabled"),
+        "AlarmActions": F("list[str]", "action ARNs (SNS topics, ...)"),
+        "StateValue": F("str", "OK, ALARM, INSUFFICIENT_DATA"),
+    },
+)
+
+SNS_TOPIC = AssetType(
+    name="aws.sns.topic",
+    provider="aws",
+    title="SNS topic",
+    id_field="TopicArn",
+    fields={
+        "TopicArn": F("str", "ARN", nullable=False),
+        "Subscriptions": F("list", "confirmed subscriptions [{SubscriptionArn, Protocol, "
+                           "Endpoint}] (endpoint addresses are kept, they are not secrets)"),
+        "KmsMasterKeyId": F("str", "encryption key, null when none"),
+        "Policy": F("json", "access policy"),
+    },
+)
+
+CONFIG_RECORDER_STATUS = AssetType(
+    name="aws.config.recorder_status",
+    provider="aws",
+    title="AWS Config in one region",
+    id_field="Arn",
+    scope="region",
+    fields={
+        "Region": F("str", "region", nullable=False),
+        "Arn": F("str", "arn:aws:config:region:account:settings", nullable=False),
+        "Recorders": F("list", "[{name, roleARN, recordingGroup: {allSupported, "
+                       "includeGlobalResourceTypes}, Recording (bool), LastStatus}]"),
+        "DeliveryChannels": F("list", "[{name, s3BucketName, snsTopicARN}]"),
+    },
+)
+
+ALL = (
+    ACCOUNT,
+    IAM_USER,
+    IAM_ROLE,
+    IAM_GROUP,
+    IAM_POLICY,
+    IAM_SERVER_CERTIFICATE,
+    S3_BUCKET,
+    EC2_INSTANCE,
+    EC2_SECURITY_GROUP,
+    EC2_NETWORK_ACL,
+    EC2_VOLUME,
+    EC2_SNAPSHOT,
+    EC2_IMAGE,
+    EC2_VPC,
+    EC2_REGIONAL_SETTINGS,
+    CLOUDTRAIL_TRAIL,
+    KMS_KEY,
+    LOGS_LOG_GROUP,
+    CLOUDWATCH_ALARM,
+    SNS_TOPIC,
+    CONFIG_RECORDER_STATUS,
+)
