@@ -1,0 +1,84 @@
+"""What a rule's optional Python `check` receives and returns.
+
+A check is a pure function `check(asset, ctx) -> CheckResult`: it reads the asset and, for
+cross-resource logic, other assets of the same inventory through `ctx`. It never does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from cloudwarden.core.model import Asset, AssetRef, Evidence, Status
+
+__all__ = ["CheckContext", "CheckFn", "CheckResult", "InventoryView", "fill_template"]
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class InventoryView(Protocol):
+    def of_type(self, asset_type: str) -> list[Asset]: ...
+
+    def get(self, ref: AssetRef) -> Asset | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    status: Status
+    message: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+    @classmethod
+    def passed(cls, message: str = "", *evidence: Evidence) -> CheckResult:
+        return cls(Status.PASS, message, evidence)
+
+    @classmethod
+    def failed(cls, message: str = "", *evidence: Evidence) -> CheckResult:
+        return cls(Status.FAIL, message, evidence)
+
+    @classmethod
+    def not_applicable(cls, message: str = "", *evidence: Evidence) -> CheckResult:
+        return cls(Status.NOT_APPLICABLE, message, evidence)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    inventory: InventoryView
+    now: datetime
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def same_account(self, asset: Asset, asset_type: str) -> list[Asset]:
+        """Assets of `asset_type` in the same provider account as `asset`."""
+        account = asset.ref.account
+        return [a for a in self.inventory.of_type(asset_type) if a.ref.account == account]
+
+    def account_asset(self, asset: Asset) -> Asset | None:
+        """The account-level asset (e.g. `aws.account`) of the asset's account, if collected."""
+        found = self.same_account(asset, f"{asset.ref.provider}.account")
+        return found[0] if found else None
+
+
+CheckFn = Callable[[Asset, CheckContext], CheckResult]
+
+
+def fill_template(template: str, asset: Asset) -> str:
+    """Replace `{Identifier}` placeholders with the asset's top-level properties (or `name`,
+    `asset_id`, `region`, `account`). Only plain identifiers are replaced - never attribute or
+    index access, unlike str.format - and unknown ones are left as written."""
+    props = asset.properties
+    special = {"name": asset.name, "asset_id": asset.ref.id, "region": asset.ref.region,
+               "account": asset.ref.account}
+
+    def repl(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key in special:
+            return special[key]
+        value = props.get(key)
+        if value is None or isinstance(value, dict | list):
+            return m.group(0)
+        return str(value)
+
+    return _PLACEHOLDER.sub(repl, template)

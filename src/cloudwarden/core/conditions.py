@@ -1,0 +1,552 @@
+"""The condition language of rule `match` blocks, compiled once into Python closures.
+
+A condition is a mapping. Combinators have no `path`:
+
+    all: [cond, ...]      any: [cond, ...]      not: cond
+
+A test names a `path` (dots; a numeric part indexes a list; `path: [a, b]` for keys holding
+dots) and one operator:
+
+    eq, ne, in, not_in, exists, absent, gt, ge, lt, le, contains, matches,
+    length: {op: n} | n, age_days: {op: n},
+    any / all / none: cond   (over a list; the inner condition sees one element, and an inner
+                              condition with no `path` tests the element itself),
+    cidr_world, cidr_public (bool), cidr_in, cidr_overlaps (CIDR or list of CIDRs)
+
+An operand may be `{param: name}`, resolved from the rule's parameters at compile time.
+
+Missing paths never raise: a missing or null value makes eq/in/gt/.../contains/matches false,
+ne/not_in true, `absent` true, `length` 0, and a list quantifier sees an empty list. A type
+mismatch (a number compared with text) is false, never an exception.
+
+Each compiled condition has two forms: `test(doc) -> bool` for the hot path, and
+`explain(doc) -> (bool, evidence)`, which also returns the paths and values that decided it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cloudwarden.core.model import Evidence
+
+__all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition"]
+
+MAX_REGEX_LENGTH = 256
+MAX_EVIDENCE = 20
+_MAX_TEXT = 300
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+Test = Callable[[Any], bool]
+Explain = Callable[[Any, str, list[Evidence]], bool]
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be compiled; `where` locates it inside the rule's match."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    test: Test
+    _explain: Explain
+    paths: tuple[str, ...]
+
+    def explain(self, doc: Any) -> tuple[bool, list[Evidence]]:
+        out: list[Evidence] = []
+        result = self._explain(doc, "", out)
+        return result, out
+
+
+# -- paths ---------------------------------------------------------------------------------
+
+
+def _parse_path(raw: Any, where: str) -> tuple[str, ...]:
+    if isinstance(raw, str) and raw:
+        return tuple(raw.split("."))
+    if isinstance(raw, list) and raw and all(isinstance(p, str | int) for p in raw):
+        return tuple(str(p) for p in raw)
+    raise ConditionError(where, f"path must be a non-empty string or list, got {raw!r}")
+
+
+def _step(value: Any, key: str) -> Any:
+    if type(value) is dict or isinstance(value, Mapping):
+        return value.get(key, MISSING)
+    if isinstance(value, list) and key.isdigit():
+        index = int(key)
+        return value[index] if index < len(value) else MISSING
+    return MISSING
+
+
+def _getter(parts: tuple[str, ...]) -> Callable[[Any], Any]:
+    # Unrolled for the common depths: this is the innermost loop of every assessment.
+    if len(parts) == 1:
+        (k,) = parts
+
+        def get1(doc: Any) -> Any:
+            if type(doc) is dict:
+                return doc.get(k, MISSING)
+            return _step(doc, k)
+
+        return get1
+    if len(parts) == 2:
+        k1, k2 = parts
+
+        def get2(doc: Any) -> Any:
+            if type(doc) is dict:
+                v = doc.get(k1, MISSING)
+                if type(v) is dict:
+                    return v.get(k2, MISSING)
+                return MISSING if v is MISSING else _step(v, k2)
+            return _step(_step(doc, k1), k2)
+
+        return get2
+
+    def getn(doc: Any) -> Any:
+        v = doc
+        for k in parts:
+            v = _step(v, k)
+            if v is MISSING:
+                return MISSING
+        return v
+
+    return getn
+
+
+def _identity(doc: Any) -> Any:
+    return doc
+
+
+# -- operators -----------------------------------------------------------------------------
+
+
+def _is_number(v: Any) -> bool:
+    return type(v) in (int, float)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    if _is_number(a) and _is_number(b):
+        return True
+    return type(a) is type(b) and isinstance(a, str)
+
+
+def _make_compare(op: Callable[[Any, Any], bool], x: Any) -> Callable[[Any], bool]:
+    def cmp(v: Any) -> bool:
+        return _same_kind(v, x) and op(v, x)
+
+    return cmp
+
+
+def _eq(x: Any) -> Callable[[Any], bool]:
+    if isinstance(x, bool) or x is None:
+        return lambda v: v is x
+    if _is_number(x):
+        return lambda v: _is_number(v) and v == x
+    tx = type(x)
+    return lambda v: type(v) is tx and v == x
+
+
+def _as_list(x: Any, where: str, op: str) -> list[Any]:
+    if not isinstance(x, list):
+        raise ConditionError(where, f"{op} needs a list, got {x!r}")
+    return x
+
+
+def _networks(x: Any, where: str, op: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    items = x if isinstance(x, list) else [x]
+    try:
+        return [ipaddress.ip_network(str(i), strict=False) for i in items]
+    except ValueError as exc:
+        raise ConditionError(where, f"{op}: {exc}") from None
+
+
+def _net(v: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if not isinstance(v, str):
+        return None
+    try:
+        return ipaddress.ip_network(v, strict=False)
+    except ValueError:
+        return None
+
+
+def _cidr_public(v: Any) -> bool:
+    net = _net(v)
+    if net is None:
+        return False
+    if net.prefixlen == 0:
+        return True
+    addr = net.network_address
+    return not (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
+                or addr.is_reserved or addr.is_unspecified)
+
+
+def _compile_regex(pattern: Any, where: str) -> Callable[[Any], bool]:
+    if not isinstance(pattern, str):
+        raise ConditionError(where, f"matches needs a string pattern, got {pattern!r}")
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise ConditionError(where, f"regex longer than {MAX_REGEX_LENGTH} characters")
+    import re2  # linear-time engine: no catastrophic backtracking on hostile input
+
+    options = re2.Options()
+    options.max_mem = 1 << 20  # bounds the compiled program; huge repetitions are refused
+    options.log_errors = False
+    try:
+        rx = re2.compile(pattern, options)
+    except re2.error as exc:
+        raise ConditionError(where, f"regex rejected ({exc}); backreferences and lookaround "
+                                    "are not supported") from None
+    search = rx.search
+    return lambda v: isinstance(v, str) and search(v) is not None
+
+
+def _contains(x: Any) -> Callable[[Any], bool]:
+    def contains(v: Any) -> bool:
+        if isinstance(v, str):
+            return isinstance(x, str) and x in v
+        if isinstance(v, list):
+            return x in v
+        if isinstance(v, Mapping):
+            return isinstance(x, str) and x in v
+        return False
+
+    return contains
+
+
+def _length_of(v: Any) -> int | None:
+    if v is MISSING or v is None:
+        return 0
+    if isinstance(v, str | list | Mapping):
+        return len(v)
+    return None
+
+
+def _to_datetime(v: Any) -> datetime | None:
+    if isinstance(v, datetime):
+        return v if v.tzinfo else v.replace(tzinfo=UTC)
+    if not isinstance(v, str) or len(v) < 10:
+        return None
+    try:
+        d = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
+_LEAF_OPS = {"eq", "ne", "in", "not_in", "exists", "absent", "gt", "ge", "lt", "le", "contains",
+             "matches", "length", "age_days", "cidr_world", "cidr_public", "cidr_in",
+             "cidr_overlaps"}
+_LIST_OPS = {"any", "all", "none"}
+
+
+# -- the compiler --------------------------------------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, params: Mapping[str, Any], now: datetime) -> None:
+        self.params = params
+        self.now = now
+        self.paths: list[str] = []
+
+    def operand(self, x: Any, where: str) -> Any:
+        if isinstance(x, dict) and set(x) == {"param"}:
+            name = x["param"]
+            if name not in self.params:
+                raise ConditionError(where, f"unknown parameter {name!r}")
+            return self.params[name]
+        return x
+
+    def compile(self, spec: Any, where: str, prefix: str = "") -> tuple[Test, Explain]:
+        if not isinstance(spec, dict) or not spec:
+            raise ConditionError(where, f"a condition must be a non-empty mapping, got {spec!r}")
+        if "path" not in spec:
+            combinators = [k for k in spec if k in ("all", "any", "not")]
+            if len(combinators) == 1 and len(spec) == 1:
+                return self.combinator(combinators[0], spec[combinators[0]], where, prefix)
+            ops = [k for k in spec if k in _LEAF_OPS]
+            if len(ops) == 1 and len(spec) == 1 and prefix:
+                # inside a list quantifier, a test without path tests the element itself
+                return self.leaf((), ops[0], spec[ops[0]], where, prefix)
+            raise ConditionError(where, f"expected one of all/any/not or a path with an "
+                                        f"operator, got keys {sorted(spec)}")
+        path = _parse_path(spec["path"], where)
+        ops = [k for k in spec if k != "path"]
+        if len(ops) != 1:
+            raise ConditionError(where, f"a test needs exactly one operator, got {ops or 'none'}")
+        op = ops[0]
+        if op in _LIST_OPS:
+            return self.quantifier(path, op, spec[op], where, prefix)
+        if op not in _LEAF_OPS:
+            raise ConditionError(where, f"unknown operator {op!r}; known: "
+                                        f"{', '.join(sorted(_LEAF_OPS | _LIST_OPS))}")
+        return self.leaf(path, op, spec[op], where, prefix)
+
+    def combinator(self, kind: str, body: Any, where: str, prefix: str) -> tuple[Test, Explain]:
+        if kind == "not":
+            t, e = self.compile(body, f"{where}.not", prefix)
+
+            def test_not(doc: Any) -> bool:
+                return not t(doc)
+
+            def explain_not(doc: Any, pre: str, out: list[Evidence]) -> bool:
+                return not e(doc, pre, out)
+
+            return test_not, explain_not
+        if not isinstance(body, list) or not body:
+            raise ConditionError(where, f"{kind} needs a non-empty list of conditions")
+        parts = [self.compile(c, f"{where}.{kind}[{i}]", prefix) for i, c in enumerate(body)]
+        tests = tuple(p[0] for p in parts)
+        explains = tuple(p[1] for p in parts)
+        if kind == "all":
+            if len(tests) == 2:
+                a, b = tests
+
+                def test_all2(doc: Any) -> bool:
+                    return a(doc) and b(doc)
+
+                test_all: Test = test_all2
+            else:
+
+                def test_alln(doc: Any) -> bool:
+                    return all(t(doc) for t in tests)
+
+                test_all = test_alln
+
+            def explain_all(doc: Any, pre: str, out: list[Evidence]) -> bool:
+                mark = len(out)
+                for e in explains:
+                    scratch: list[Evidence] = []
+                    if not e(doc, pre, scratch):
+                        del out[mark:]
+                        out.extend(scratch)
+                        return False
+                    out.extend(scratch)
+                return True
+
+            return test_all, explain_all
+
+        def test_any(doc: Any) -> bool:
+            return any(t(doc) for t in tests)
+
+        def explain_any(doc: Any, pre: str, out: list[Evidence]) -> bool:
+            collected: list[Evidence] = []
+            for e in explains:
+                scratch: list[Evidence] = []
+                if e(doc, pre, scratch):
+                    out.extend(scratch)
+                    return True
+                collected.extend(scratch)
+            out.extend(collected)
+            return False
+
+        return test_any, explain_any
+
+    def quantifier(self, path: tuple[str, ...], op: str, body: Any, where: str,
+                   prefix: str) -> tuple[Test, Explain]:
+        get = _getter(path)
+        dotted = ".".join(path)
+        self.paths.append(prefix + dotted)
+        inner_t, inner_e = self.compile(body, f"{where}.{op}", f"{prefix}{dotted}[].")
+
+        def items(doc: Any) -> list[Any]:
+            v = get(doc)
+            return v if isinstance(v, list) else []
+
+        if op == "any":
+            def test(doc: Any) -> bool:
+                return any(inner_t(x) for x in items(doc))
+        elif op == "all":
+            def test(doc: Any) -> bool:
+                return all(inner_t(x) for x in items(doc))
+        else:
+            def test(doc: Any) -> bool:
+                return not any(inner_t(x) for x in items(doc))
+
+        def explain(doc: Any, pre: str, out: list[Evidence]) -> bool:
+            elements = items(doc)
+            base = f"{pre}{dotted}"
+            if not elements:
+                out.append(Evidence(base, _shown(get(doc)), f"{op} of an empty list"))
+                return op != "any"
+            hits: list[Evidence] = []
+            misses: list[Evidence] = []
+            matched = False
+            for i, x in enumerate(elements):
+                scratch: list[Evidence] = []
+                ok = inner_e(x, f"{base}[{i}].", scratch)
+                if ok:
+                    matched = True
+                    hits.extend(scratch)
+                    if op != "all":
+                        break
+                else:
+                    misses.extend(scratch)
+                    if op == "all":
+                        break
+            if op == "any":
+                out.extend(hits if matched else misses[:MAX_EVIDENCE])
+                return matched
+            if op == "all":
+                ok_all = not misses
+                out.extend(hits[:MAX_EVIDENCE] if ok_all else misses)
+                return ok_all
+            out.extend(hits if matched else misses[:MAX_EVIDENCE])
+            return not matched
+
+        return test, explain
+
+    def leaf(self, path: tuple[str, ...], op: str, raw: Any, where: str,
+             prefix: str) -> tuple[Test, Explain]:
+        where = f"{where}.{op}"
+        get = _getter(path) if path else _identity
+        dotted = ".".join(path)
+        self.paths.append(prefix + dotted if dotted else prefix.removesuffix("."))
+        x = self.operand(raw, where)
+        pred = self.predicate(op, x, where)
+        expected = f"{op} {x!r}" if not isinstance(x, dict) else f"{op} {x}"
+
+        def test(doc: Any) -> bool:
+            return pred(get(doc))
+
+        def explain(doc: Any, pre: str, out: list[Evidence]) -> bool:
+            v = get(doc)
+            label = f"{pre}{dotted}" if dotted else pre.rstrip(".")
+            out.append(Evidence(label or ".", _shown(v), expected))
+            return pred(v)
+
+        return test, explain
+
+    def predicate(self, op: str, x: Any, where: str) -> Callable[[Any], bool]:  # noqa: C901
+        if op == "eq":
+            return _eq(x)
+        if op == "ne":
+            eq = _eq(x)
+            return lambda v: not eq(v)
+        if op in ("in", "not_in"):
+            options = _as_list(x, where, op)
+            checks = [_eq(o) for o in options]
+            if op == "in":
+                return lambda v: any(c(v) for c in checks)
+            return lambda v: not any(c(v) for c in checks)
+        if op in ("exists", "absent"):
+            if not isinstance(x, bool):
+                raise ConditionError(where, f"{op} takes true or false")
+            present = (op == "exists") == x
+            if present:
+                return lambda v: v is not MISSING and v is not None
+            return lambda v: v is MISSING or v is None
+        if op in _COMPARISONS:
+            if not (_is_number(x) or isinstance(x, str)):
+                raise ConditionError(where, f"{op} needs a number or text, got {x!r}")
+            return _make_compare(_COMPARISONS[op], x)
+        if op == "contains":
+            return _contains(x)
+        if op == "matches":
+            return _compile_regex(x, where)
+        if op == "length":
+            inner = self.measure(x, where)
+            return lambda v: (n := _length_of(v)) is not None and inner(n)
+        if op == "age_days":
+            inner = self.measure(x, where)
+            now = self.now
+
+            def age(v: Any) -> bool:
+                when = _to_datetime(v)
+                if when is None:
+                    return False
+                return inner((now - when).total_seconds() / 86400.0)
+
+            return age
+        if op == "cidr_world":
+            return lambda v: (v in ("0.0.0.0/0", "::/0")) is bool(x)
+        if op == "cidr_public":
+            return lambda v: _cidr_public(v) is bool(x)
+        if op == "cidr_in":
+            nets = _networks(x, where, op)
+
+            def within(v: Any) -> bool:
+                n = _net(v)
+                return n is not None and any(
+                    n.version == m.version and n.subnet_of(m)  # type: ignore[arg-type]
+                    for m in nets)
+
+            return within
+        if op == "cidr_overlaps":
+            nets = _networks(x, where, op)
+
+            def overlaps(v: Any) -> bool:
+                n = _net(v)
+                return n is not None and any(
+                    n.version == m.version and n.overlaps(m) for m in nets)
+
+            return overlaps
+        raise ConditionError(where, f"unknown operator {op!r}")  # pragma: no cover
+
+    def measure(self, x: Any, where: str) -> Callable[[float], bool]:
+        x = self.operand(x, where)
+        if _is_number(x):
+            return lambda n: n == x
+        if isinstance(x, dict) and len(x) == 1:
+            (op, bound), = x.items()
+            bound = self.operand(bound, where)
+            if op == "eq" and _is_number(bound):
+                return lambda n: n == bound
+            if op in _COMPARISONS and _is_number(bound):
+                fn = _COMPARISONS[op]
+                return lambda n: fn(n, bound)
+        raise ConditionError(where, f"expected a number or {{gt|ge|lt|le|eq: number}}, got {x!r}")
+
+
+def _shown(v: Any) -> Any:
+    """Evidence values are kept short: a whole policy document is not evidence."""
+    if v is MISSING:
+        return None
+    if isinstance(v, str) and len(v) > _MAX_TEXT:
+        return v[:_MAX_TEXT] + "..."
+    if isinstance(v, dict | list):
+        text = repr(v)
+        if len(text) > _MAX_TEXT:
+            return f"<{type(v).__name__} of {len(v)} items>"
+    return v
+
+
+def compile_condition(
+    spec: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+    where: str = "match",
+) -> Compiled:
+    """Compile a condition; raises ConditionError naming where in the spec it went wrong."""
+    compiler = _Compiler(params or {}, now or datetime.now(UTC))
+    test, explain = compiler.compile(spec, where)
+    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)))
+
+
+def leaf_operators() -> Sequence[str]:
+    return sorted(_LEAF_OPS | _LIST_OPS)

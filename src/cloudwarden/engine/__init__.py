@@ -1,0 +1,98 @@
+"""The engine: assess an inventory with compiled rules and yield findings.
+
+Rules are compiled once per engine. Assets are grouped by type so each asset only meets the
+rules written for its type. A rule that raises on one asset yields an `error` finding for that
+asset with the reason; the assessment goes on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from cloudwarden.core.checks import CheckContext, InventoryView, fill_template
+from cloudwarden.core.loader import CompiledRule, RuleSpec
+from cloudwarden.core.model import Asset, Evidence, Finding, Status
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    def __init__(
+        self,
+        rules: Iterable[RuleSpec],
+        *,
+        now: datetime | None = None,
+        params: Mapping[str, Mapping[str, Any]] | None = None,
+        evidence: bool = True,
+    ) -> None:
+        """`params` maps rule id -> parameter overrides. With `evidence=False` findings carry
+        no evidence (the fastest mode, for bulk statistics)."""
+        self.now = now or datetime.now(UTC)
+        overrides = params or {}
+        self.evidence = evidence
+        self._by_type: dict[str, list[CompiledRule]] = defaultdict(list)
+        self.rules: list[CompiledRule] = []
+        for spec in rules:
+            compiled = spec.compile(now=self.now, params=overrides.get(spec.id))
+            self.rules.append(compiled)
+            self._by_type[spec.meta.asset_type].append(compiled)
+
+    def rules_for(self, asset_type: str) -> Sequence[CompiledRule]:
+        return self._by_type.get(asset_type, ())
+
+    def assess(self, inventory: InventoryView) -> Iterator[Finding]:
+        types = sorted(self._by_type)
+        for asset_type in types:
+            rules = self._by_type[asset_type]
+            assets = inventory.of_type(asset_type)
+            if not assets:
+                continue
+            contexts = {id(r): CheckContext(inventory, self.now, r.params) for r in rules}
+            for asset in assets:
+                for rule in rules:
+                    yield self._evaluate(rule, asset, contexts[id(rule)])
+
+    def assess_asset(self, asset: Asset, inventory: InventoryView) -> list[Finding]:
+        return [self._evaluate(rule, asset, CheckContext(inventory, self.now, rule.params))
+                for rule in self.rules_for(asset.ref.type)]
+
+    def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext) -> Finding:
+        meta = rule.meta
+        doc = asset.properties
+        try:
+            if rule.applies is not None and not rule.applies.test(doc):
+                return Finding(meta.id, asset.ref, Status.NOT_APPLICABLE, meta.severity,
+                               "the rule does not apply to this resource")
+            if rule.match is not None:
+                if self.evidence:
+                    ok, evidence = rule.match.explain(doc)
+                else:
+                    ok, evidence = rule.match.test(doc), []
+                status = Status.PASS if ok else Status.FAIL
+                template = rule.pass_message if ok else rule.fail_message
+                message = fill_template(template, asset) if template else _default(meta.title, ok)
+                return Finding(meta.id, asset.ref, status, meta.severity, message,
+                               tuple(evidence))
+            assert rule.check is not None
+            result = rule.check(asset, ctx)
+            message = result.message
+            if not message:
+                if result.status is Status.PASS and rule.pass_message:
+                    message = fill_template(rule.pass_message, asset)
+                elif result.status is Status.FAIL and rule.fail_message:
+                    message = fill_template(rule.fail_message, asset)
+                else:
+                    message = _default(meta.title, result.status is Status.PASS)
+            return Finding(meta.id, asset.ref, result.status, meta.severity, message,
+                           result.evidence if self.evidence else ())
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
+            return Finding(meta.id, asset.ref, Status.ERROR, meta.severity,
+                           f"rule failed on this resource: {type(exc).__name__}: {exc}",
+                           (Evidence("rule", meta.source),))
+
+
+def _default(title: str, ok: bool) -> str:
+    return f"{'Passed' if ok else 'Failed'}: {title}"
