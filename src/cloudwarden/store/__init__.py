@@ -1,0 +1,10 @@
+"""The store: scans with their inventory, findings and collection errors.
+
+SQLite by default (one file per user, see `default_database_url`), PostgreSQL through a
+`postgresql+psycopg://` URL. The schema is migrated with Alembic when a store is opened.
+"""
+
+from cloudwarden.store._engine import StoreError, default_database_url
+from cloudwarden.store._store import ScanRecord, ScanStatus, Store
+
+__all__ = ["ScanRecord", "ScanStatus", "Store", "StoreError", "default_database_url"]

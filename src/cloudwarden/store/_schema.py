@@ -1,0 +1,167 @@
+"""The store's tables, declared once with SQLAlchemy Core.
+
+Queries are built from these objects. The migrations in `migrations/versions` are frozen copies
+of the DDL; a test compares the migrated database against this metadata so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+__all__ = [
+    "SCAN_STATUSES",
+    "assets",
+    "collection_errors",
+    "findings",
+    "json_type",
+    "metadata",
+    "scans",
+]
+
+SCAN_STATUSES = ("running", "completed", "failed", "interrupted")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def json_type() -> TypeEngine[Any]:
+    """JSON everywhere, JSONB on PostgreSQL (indexable, compact)."""
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps go in as aware datetimes and always come back aware, in UTC.
+
+    SQLite has no time zones, so values are normalised to UTC before they are stored; this also
+    keeps their text form sortable.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given to the store; use UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A surrogate key that is an alias of SQLite's rowid there and a bigint identity elsewhere.
+_row_id = BigInteger().with_variant(Integer(), "sqlite")
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("provider", Text(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=True),
+    Column("saved_at", UTCDateTime(), nullable=True),
+    Column("metadata", json_type(), nullable=False),
+    Column("asset_count", Integer(), nullable=False),
+    Column("finding_count", Integer(), nullable=False),
+    Column("failed_count", Integer(), nullable=False),
+    Column("error_count", Integer(), nullable=False),
+    Column("pid", Integer(), nullable=False),
+    Column("hostname", Text(), nullable=False),
+    CheckConstraint(
+        "status IN ('running', 'completed', 'failed', 'interrupted')", name="status"
+    ),
+    Index(None, "status", "provider", "started_at"),
+    Index(None, "started_at"),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column(
+        "scan_id",
+        String(36),
+        ForeignKey("scans.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("asset_key", Text(), primary_key=True),
+    Column("provider", Text(), nullable=False),
+    Column("account", Text(), nullable=False),
+    Column("region", Text(), nullable=False),
+    Column("type", Text(), nullable=False),
+    Column("resource_id", Text(), nullable=False),
+    Column("name", Text(), nullable=False),
+    Column("tags", json_type(), nullable=False),
+    Column("properties", json_type(), nullable=False),
+    Column("origin", Text(), nullable=False),
+    Index(None, "scan_id", "type"),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", _row_id, primary_key=True, autoincrement=True),
+    Column("scan_id", String(36), ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("rule_id", Text(), nullable=False),
+    Column("asset_key", Text(), nullable=False),
+    Column("provider", Text(), nullable=False),
+    Column("account", Text(), nullable=False),
+    Column("region", Text(), nullable=False),
+    Column("asset_type", Text(), nullable=False),
+    Column("resource_id", Text(), nullable=False),
+    Column("status", Text(), nullable=False),
+    Column("severity", Integer(), nullable=False),
+    Column("message", Text(), nullable=False),
+    Column("evidence", json_type(), nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Index(None, "scan_id", "rule_id", "asset_key"),
+    Index(None, "scan_id", "status"),
+    Index(None, "scan_id", "severity"),
+    Index(None, "scan_id", "account"),
+    Index(None, "scan_id", "asset_type"),
+)
+
+collection_errors = Table(
+    "collection_errors",
+    metadata,
+    Column("id", _row_id, primary_key=True, autoincrement=True),
+    Column("scan_id", String(36), ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("provider", Text(), nullable=False),
+    Column("account", Text(), nullable=False),
+    Column("region", Text(), nullable=False),
+    Column("service", Text(), nullable=False),
+    Column("operation", Text(), nullable=False),
+    Column("reason", Text(), nullable=False),
+    Index(None, "scan_id"),
+)

@@ -1,0 +1,358 @@
+"""The store: scans, their assets, findings and collection errors, in SQLite or PostgreSQL.
+
+Consistency under a crash: `begin_scan` commits a `running` row; `save_results` writes every
+row of the scan in ONE transaction; only `finish_scan(..., "completed")` makes the scan visible
+to default readers. A process killed at any point leaves either no rows or all of them, and a
+scan that stays `running` after its process died is marked `interrupted` by the next `open`.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import socket
+import sys
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, NoReturn, Self
+
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, Select, insert, select, update
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from cloudwarden.core.model import Finding, Severity, Status, utcnow
+from cloudwarden.inventory.snapshot import Inventory
+from cloudwarden.store import _codec
+from cloudwarden.store._engine import (
+    WRITE_OPTION,
+    StoreError,
+    create_store_engine,
+    default_database_url,
+    parse_url,
+    safe_url,
+)
+from cloudwarden.store._migrate import upgrade_to_head
+from cloudwarden.store._schema import assets, collection_errors, scans
+from cloudwarden.store._schema import findings as findings_table
+
+__all__ = ["DEFAULT_STALE_AFTER", "ScanRecord", "ScanStatus", "Store"]
+
+# A `running` scan older than this is abandoned even if we cannot tell whether its process lives
+# (another host, or a reused pid). Generous: a large multi-account scan can take hours.
+DEFAULT_STALE_AFTER = timedelta(hours=24)
+_BATCH = 1_000
+
+
+class ScanStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    id: str
+    provider: str
+    status: ScanStatus
+    started_at: datetime
+    finished_at: datetime | None
+    metadata: Mapping[str, Any]
+    asset_count: int
+    finding_count: int
+    failed_count: int
+    error_count: int
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0 or sys.platform == "win32":
+        # On Windows os.kill() would terminate the process; rely on the age limit there.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _describe(exc: BaseException, url: URL) -> str:
+    text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
+    if url.password:
+        text = text.replace(str(url.password), "***")
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+class Store:
+    """Open with `Store.open(url)`; close it (or use `with`) to release connections."""
+
+    def __init__(self, engine: Engine, url: URL) -> None:
+        self._engine = engine
+        self._url = url
+
+    @classmethod
+    def open(cls, url: str | None = None, *,
+             stale_after: timedelta = DEFAULT_STALE_AFTER) -> Store:
+        """Connect, migrate to the newest schema and mark abandoned scans as interrupted."""
+        parsed = parse_url(url or default_database_url())
+        try:
+            engine = create_store_engine(parsed)
+        except ImportError as exc:
+            raise StoreError(f"no database driver for {parsed.drivername} ({exc.name}); for "
+                             "PostgreSQL install cloudwarden[postgres]") from None
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot open the store at {safe_url(parsed)}: "
+                             f"{_describe(exc, parsed)}") from None
+        store = cls(engine, parsed)
+        try:
+            upgrade_to_head(engine)
+            store._interrupt_abandoned(stale_after)
+        except StoreError:
+            engine.dispose()
+            raise
+        except (SQLAlchemyError, CommandError, OSError) as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the store at {safe_url(parsed)}: "
+                             f"{_describe(exc, parsed)}") from None
+        return store
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password masked."""
+        return safe_url(self._url)
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def begin_scan(self, provider: str, metadata: Mapping[str, Any]) -> str:
+        scan_id = str(uuid.uuid4())
+        with self._transaction(write=True) as conn:
+            conn.execute(insert(scans).values(
+                id=scan_id, provider=provider, status=ScanStatus.RUNNING.value,
+                started_at=utcnow(), finished_at=None, saved_at=None, metadata=dict(metadata),
+                asset_count=0, finding_count=0, failed_count=0, error_count=0,
+                pid=os.getpid(), hostname=socket.gethostname(),
+            ))
+        return scan_id
+
+    def save_results(self, scan_id: str, inventory: Inventory,
+                     findings: Sequence[Finding]) -> list[Finding]:
+        """Write a running scan's assets, findings and collection errors in one transaction.
+
+        Returns the findings as stored: `first_seen` carried over from the latest completed
+        scan of the same provider for the same (rule, asset), else now; `last_seen` now.
+        """
+        now = utcnow()
+        with self._transaction(write=True) as conn:
+            # Claiming the row first also locks it (PostgreSQL) against a concurrent save.
+            claimed = conn.execute(
+                update(scans)
+                .where(scans.c.id == scan_id, scans.c.status == ScanStatus.RUNNING.value,
+                       scans.c.saved_at.is_(None))
+                .values(saved_at=now, asset_count=len(inventory), finding_count=len(findings),
+                        failed_count=sum(1 for f in findings if f.status is Status.FAIL),
+                        error_count=len(inventory.errors))
+            )
+            if claimed.rowcount != 1:
+                self._explain_not_writable(conn, scan_id, "save results for")
+            provider = conn.execute(select(scans.c.provider)
+                                    .where(scans.c.id == scan_id)).scalar_one()
+            first_seen = self._first_seen(conn, provider)
+            stored = [replace(f, first_seen=first_seen.get((f.rule_id, f.asset.key), now),
+                              last_seen=now) for f in findings]
+            self._insert(conn, assets, (_codec.asset_row(scan_id, a) for a in inventory))
+            self._insert(conn, collection_errors,
+                         (_codec.error_row(scan_id, e) for e in inventory.errors))
+            self._insert(conn, findings_table,
+                         (_codec.finding_row(scan_id, f) for f in stored))
+        return stored
+
+    def finish_scan(self, scan_id: str, status: str = ScanStatus.COMPLETED) -> None:
+        try:
+            final = ScanStatus(status)
+        except ValueError:
+            final = ScanStatus.RUNNING
+        if final is ScanStatus.RUNNING:
+            raise StoreError(f"a scan finishes as completed, failed or interrupted, not "
+                             f"{status!r}")
+        condition = [scans.c.id == scan_id, scans.c.status == ScanStatus.RUNNING.value]
+        if final is ScanStatus.COMPLETED:
+            # Completed means "readers may trust it": its results must be in.
+            condition.append(scans.c.saved_at.is_not(None))
+        with self._transaction(write=True) as conn:
+            done = conn.execute(update(scans).where(*condition)
+                                .values(status=final.value, finished_at=utcnow()))
+            if done.rowcount != 1:
+                self._explain_not_writable(conn, scan_id, f"mark {final.value}")
+
+    @staticmethod
+    def _insert(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+        for batch in _codec.chunks(rows, _BATCH):
+            conn.execute(insert(table), batch)
+
+    @staticmethod
+    def _explain_not_writable(conn: Connection, scan_id: str, action: str) -> NoReturn:
+        row = conn.execute(select(scans.c.status, scans.c.saved_at)
+                           .where(scans.c.id == scan_id)).one_or_none()
+        if row is None:
+            raise StoreError(f"cannot {action} scan {scan_id}: no such scan")
+        if row.status != ScanStatus.RUNNING.value:
+            raise StoreError(f"cannot {action} scan {scan_id}: it is {row.status}")
+        if row.saved_at is None:
+            raise StoreError(f"cannot {action} scan {scan_id}: its results were not saved")
+        raise StoreError(f"cannot {action} scan {scan_id}: its results were already saved")
+
+    def _first_seen(self, conn: Connection, provider: str) -> dict[tuple[str, str], datetime]:
+        previous = conn.execute(self._latest_completed(provider)).scalar_one_or_none()
+        if previous is None:
+            return {}
+        rows = conn.execute(
+            select(findings_table.c.rule_id, findings_table.c.asset_key,
+                   findings_table.c.first_seen)
+            .where(findings_table.c.scan_id == previous)
+        )
+        out: dict[tuple[str, str], datetime] = {}
+        for rule_id, asset_key, seen in rows:
+            key = (rule_id, asset_key)
+            out[key] = min(seen, out.get(key, seen))
+        return out
+
+    def _interrupt_abandoned(self, stale_after: timedelta) -> None:
+        now = utcnow()
+        host = socket.gethostname()
+        with self._transaction() as conn:
+            running = conn.execute(
+                select(scans.c.id, scans.c.pid, scans.c.hostname, scans.c.started_at)
+                .where(scans.c.status == ScanStatus.RUNNING.value)
+            ).all()
+        dead = [r.id for r in running
+                if now - r.started_at > stale_after
+                or (r.hostname == host and not _process_alive(r.pid))]
+        if not dead:
+            return
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                update(scans)
+                .where(scans.c.id.in_(dead), scans.c.status == ScanStatus.RUNNING.value)
+                .values(status=ScanStatus.INTERRUPTED.value, finished_at=now)
+            )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _latest_completed(provider: str | None) -> Select[Any]:
+        query = select(scans.c.id).where(scans.c.status == ScanStatus.COMPLETED.value)
+        if provider is not None:
+            query = query.where(scans.c.provider == provider)
+        return query.order_by(scans.c.started_at.desc(), scans.c.id.desc()).limit(1)
+
+    def _resolve(self, conn: Connection, scan_id: str | None) -> str | None:
+        if scan_id is None:
+            return conn.execute(self._latest_completed(None)).scalar_one_or_none()
+        if conn.execute(select(scans.c.id).where(scans.c.id == scan_id)).first() is None:
+            raise StoreError(f"no scan {scan_id}")
+        return scan_id
+
+    def list_scans(self, limit: int = 20) -> list[ScanRecord]:
+        """Newest first, whatever their status."""
+        with self._transaction() as conn:
+            rows = conn.execute(select(scans)
+                                .order_by(scans.c.started_at.desc(), scans.c.id.desc())
+                                .limit(limit)).all()
+        return [_scan_record(r) for r in rows]
+
+    def latest_scan(self, provider: str | None = None) -> ScanRecord | None:
+        """The newest COMPLETED scan (of a provider, if given)."""
+        with self._transaction() as conn:
+            row = conn.execute(select(scans).where(
+                scans.c.id == self._latest_completed(provider).scalar_subquery())).first()
+        return _scan_record(row) if row is not None else None
+
+    def findings(
+        self,
+        scan_id: str | None = None,
+        *,
+        statuses: Iterable[Status] = (),
+        severities: Iterable[Severity] = (),
+        rule_ids: Iterable[str] = (),
+        accounts: Iterable[str] = (),
+        asset_types: Iterable[str] = (),
+        min_severity: Severity | None = None,
+    ) -> list[Finding]:
+        """Findings of a scan (default: the latest completed one); each filter is an IN list,
+        empty means any. Most severe first."""
+        table = findings_table
+        with self._transaction() as conn:
+            resolved = self._resolve(conn, scan_id)
+            if resolved is None:
+                return []
+            query = select(table).where(table.c.scan_id == resolved)
+            for column, wanted in (
+                (table.c.status, [Status(s).value for s in statuses]),
+                (table.c.severity, [int(s) for s in severities]),
+                (table.c.rule_id, list(rule_ids)),
+                (table.c.account, list(accounts)),
+                (table.c.asset_type, list(asset_types)),
+            ):
+                if wanted:
+                    query = query.where(column.in_(wanted))
+            if min_severity is not None:
+                query = query.where(table.c.severity >= int(min_severity))
+            query = query.order_by(table.c.severity.desc(), table.c.rule_id,
+                                   table.c.asset_key, table.c.id)
+            rows = conn.execute(query).all()
+        return [_codec.finding_from_row(r) for r in rows]
+
+    def inventory(self, scan_id: str | None = None) -> Inventory:
+        """Assets and collection errors of a scan (default: the latest completed one)."""
+        with self._transaction() as conn:
+            resolved = self._resolve(conn, scan_id)
+            if resolved is None:
+                return Inventory()
+            meta = conn.execute(select(scans.c["metadata"])
+                                .where(scans.c.id == resolved)).scalar_one()
+            asset_rows = conn.execute(select(assets).where(assets.c.scan_id == resolved)
+                                      .order_by(assets.c.type, assets.c.asset_key)).all()
+            error_rows = conn.execute(select(collection_errors)
+                                      .where(collection_errors.c.scan_id == resolved)
+                                      .order_by(collection_errors.c.id)).all()
+        return Inventory((_codec.asset_from_row(r) for r in asset_rows),
+                         errors=(_codec.error_from_row(r) for r in error_rows),
+                         metadata=meta)
+
+
+def _scan_record(row: Any) -> ScanRecord:
+    m = row._mapping
+    return ScanRecord(
+        id=m["id"], provider=m["provider"], status=ScanStatus(m["status"]),
+        started_at=m["started_at"], finished_at=m["finished_at"],
+        metadata=dict(m["metadata"] or {}), asset_count=m["asset_count"],
+        finding_count=m["finding_count"], failed_count=m["failed_count"],
+        error_count=m["error_count"],
+    )
