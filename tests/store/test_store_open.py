@@ -31,11 +31,10 @@ def test_migrates_an_empty_database_to_the_declared_schema(store_url: str) -> No
 
 def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "cw.db"
-    with Store.open(f"sqlite:///{path}") as store:
-        with store._engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    with Store.open(f"sqlite:///{path}") as store, store._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
     assert path.is_file()
 
 

@@ -115,7 +115,8 @@ def test_first_seen_is_carried_from_the_latest_completed_scan(store: Store) -> N
     original = {key(f): f for f in first}
     assert by_key[key(finding("r1", a))].first_seen == original[("r1", a.key)].first_seen
     assert by_key[("r1", c.key)].first_seen == by_key[("r1", c.key)].last_seen
-    assert by_key[("r1", a.key)].last_seen > original[("r1", a.key)].last_seen  # type: ignore[operator]
+    new_a, old_a = by_key[("r1", a.key)], original[("r1", a.key)]
+    assert new_a.last_seen and old_a.last_seen and new_a.last_seen > old_a.last_seen
     assert sorted(store.findings(), key=key) == sorted(second, key=key)
 
     # b vanished in the second scan, so when it comes back it is new again.
