@@ -12,10 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, update
 
 from cloudwarden.core.model import Asset, AssetRef, Finding, Severity, Status
 from cloudwarden.inventory.snapshot import Inventory
 from cloudwarden.store import ScanStatus, Store
+from cloudwarden.store._schema import scans
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
@@ -131,3 +133,16 @@ def test_live_scan_is_kept_running_until_it_is_too_old(store_url: str) -> None:
     with Store.open(store_url, stale_after=timedelta(0)) as store:
         record = store.list_scans()[0]
         assert (record.id, record.status) == (scan_id, ScanStatus.INTERRUPTED)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_scan_whose_pid_was_reused_is_interrupted(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        scan_id = store.begin_scan("aws", {})
+    # Our pid is alive, but the scan says it was started by an earlier process with that pid.
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(update(scans).where(scans.c.id == scan_id).values(process_start="1"))
+    engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.list_scans()[0].status is ScanStatus.INTERRUPTED

@@ -97,6 +97,7 @@ scans = Table(
     Column("failed_count", Integer(), nullable=False),
     Column("error_count", Integer(), nullable=False),
     Column("pid", Integer(), nullable=False),
+    Column("process_start", Text(), nullable=True),
     Column("hostname", Text(), nullable=False),
     CheckConstraint(
         "status IN ('running', 'completed', 'failed', 'interrupted')", name="status"

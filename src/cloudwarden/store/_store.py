@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import os
 import socket
-import sys
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from cloudwarden.store._engine import (
     safe_url,
 )
 from cloudwarden.store._migrate import upgrade_to_head
+from cloudwarden.store._process import process_alive, process_start
 from cloudwarden.store._schema import assets, collection_errors, scans
 from cloudwarden.store._schema import findings as findings_table
 
@@ -67,19 +67,6 @@ class ScanRecord:
     finding_count: int
     failed_count: int
     error_count: int
-
-
-def _process_alive(pid: int) -> bool:
-    if pid <= 0 or sys.platform == "win32":
-        # On Windows os.kill() would terminate the process; rely on the age limit there.
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _describe(exc: BaseException, url: URL) -> str:
@@ -157,7 +144,8 @@ class Store:
                 id=scan_id, provider=provider, status=ScanStatus.RUNNING.value,
                 started_at=utcnow(), finished_at=None, saved_at=None, metadata=dict(metadata),
                 asset_count=0, finding_count=0, failed_count=0, error_count=0,
-                pid=os.getpid(), hostname=socket.gethostname(),
+                pid=os.getpid(), process_start=process_start(os.getpid()),
+                hostname=socket.gethostname(),
             ))
         return scan_id
 
@@ -248,12 +236,13 @@ class Store:
         host = socket.gethostname()
         with self._transaction() as conn:
             running = conn.execute(
-                select(scans.c.id, scans.c.pid, scans.c.hostname, scans.c.started_at)
+                select(scans.c.id, scans.c.pid, scans.c.process_start, scans.c.hostname,
+                       scans.c.started_at)
                 .where(scans.c.status == ScanStatus.RUNNING.value)
             ).all()
         dead = [r.id for r in running
                 if now - r.started_at > stale_after
-                or (r.hostname == host and not _process_alive(r.pid))]
+                or (r.hostname == host and not process_alive(r.pid, r.process_start))]
         if not dead:
             return
         with self._transaction(write=True) as conn:

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("failed_count", sa.Integer(), nullable=False),
         sa.Column("error_count", sa.Integer(), nullable=False),
         sa.Column("pid", sa.Integer(), nullable=False),
+        sa.Column("process_start", sa.Text(), nullable=True),
         sa.Column("hostname", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_scans"),
         sa.CheckConstraint(
