@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from cloudwarden.core.model import Asset, AssetRef, Evidence, Finding, Severity, Status
 from cloudwarden.core.rule import Remediation, RuleMeta
 from cloudwarden.outputs.report import Report
@@ -168,8 +166,3 @@ def build_report() -> Report:
               "finished_at": datetime(2024, 5, 1, 12, 29, 41, tzinfo=UTC),
               "tool_version": "0.1.0"},
     )
-
-
-@pytest.fixture
-def report() -> Report:
-    return build_report()

@@ -71,10 +71,12 @@ border-radius:999px;padding:1px 10px;font-size:12px}
 letter-spacing:.6px}
 .body p{margin:4px 0}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:0 24px}
+.grid3{display:grid;grid-template-columns:1fr 1fr 2fr;gap:0 24px}
 pre{background:var(--code);color:var(--codetext);padding:10px 12px;border-radius:7px;
 overflow:auto;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:4px 0;
 white-space:pre-wrap;word-break:break-all}
-.code{position:relative}.copy{position:absolute;top:6px;right:6px;font-size:11px;
+.code{position:relative}.code pre{padding-right:64px}
+.copy{position:absolute;top:6px;right:6px;font-size:11px;
 background:#334155;color:#e2e8f0;border:0;border-radius:5px;padding:2px 8px;cursor:pointer}
 table{width:100%;border-collapse:collapse;background:var(--panel)}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -91,7 +93,7 @@ details.section>summary{cursor:pointer;font-weight:600}
 .muted{color:var(--muted)}.empty{padding:14px;color:var(--muted)}
 a{color:var(--accent)}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:24px}
-@media (max-width:860px){.charts,.grid2{grid-template-columns:1fr}main{padding:16px}}
+@media (max-width:860px){.charts,.grid2,.grid3{grid-template-columns:1fr}main{padding:16px}}
 @media print{header.top{background:none;color:#000}.toolbar,.copy{display:none}}
 """
 

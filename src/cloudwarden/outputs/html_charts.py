@@ -57,7 +57,7 @@ def donut_chart(counts: Mapping[Severity, int], *, size: int = 180) -> str:
 
 
 def bar_chart(
-    rows: Mapping[str, Mapping[Severity, int]], *, width: int = 460, max_rows: int = 12
+    rows: Mapping[str, Mapping[Severity, int]], *, width: int = 620, max_rows: int = 12
 ) -> str:
     """Horizontal bars, one per label (a service), stacked by severity, largest first."""
     totals = {label: sum(by_sev.values()) for label, by_sev in rows.items()}

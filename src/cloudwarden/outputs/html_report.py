@@ -75,6 +75,10 @@ def _code(text: str) -> str:
     return f'<div class="code">{copy}<pre>{_e(text)}</pre></div>'
 
 
+def _same_or(template: str, filled: Sequence[str]) -> str:
+    return filled[0] if filled and len(set(filled)) == 1 else template
+
+
 def _link(ref: str) -> str:
     if ref.startswith(("https://", "http://")):
         return f'<a href="{_e(ref)}" rel="noopener noreferrer">{_e(ref)}</a>'
@@ -195,23 +199,29 @@ def _rule_details(report: Report, group: _RuleGroup) -> str:
     n = len(group.findings)
     body: list[str] = []
     if rule is not None:
+        filled = [fill_remediation(rule.remediation, f.asset, asset_of(report, f.asset))
+                  for f in group.findings]
+        # The prose reads best with the resource's own names; with several resources that
+        # would differ, it keeps its {placeholders}.
+        text = _same_or(rule.remediation.text, [r.text for r in filled])
+        console = _same_or(rule.remediation.console, [r.console for r in filled])
         body.append(
             f'<div class="grid2"><div><h4>Description</h4><p>{_e(rule.description)}</p></div>'
             f"<div><h4>Risk</h4><p>{_e(rule.risk)}</p></div></div>"
-            f"<h4>Remediation</h4><p>{_e(rule.remediation.text)}</p>"
+            f"<h4>Remediation</h4><p>{_e(text)}</p>"
         )
-        if rule.remediation.console:
-            body.append(f"<h4>In the console</h4><p>{_e(rule.remediation.console)}</p>")
+        if console:
+            body.append(f"<h4>In the console</h4><p>{_e(console)}</p>")
         if rule.remediation.cli:
-            commands = dict.fromkeys(
-                fill_remediation(rule.remediation, f.asset, asset_of(report, f.asset)).cli
-                for f in group.findings
-            )
-            body.append(f"<h4>CLI quick fix ({n} resources)</h4>{_code(chr(10).join(commands))}")
+            commands = "\n".join(dict.fromkeys(r.cli for r in filled))
+            body.append(f"<h4>CLI quick fix ({n} resource{'s' if n != 1 else ''})</h4>"
+                        f"{_code(commands)}")
         extra = [("Security control", _e(rule.security_control)),
                  ("ATT&amp;CK", _e(", ".join(rule.attack))),
                  ("References", "<br>".join(_link(r) for r in rule.references))]
-        body.append("".join(f"<h4>{label}</h4><p>{value}</p>" for label, value in extra if value))
+        cells = "".join(f"<div><h4>{label}</h4><p>{value}</p></div>"
+                        for label, value in extra if value)
+        body.append(f'<div class="grid3">{cells}</div>')
     rows = "".join(_resource_row(report, group, f) for f in group.findings)
     body.append(
         f"<h4>Affected resources ({n})</h4><table><thead><tr><th>Resource</th><th>Account</th>"
