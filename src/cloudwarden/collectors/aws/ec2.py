@@ -1,0 +1,243 @@
+"""EC2 in one region: instances, security groups, network ACLs, volumes, snapshots, images,
+VPCs (with flow logs) and the region's EBS settings."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cloudwarden.collectors.aws._context import Api, ScanContext
+from cloudwarden.collectors.aws._shapes import iso, make_asset, name_tag, pick, tag_dict
+from cloudwarden.core.model import Asset
+
+# "User initiated (2024-01-02 03:04:05 GMT)" is the only place EC2 tells when a state began.
+_TRANSITION = re.compile(r"\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)")
+_UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnsupportedOperation")
+
+
+def normalize_instance(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    match = _TRANSITION.search(raw.get("StateTransitionReason") or "")
+    profile = raw.get("IamInstanceProfile")
+    return {
+        "InstanceId": raw["InstanceId"],
+        "Arn": arn,
+        "State": (raw.get("State") or {}).get("Name"),
+        "InstanceType": raw.get("InstanceType"),
+        "ImageId": raw.get("ImageId"),
+        "VpcId": raw.get("VpcId"),
+        "SubnetId": raw.get("SubnetId"),
+        "PublicIpAddress": raw.get("PublicIpAddress"),
+        "PrivateIpAddress": raw.get("PrivateIpAddress"),
+        "IamInstanceProfile": pick(profile, "Arn", "Id"),
+        "MetadataOptions": pick(raw.get("MetadataOptions"), "HttpTokens", "HttpEndpoint",
+                                "HttpPutResponseHopLimit"),
+        "SecurityGroups": [pick(g, "GroupId", "GroupName")
+                           for g in raw.get("SecurityGroups") or []],
+        "NetworkInterfaces": [
+            {"NetworkInterfaceId": n.get("NetworkInterfaceId"),
+             "PublicIp": (n.get("Association") or {}).get("PublicIp")}
+            for n in raw.get("NetworkInterfaces") or []],
+        "BlockDeviceMappings": [
+            {"DeviceName": b.get("DeviceName"), "VolumeId": (b.get("Ebs") or {}).get("VolumeId")}
+            for b in raw.get("BlockDeviceMappings") or []],
+        "LaunchTime": iso(raw.get("LaunchTime")),
+        "StateTransitionTime": iso(f"{match[1]}T{match[2]}+00:00") if match else None,
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_permissions(raw: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    return [{
+        "IpProtocol": p.get("IpProtocol"),
+        "FromPort": p.get("FromPort"),
+        "ToPort": p.get("ToPort"),
+        "IpRanges": [pick(r, "CidrIp", "Description") for r in p.get("IpRanges") or []],
+        "Ipv6Ranges": [pick(r, "CidrIpv6", "Description") for r in p.get("Ipv6Ranges") or []],
+        "UserIdGroupPairs": [pick(g, "GroupId", "UserId") for g in p.get("UserIdGroupPairs") or []],
+        "PrefixListIds": [r.get("PrefixListId") for r in p.get("PrefixListIds") or []],
+    } for p in raw or []]
+
+
+def normalize_security_group(raw: Mapping[str, Any], arn: str,
+                             attached: Sequence[str]) -> dict[str, Any]:
+    return {
+        "GroupId": raw["GroupId"],
+        "Arn": arn,
+        "GroupName": raw.get("GroupName"),
+        "Description": raw.get("Description"),
+        "VpcId": raw.get("VpcId"),
+        "IpPermissions": normalize_permissions(raw.get("IpPermissions")),
+        "IpPermissionsEgress": normalize_permissions(raw.get("IpPermissionsEgress")),
+        "AttachedInstances": sorted(attached),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_network_acl(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "NetworkAclId": raw["NetworkAclId"],
+        "Arn": arn,
+        "VpcId": raw.get("VpcId"),
+        "IsDefault": raw.get("IsDefault"),
+        "Entries": [{
+            "RuleNumber": e.get("RuleNumber"),
+            "Protocol": e.get("Protocol"),
+            "RuleAction": e.get("RuleAction"),
+            "Egress": e.get("Egress"),
+            "CidrBlock": e.get("CidrBlock"),
+            "Ipv6CidrBlock": e.get("Ipv6CidrBlock"),
+            "PortRange": pick(e.get("PortRange"), "From", "To"),
+        } for e in raw.get("Entries") or []],
+        "Associations": [a.get("SubnetId") for a in raw.get("Associations") or []],
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_volume(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "VolumeId": raw["VolumeId"],
+        "Arn": arn,
+        "Encrypted": bool(raw.get("Encrypted")),
+        "KmsKeyId": raw.get("KmsKeyId"),
+        "State": raw.get("State"),
+        "Size": raw.get("Size"),
+        "VolumeType": raw.get("VolumeType"),
+        "Attachments": [pick(a, "InstanceId", "Device", "State")
+                        for a in raw.get("Attachments") or []],
+        "CreateTime": iso(raw.get("CreateTime")),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_snapshot(raw: Mapping[str, Any], arn: str,
+                       permissions: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    return {
+        "SnapshotId": raw["SnapshotId"],
+        "Arn": arn,
+        "VolumeId": raw.get("VolumeId"),
+        "Encrypted": raw.get("Encrypted"),
+        "KmsKeyId": raw.get("KmsKeyId"),
+        "StartTime": iso(raw.get("StartTime")),
+        "CreateVolumePermissions": None if permissions is None else [
+            {k: v for k, v in p.items() if k in ("Group", "UserId")} for p in permissions],
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_image(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "ImageId": raw["ImageId"],
+        "Arn": arn,
+        "Name": raw.get("Name"),
+        "Public": raw.get("Public"),
+        "State": raw.get("State"),
+        "CreationDate": iso(raw.get("CreationDate")),
+        "BlockDeviceMappings": [
+            {"DeviceName": b.get("DeviceName"),
+             "Ebs": pick(b.get("Ebs"), "Encrypted", "SnapshotId")}
+            for b in raw.get("BlockDeviceMappings") or []],
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_vpc(raw: Mapping[str, Any], arn: str, flow_logs: Sequence[Mapping[str, Any]] | None,
+                  instance_count: int | None) -> dict[str, Any]:
+    return {
+        "VpcId": raw["VpcId"],
+        "Arn": arn,
+        "CidrBlock": raw.get("CidrBlock"),
+        "IsDefault": raw.get("IsDefault"),
+        "State": raw.get("State"),
+        "FlowLogs": None if flow_logs is None else [
+            pick(f, "FlowLogId", "FlowLogStatus", "TrafficType", "LogDestinationType",
+                 "LogDestination") for f in flow_logs],
+        "InstanceCount": instance_count,
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_regional_settings(region: str, arn: str, *, encryption: Mapping[str, Any] | None,
+                                kms_key: Mapping[str, Any] | None,
+                                snapshot_block: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {
+        "Region": region,
+        "Arn": arn,
+        "EbsEncryptionByDefault": None if encryption is None
+        else encryption.get("EbsEncryptionByDefault"),
+        "EbsDefaultKmsKeyId": (kms_key or {}).get("KmsKeyId"),
+        "SnapshotBlockPublicAccess": (snapshot_block or {}).get("State"),
+    }
+
+
+def _instances(api: Api) -> list[dict[str, Any]] | None:
+    reservations = api.pages("describe_instances", "Reservations")
+    if reservations is None:
+        return None
+    return [i for r in reservations for i in r.get("Instances") or []]
+
+
+def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
+    api = ctx.api("ec2", region)
+
+    def arn(kind: str, id_: str, *, owned: bool = True) -> str:
+        # Snapshot and image ARNs carry no account (they may be shared across accounts).
+        return ctx.arn("ec2", region, f"{kind}/{id_}", account=None if owned else "")
+
+    def add(type_: str, doc: dict[str, Any], id_key: str) -> None:
+        name = name_tag(doc.get("Tags") or {}, doc[id_key])
+        assets.append(make_asset(ctx.account, region, type_, doc["Arn"], name, doc))
+
+    assets: list[Asset] = []
+    instances = _instances(api)
+    sg_members: defaultdict[str, list[str]] = defaultdict(list)
+    per_vpc: Counter[str] = Counter()
+    for raw in instances or []:
+        add("aws.ec2.instance", normalize_instance(raw, arn("instance", raw["InstanceId"])),
+            "InstanceId")
+        for group in raw.get("SecurityGroups") or []:
+            sg_members[group["GroupId"]].append(raw["InstanceId"])
+        if raw.get("VpcId"):
+            per_vpc[raw["VpcId"]] += 1
+
+    for raw in api.pages("describe_security_groups", "SecurityGroups") or []:
+        gid = raw["GroupId"]
+        add("aws.ec2.security_group",
+            normalize_security_group(raw, arn("security-group", gid), sg_members.get(gid, [])),
+            "GroupId")
+    for raw in api.pages("describe_network_acls", "NetworkAcls") or []:
+        add("aws.ec2.network_acl",
+            normalize_network_acl(raw, arn("network-acl", raw["NetworkAclId"])), "NetworkAclId")
+    for raw in api.pages("describe_volumes", "Volumes") or []:
+        add("aws.ec2.volume", normalize_volume(raw, arn("volume", raw["VolumeId"])), "VolumeId")
+    for raw in api.pages("describe_snapshots", "Snapshots", OwnerIds=["self"]) or []:
+        sid = raw["SnapshotId"]
+        attr = api.call("describe_snapshot_attribute", SnapshotId=sid,
+                        Attribute="createVolumePermission")
+        perms = None if attr is None else attr.get("CreateVolumePermissions") or []
+        add("aws.ec2.snapshot", normalize_snapshot(raw, arn("snapshot", sid, owned=False), perms),
+            "SnapshotId")
+    for raw in api.pages("describe_images", "Images", Owners=["self"]) or []:
+        add("aws.ec2.image", normalize_image(raw, arn("image", raw["ImageId"], owned=False)),
+            "ImageId")
+
+    flow_logs = api.pages("describe_flow_logs", "FlowLogs")
+    by_vpc: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for log in flow_logs or []:
+        by_vpc[log.get("ResourceId", "")].append(log)
+    for raw in api.pages("describe_vpcs", "Vpcs") or []:
+        vid = raw["VpcId"]
+        add("aws.ec2.vpc", normalize_vpc(
+            raw, arn("vpc", vid), None if flow_logs is None else by_vpc.get(vid, []),
+            None if instances is None else per_vpc.get(vid, 0)), "VpcId")
+
+    settings = normalize_regional_settings(
+        region, ctx.arn("ec2", region, "settings"),
+        encryption=api.call("get_ebs_encryption_by_default"),
+        kms_key=api.call("get_ebs_default_kms_key_id"),
+        snapshot_block=api.call("get_snapshot_block_public_access_state", absent=_UNSUPPORTED),
+    )
+    assets.append(make_asset(ctx.account, region, "aws.ec2.regional_settings", settings["Arn"],
+                             f"EC2 settings {region}", settings))
+    return assets
