@@ -91,8 +91,9 @@ class Store:
         try:
             engine = create_store_engine(parsed)
         except ImportError as exc:
-            raise StoreError(f"no database driver for {parsed.drivername} ({exc.name}); for "
-                             "PostgreSQL install cloudwarden[postgres]") from None
+            raise StoreError(f"no database driver for {parsed.drivername} ({exc.name}); the "
+                             "store runs on SQLite and on PostgreSQL (pip install "
+                             "'cloudwarden[postgres]')") from None
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(f"cannot open the store at {safe_url(parsed)}: "
                              f"{_describe(exc, parsed)}") from None
