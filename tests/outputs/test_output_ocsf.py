@@ -72,7 +72,8 @@ def test_ocsf_lines_are_the_same_events(report: Report) -> None:
 
 def _event_for(report: Report, rule_id: str, asset_id: str) -> dict[str, Any]:
     (finding,) = [f for f in report.findings if f.rule_id == rule_id and f.asset.id == asset_id]
-    return to_ocsf(report, finding)
+    event: dict[str, Any] = to_ocsf(report, finding)
+    return event
 
 
 def test_ocsf_mapping_of_a_failed_finding(report: Report) -> None:

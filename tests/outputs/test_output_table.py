@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from cloudwarden.outputs.report import Report
 from cloudwarden.outputs.table import render_table
 
@@ -46,3 +48,21 @@ def test_table_without_failures(report: Report) -> None:
     passing = Report([f for f in report.findings if f.status.value == "pass"], report.rules,
                      report.assets, report.generated_at)
     assert "No failing findings." in _render(passing)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_table_colours_severities_on_a_terminal(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _Terminal()
+    render_table(report, out)
+    text = out.getvalue()
+    assert "\x1b[" in text
+    assert "aws.ec2.security_group_no_open_ssh" in text
