@@ -42,3 +42,13 @@ def test_importing_outputs_stays_light() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_handles_findings_without_rule_metadata(fmt: str, report: Report) -> None:
+    # Any rule may be missing from `rules` (a removed rule, a plugin): failures and errors alike.
+    bare = Report(findings=report.findings, rules={}, assets={},
+                  generated_at=report.generated_at)
+    out = io.StringIO()
+    render(fmt, bare, out)
+    assert "aws.ec2.security_group_no_open_ssh" in out.getvalue()

@@ -34,7 +34,7 @@ margin-top:14px}
 .panel h3{margin:0 0 8px;font-size:13px;color:var(--muted);text-transform:uppercase;
 letter-spacing:.6px}
 .donut-wrap{display:flex;align-items:center;gap:24px}
-.donut-total{font-size:30px;font-weight:700;fill:var(--text)}
+.donut-total{font-weight:700;fill:var(--text)}
 .donut-label{font-size:12px;fill:var(--muted)}
 .legend{list-style:none;margin:0;padding:0}.legend li{margin:4px 0;display:flex;gap:8px;
 align-items:center}.legend .sw{width:12px;height:12px;border-radius:3px;display:inline-block}

@@ -47,9 +47,10 @@ def donut_chart(counts: Mapping[Severity, int], *, size: int = 180) -> str:
             f"<title>{escape(severity.label)}: {count}</title></circle>"
         )
         offset += length
+    total_size = 30 if total < 1000 else 22  # four digits and more must fit inside the ring
     parts.append(
-        f'<text x="{center}" y="{center - 4}" text-anchor="middle" class="donut-total">'
-        f"{total}</text>"
+        f'<text x="{center}" y="{center - 4}" text-anchor="middle" class="donut-total" '
+        f'font-size="{total_size}">{total}</text>'
         f'<text x="{center}" y="{center + 18}" text-anchor="middle" class="donut-label">'
         f"{'failed' if total else 'no failures'}</text></svg>"
     )
@@ -62,9 +63,18 @@ def bar_chart(
     """Horizontal bars, one per label (a service), stacked by severity, largest first."""
     totals = {label: sum(by_sev.values()) for label, by_sev in rows.items()}
     ordered = sorted((lbl for lbl in totals if totals[lbl]), key=lambda lbl: (-totals[lbl], lbl))
-    ordered = ordered[:max_rows]
     if not ordered:
         return '<p class="muted">No failed findings.</p>'
+    if len(ordered) > max_rows:
+        # The long tail becomes one row rather than silently disappearing.
+        rest = ordered[max_rows - 1:]
+        other: dict[Severity, int] = {
+            s: sum(rows[lbl].get(s, 0) for lbl in rest) for s in SEVERITIES_DESC
+        }
+        label = f"{len(rest)} others"
+        rows = {**{lbl: rows[lbl] for lbl in ordered[: max_rows - 1]}, label: other}
+        totals[label] = sum(other.values())
+        ordered = [*ordered[: max_rows - 1], label]
     label_w, count_w, row_h, bar_h = 110, 40, 28, 18
     scale = (width - label_w - count_w) / max(totals[lbl] for lbl in ordered)
     height = row_h * len(ordered) + 4

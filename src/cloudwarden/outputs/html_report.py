@@ -197,6 +197,7 @@ def _rule_details(report: Report, group: _RuleGroup) -> str:
     rule = group.rule
     sev = group.severity.label
     n = len(group.findings)
+    rid = f' <span class="rid">{_e(group.rule_id)}</span>' if rule is not None else ""
     body: list[str] = []
     if rule is not None:
         filled = [fill_remediation(rule.remediation, f.asset, asset_of(report, f.asset))
@@ -229,8 +230,8 @@ def _rule_details(report: Report, group: _RuleGroup) -> str:
     )
     return (
         f'<details class="rule sev-b-{sev}" data-sev="{sev}"><summary>{_sev_badge(group.severity)}'
-        f'<span><span class="title">{_e(group.title)}</span> <span class="rid">{_e(group.rule_id)}'
-        f'</span></span><span class="count">{n} resource{"s" if n != 1 else ""}</span></summary>'
+        f'<span><span class="title">{_e(group.title)}</span>{rid}'
+        f'</span><span class="count">{n} resource{"s" if n != 1 else ""}</span></summary>'
         f'<div class="body">{"".join(body)}</div></details>'
     )
 
