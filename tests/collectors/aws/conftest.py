@@ -164,7 +164,11 @@ def _seed_iam(c: Callable[..., Any]) -> dict[str, Any]:
     iam.attach_role_policy(RoleName="cw-role", PolicyArn=reader["Policy"]["Arn"])
     iam.put_role_policy(RoleName="cw-role", PolicyName="r-inline",
                         PolicyDocument=json.dumps(ADMIN_POLICY))
-    return {"admin_policy_arn": admin_arn, "alice_key": key, "bob_mfa": serial}
+    # moto stores the body without parsing it, so a placeholder PEM is enough
+    cert = iam.upload_server_certificate(
+        ServerCertificateName="cw-legacy-elb", CertificateBody="-----BEGIN CERTIFICATE-----",
+        PrivateKey="-----BEGIN PRIVATE KEY-----")["ServerCertificateMetadata"]["Arn"]
+    return {"admin_policy_arn": admin_arn, "alice_key": key, "bob_mfa": serial, "cert": cert}
 
 
 def _seed_s3(c: Callable[..., Any], kms_key_arn: str) -> None:
@@ -315,4 +319,7 @@ def world(moto_server: str) -> dict[str, Any]:
             AwsScanOptions(regions=REGIONS, endpoint_url=moto_server), session=new_session(),
             progress=lambda detail, done, total: progress.append((detail, done, total)))
         elapsed = time.monotonic() - started
-    return {"ids": ids, "inventory": inventory, "progress": progress, "seconds": elapsed}
+    docs = {"admin": ADMIN_POLICY, "trust": TRUST_POLICY, "pab": PAB_ON,
+            "secure_transport": SECURE_TRANSPORT_POLICY}
+    return {"ids": ids, "inventory": inventory, "progress": progress, "seconds": elapsed,
+            "docs": docs}
