@@ -1,0 +1,277 @@
+"""Network exposure of AWS security groups and network ACLs, as pure functions.
+
+Security group permissions and NACL entries are the canonical shapes of `aws.ec2.security_group`
+and `aws.ec2.network_acl`. "The world" is any CIDR with a prefix length of 0 (0.0.0.0/0, ::/0):
+a narrower range, a prefix list or a source security group is not the world.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cloudwarden.core.checks import CheckResult
+from cloudwarden.core.model import Asset, Evidence
+
+__all__ = [
+    "ALL_PORTS",
+    "Exposure",
+    "NaclVerdict",
+    "is_world_cidr",
+    "nacl_world_ingress_allowed",
+    "normalize_protocol",
+    "parse_port_ranges",
+    "permission_ports",
+    "port_in",
+    "security_group_port_check",
+    "world_exposures",
+]
+
+ALL_PORTS = (0, 65535)
+_PROTOCOL_NAMES = {"-1": "all", "all": "all", "6": "tcp", "tcp": "tcp", "17": "udp",
+                   "udp": "udp", "1": "icmp", "icmp": "icmp", "58": "icmpv6",
+                   "icmpv6": "icmpv6"}
+_PORT_PROTOCOLS = frozenset({"tcp", "udp"})
+#: IPv4 and IPv6 address families, as the names rules pass in `families`
+FAMILIES = ("ipv4", "ipv6")
+
+
+def normalize_protocol(value: Any) -> str:
+    """`-1`, `6`, `tcp`, `17`, ... -> `all`, `tcp`, `udp`, `icmp`; other numbers as text."""
+    text = str(value).strip().lower() if value is not None else "all"
+    return _PROTOCOL_NAMES.get(text, text)
+
+
+def is_world_cidr(value: Any) -> str | None:
+    """The address family (`ipv4`/`ipv6`) when `value` is a CIDR covering every address."""
+    if not isinstance(value, str):
+        return None
+    try:
+        net = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return None
+    if net.prefixlen != 0:
+        return None
+    return "ipv4" if net.version == 4 else "ipv6"
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def permission_ports(protocol: str, from_port: Any, to_port: Any) -> tuple[int, int] | None:
+    """The port range a permission or NACL entry opens, or None when it carries no ports.
+
+    All traffic (`-1`) opens every port; TCP or UDP with no ports (or -1) open every port too;
+    ICMP and other protocols have no ports at all.
+    """
+    proto = normalize_protocol(protocol)
+    if proto == "all":
+        return ALL_PORTS
+    if proto not in _PORT_PROTOCOLS:
+        return None
+    lo, hi = _as_int(from_port), _as_int(to_port)
+    if lo is None or hi is None or lo < 0 or hi < 0:
+        return ALL_PORTS
+    return (min(lo, hi), max(lo, hi))
+
+
+def port_in(port: int, ports: tuple[int, int] | None) -> bool:
+    return ports is not None and ports[0] <= port <= ports[1]
+
+
+def parse_port_ranges(values: Iterable[Any]) -> list[tuple[int, int]]:
+    """Rule parameters such as `[22, "8000-8100"]` -> `[(22, 22), (8000, 8100)]`."""
+    out: list[tuple[int, int]] = []
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool):
+            lo = hi = value
+        else:
+            text = str(value).strip()
+            lo_text, sep, hi_text = text.partition("-")
+            if not lo_text.strip().isdigit() or (sep and not hi_text.strip().isdigit()):
+                raise ValueError(f"not a port or port range: {value!r}")
+            lo = int(lo_text)
+            hi = int(hi_text) if sep else lo
+        if not (0 <= lo <= hi <= 65535):
+            raise ValueError(f"not a valid port range: {value!r}")
+        out.append((lo, hi))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """One ingress permission that lets the world in."""
+
+    index: int              # position in IpPermissions
+    protocol: str           # normalized: all, tcp, udp, icmp, ...
+    ports: tuple[int, int] | None
+    cidr: str
+
+    @property
+    def path(self) -> str:
+        return f"IpPermissions[{self.index}]"
+
+    def describe(self) -> str:
+        if self.protocol == "all":
+            what = "all traffic"
+        elif self.ports is None:
+            what = self.protocol
+        elif self.ports == ALL_PORTS:
+            what = f"{self.protocol} all ports"
+        elif self.ports[0] == self.ports[1]:
+            what = f"{self.protocol}/{self.ports[0]}"
+        else:
+            what = f"{self.protocol}/{self.ports[0]}-{self.ports[1]}"
+        return f"{what} from {self.cidr}"
+
+    def opens(self, port: int, protocols: Iterable[str]) -> bool:
+        """True if the exposure reaches `port` over one of `protocols` (tcp, udp)."""
+        wanted = {normalize_protocol(p) for p in protocols}
+        if self.protocol != "all" and self.protocol not in wanted:
+            return False
+        return port_in(port, self.ports)
+
+    def opens_any(self, ranges: Sequence[tuple[int, int]], protocols: Iterable[str]) -> bool:
+        wanted = {normalize_protocol(p) for p in protocols}
+        if self.protocol != "all" and self.protocol not in wanted:
+            return False
+        if self.ports is None:
+            return False
+        return any(lo <= self.ports[1] and self.ports[0] <= hi for lo, hi in ranges)
+
+
+def _world_cidrs(permission: Mapping[str, Any], families: Iterable[str]) -> list[str]:
+    wanted = set(families)
+    found: list[str] = []
+    for item in permission.get("IpRanges") or []:
+        cidr = item.get("CidrIp") if isinstance(item, Mapping) else item
+        if is_world_cidr(cidr) in wanted:
+            found.append(str(cidr))
+    for item in permission.get("Ipv6Ranges") or []:
+        cidr = item.get("CidrIpv6") if isinstance(item, Mapping) else item
+        if is_world_cidr(cidr) in wanted:
+            found.append(str(cidr))
+    return found
+
+
+def world_exposures(permissions: Any, families: Iterable[str] = FAMILIES) -> list[Exposure]:
+    """Every (permission, world CIDR) pair of a security group's ingress permissions."""
+    out: list[Exposure] = []
+    if not isinstance(permissions, list):
+        return out
+    fams = tuple(families)
+    for i, perm in enumerate(permissions):
+        if not isinstance(perm, Mapping):
+            continue
+        protocol = normalize_protocol(perm.get("IpProtocol"))
+        ports = permission_ports(protocol, perm.get("FromPort"), perm.get("ToPort"))
+        for cidr in _world_cidrs(perm, fams):
+            out.append(Exposure(i, protocol, ports, cidr))
+    return out
+
+
+# -- network ACLs --------------------------------------------------------------------------
+
+
+def _rule_number(entry: Mapping[str, Any]) -> int:
+    n = _as_int(entry.get("RuleNumber"))
+    return n if n is not None else 32767
+
+
+def _entry_ports(entry: Mapping[str, Any]) -> tuple[int, int] | None:
+    port_range = entry.get("PortRange") or {}
+    return permission_ports(str(entry.get("Protocol", "-1")), port_range.get("From"),
+                            port_range.get("To"))
+
+
+@dataclass(frozen=True, slots=True)
+class NaclVerdict:
+    """What decided world ingress to one port over one protocol and address family."""
+
+    allowed: bool
+    rule_number: int | None  # the deciding entry, None when no entry matched
+    family: str
+    protocol: str
+    port: int
+
+
+def _world_verdict(entries: Sequence[Mapping[str, Any]], port: int, protocol: str,
+                   family: str) -> NaclVerdict:
+    """Walk the ingress entries in RuleNumber order like AWS does, for traffic from an
+    arbitrary internet address. Only an entry whose source is the whole address space
+    decides for every such address: a deny of a narrower range leaves the rest of the
+    internet to later entries, and an allow of a narrower range is not world exposure."""
+    field = "CidrBlock" if family == "ipv4" else "Ipv6CidrBlock"
+    for entry in sorted(entries, key=_rule_number):
+        if entry.get("Egress") is True or is_world_cidr(entry.get(field)) != family:
+            continue
+        entry_proto = normalize_protocol(entry.get("Protocol", "-1"))
+        if entry_proto not in ("all", protocol):
+            continue
+        if not port_in(port, _entry_ports(entry)):
+            continue
+        allowed = str(entry.get("RuleAction", "")).lower() == "allow"
+        return NaclVerdict(allowed, _rule_number(entry), family, protocol, port)
+    return NaclVerdict(False, None, family, protocol, port)
+
+
+def nacl_world_ingress_allowed(
+    entries: Any,
+    ports: Iterable[int],
+    protocols: Iterable[str] = ("tcp", "udp"),
+    families: Iterable[str] = FAMILIES,
+) -> list[NaclVerdict]:
+    """The (port, protocol, family) combinations a network ACL lets in from the world."""
+    if not isinstance(entries, list):
+        return []
+    rows = [e for e in entries if isinstance(e, Mapping)]
+    out: list[NaclVerdict] = []
+    for port in ports:
+        for protocol in protocols:
+            for family in families:
+                verdict = _world_verdict(rows, port, normalize_protocol(protocol), family)
+                if verdict.allowed:
+                    out.append(verdict)
+    return out
+
+
+# -- shared security group check -------------------------------------------------------------
+
+
+def security_group_port_check(
+    asset: Asset,
+    ranges: Sequence[tuple[int, int]],
+    protocols: Iterable[str],
+    families: Iterable[str],
+    what: str,
+) -> CheckResult:
+    """Fail when an ingress permission opens any port of `ranges` to the world."""
+    doc = asset.properties
+    group = doc.get("GroupId") or asset.name
+    protos = tuple(protocols)
+    hits = [x for x in world_exposures(doc.get("IpPermissions"), families)
+            if x.opens_any(ranges, protos)]
+    if hits:
+        return CheckResult.failed(
+            f"security group {group} allows {what} from the internet: "
+            + "; ".join(x.describe() for x in hits[:5]),
+            *(Evidence(x.path, x.describe(), f"no {what} from the internet") for x in hits[:10]))
+    return CheckResult.passed(
+        f"security group {group} allows no {what} from the internet",
+        Evidence("IpPermissions", _summary(doc.get("IpPermissions")),
+                 f"no {what} from the internet"))
+
+
+def _summary(permissions: Any) -> Any:
+    if not isinstance(permissions, list):
+        return permissions
+    return f"{len(permissions)} ingress permission(s)"
