@@ -1,0 +1,19 @@
+"""An inline policy of the role with an Allow of "*" on "*"."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.aws_iam_policy import grants_full_admin, inline_policies_where
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset, Evidence
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    doc = asset.properties
+    name = doc.get("RoleName")
+    admin = inline_policies_where(doc, grants_full_admin)
+    evidence = Evidence("InlinePolicies[].PolicyName", admin, "no inline policy granting *:*")
+    if admin:
+        return CheckResult.failed(
+            f"IAM role {name} has inline policies granting full administrator access: "
+            f"{', '.join(admin)}", evidence)
+    return CheckResult.passed(f"no inline policy of IAM role {name} grants *:*", evidence)
