@@ -1,0 +1,11 @@
+"""CIS 4.10: an alarm with a subscriber watches security group changes."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.aws_monitoring import check_metric_alarm
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    return check_metric_alarm(asset, ctx, "security_group_changes")
