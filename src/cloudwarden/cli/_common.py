@@ -1,0 +1,111 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cloudwarden.core.model import Finding
+    from cloudwarden.core.rule import RuleMeta
+    from cloudwarden.inventory.snapshot import Inventory
+
+EXIT_ERROR = 1
+EXIT_FAIL_ON = 3
+
+OUTPUT_FORMATS = ("table", "json", "csv", "ocsf", "html")
+
+
+def _check_output(value: str) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(OUTPUT_FORMATS)}")
+    return value
+
+
+def _check_severity(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from cloudwarden.core.model import Severity
+
+    try:
+        Severity.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", envvar="CLOUDWARDEN_DB",
+    help="Database URL (default: SQLite in the user data directory), e.g. "
+         "postgresql+psycopg://user@host/db.")]
+OutputOption = Annotated[str, typer.Option(
+    "--output", "-o", callback=_check_output, help="table, json, csv, ocsf or html.")]
+OutputFileOption = Annotated[Path | None, typer.Option(
+    "--output-file", help="Write the report to this file instead of the terminal.")]
+FailOnOption = Annotated[str | None, typer.Option(
+    "--fail-on", callback=_check_severity,
+    help="Exit with code 3 when a failed finding has at least this severity.")]
+RulesDirOption = Annotated[list[Path] | None, typer.Option(
+    "--rules-dir", help="Extra directory of rule files (repeatable).")]
+
+
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def fail(message: str) -> NoReturn:
+    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def split_csv(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    return items or None
+
+
+def emit_report(
+    findings: Sequence[Finding],
+    rules: Mapping[str, RuleMeta],
+    inventory: Inventory,
+    scan: Mapping[str, Any],
+    output: str,
+    output_file: Path | None,
+) -> None:
+    from cloudwarden.outputs import render
+    from cloudwarden.outputs.report import Report
+
+    report = Report(findings=findings, rules=rules, assets={a.ref.key: a for a in inventory},
+                    generated_at=datetime.now(UTC), scan=scan)
+    if output_file is None and output == "html":
+        output_file = Path("cloudwarden-report.html")
+    if output_file is None:
+        render(output, report, sys.stdout)
+        return
+    tmp = output_file.with_name(output_file.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        render(output, report, fh)
+    tmp.replace(output_file)
+
+
+def exit_for_fail_on(findings: Iterable[Finding], fail_on: str | None) -> None:
+    if fail_on is None:
+        return
+    from cloudwarden.core.model import Severity, Status
+
+    threshold = Severity.parse(fail_on)
+    worst = [f for f in findings if f.status is Status.FAIL and f.severity >= threshold]
+    if worst:
+        console(stderr=True).print(
+            f"[red]{len(worst)} failed finding(s) at or above {threshold.label}[/]")
+        raise typer.Exit(EXIT_FAIL_ON)

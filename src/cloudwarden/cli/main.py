@@ -1,0 +1,229 @@
+"""The `cloudwarden` command. Thin: parse, call `service/`, render.
+
+Nothing heavy is imported at module level (no boto3, no rules, no SQLAlchemy) so that
+`cloudwarden --help` and `cloudwarden rules list` start fast.
+
+Exit codes: 0 success, 1 a clear error (bad input, unreachable database, ...),
+2 usage error, 3 `--fail-on` threshold reached.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cloudwarden.cli import rules as rules_cli
+from cloudwarden.cli._common import (
+    EXIT_ERROR,
+    DbOption,
+    FailOnOption,
+    OutputFileOption,
+    OutputOption,
+    RulesDirOption,
+    console,
+    emit_report,
+    exit_for_fail_on,
+    fail,
+    split_csv,
+)
+
+app = typer.Typer(
+    name="cloudwarden",
+    help="Cloud security posture management and workload protection.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scan_app = typer.Typer(help="Collect a cloud's configuration and assess it.", no_args_is_help=True)
+app.add_typer(scan_app, name="scan")
+app.add_typer(rules_cli.app, name="rules")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from cloudwarden import __version__
+
+    typer.echo(f"cloudwarden {__version__}")
+
+
+@scan_app.command("aws")
+def scan_aws(
+    profile: Annotated[str | None, typer.Option(help="AWS profile to use.")] = None,
+    regions: Annotated[str | None, typer.Option(
+        help="Comma-separated regions (default: every region enabled for the account).")] = None,
+    services: Annotated[str | None, typer.Option(
+        help="Comma-separated services (default: all supported).")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(
+        help="Send API calls to this endpoint (an emulator such as moto).")] = None,
+    from_snapshot: Annotated[Path | None, typer.Option(
+        help="Re-assess a saved inventory snapshot offline instead of calling AWS.")] = None,
+    save_snapshot: Annotated[Path | None, typer.Option(
+        help="Save the collected inventory to this .jsonl.gz file.")] = None,
+    max_workers: Annotated[int, typer.Option(min=1, max=64,
+                                             help="Concurrent API tasks.")] = 8,
+    rules_dir: RulesDirOption = None,
+    db: DbOption = None,
+    no_store: Annotated[bool, typer.Option("--no-store",
+                                           help="Do not record the scan in the database.")] = False,
+    output: OutputOption = "table",
+    output_file: OutputFileOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Scan an AWS account: collect, assess every rule, store and report the findings."""
+    from cloudwarden.cli._progress import scan_progress
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.service.scan import run_scan
+
+    options = None
+    if from_snapshot is None:
+        from cloudwarden.collectors.aws import AwsScanOptions
+
+        options = AwsScanOptions(profile=profile, regions=split_csv(regions),
+                                 services=split_csv(services), endpoint_url=endpoint_url,
+                                 max_workers=max_workers)
+    try:
+        with scan_progress() as progress:
+            outcome = run_scan(aws=options, from_snapshot=from_snapshot,
+                               save_snapshot=save_snapshot, db_url=db, store=not no_store,
+                               rules_dirs=rules_dir or [], progress=progress)
+    except (CloudwardenError, ValueError) as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - shown as a clear message, not a traceback
+        fail(_explain_unexpected(exc))
+    emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, output,
+                output_file)
+    _print_scan_footer(outcome, output, output_file)
+    exit_for_fail_on(outcome.findings, fail_on)
+
+
+def _print_scan_footer(outcome: object, output: str, output_file: Path | None) -> None:
+    from cloudwarden.service.scan import ScanOutcome
+
+    assert isinstance(outcome, ScanOutcome)
+    counts = outcome.counts()
+    err = console(stderr=True)
+    err.print(
+        f"[bold]{len(outcome.inventory)}[/] resources, [green]{counts['pass']} passed[/], "
+        f"[red]{counts['fail']} failed[/], [yellow]{counts['error']} errors[/], "
+        f"{counts['not_applicable']} not applicable"
+        + (f" - scan [cyan]{outcome.scan_id}[/]" if outcome.scan_id else ""))
+    if output_file is not None:
+        err.print(f"{output} report written to [cyan]{output_file}[/]")
+
+
+def _explain_unexpected(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name in {"NoCredentialsError", "PartialCredentialsError"}:
+        return ("no AWS credentials found: configure a profile (--profile) or the "
+                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment variables")
+    if name == "ProfileNotFound":
+        return f"AWS profile not found: {exc}"
+    if name in {"EndpointConnectionError", "ConnectTimeoutError"}:
+        return f"cannot reach the AWS endpoint: {exc}"
+    if name == "OperationalError":
+        return f"database error: {str(exc).splitlines()[0]}"
+    return f"{name}: {exc}"
+
+
+@app.command()
+def findings(
+    scan: Annotated[str | None, typer.Option(help="Scan id (default: the latest completed).")]
+    = None,
+    status: Annotated[str | None, typer.Option(
+        help="Comma-separated statuses: pass, fail, error, not_applicable, exempt.")] = "fail",
+    severity: Annotated[str | None, typer.Option(
+        help="Comma-separated severities, or a minimum such as high+.")] = None,
+    rule: Annotated[str | None, typer.Option(help="Comma-separated rule ids.")] = None,
+    account: Annotated[str | None, typer.Option(help="Comma-separated account ids.")] = None,
+    asset_type: Annotated[str | None, typer.Option(
+        "--type", help="Comma-separated asset types, e.g. aws.s3.bucket.")] = None,
+    rules_dir: RulesDirOption = None,
+    db: DbOption = None,
+    output: OutputOption = "table",
+    output_file: OutputFileOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Show the findings of a stored scan, filtered."""
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.core.model import Severity, Status
+    from cloudwarden.service.scan import load_catalog
+    from cloudwarden.store import Store
+
+    try:
+        statuses = [Status(s) for s in split_csv(status) or ()]
+        severities: list[Severity] = []
+        min_severity = None
+        for s in split_csv(severity) or ():
+            if s.endswith("+"):
+                min_severity = Severity.parse(s[:-1])
+            else:
+                severities.append(Severity.parse(s))
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        specs = load_catalog(rules_dir or [])
+        with Store.open(db) as store:
+            record = store.latest_scan() if scan is None else None
+            scan_id = scan or (record.id if record else None)
+            if scan_id is None:
+                fail("no completed scan in the database yet: run `cloudwarden scan aws` "
+                     "or `cloudwarden demo` first")
+            found = store.findings(
+                scan_id, statuses=statuses, severities=severities,
+                rule_ids=list(split_csv(rule) or ()), accounts=list(split_csv(account) or ()),
+                asset_types=list(split_csv(asset_type) or ()), min_severity=min_severity)
+            inventory = store.inventory(scan_id)
+    except CloudwardenError as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001
+        fail(_explain_unexpected(exc))
+    emit_report(found, {s.id: s.meta for s in specs}, inventory, {"id": scan_id}, output,
+                output_file)
+    exit_for_fail_on(found, fail_on)
+
+
+@app.command()
+def scans(db: DbOption = None, limit: int = 20) -> None:
+    """List recent scans."""
+    from rich.table import Table
+
+    from cloudwarden.store import Store
+
+    try:
+        with Store.open(db) as store:
+            records = store.list_scans(limit)
+    except Exception as exc:  # noqa: BLE001
+        fail(_explain_unexpected(exc))
+    table = Table("scan", "provider", "status", "started", "finished")
+    for r in records:
+        table.add_row(r.id, r.provider, r.status, str(r.started_at), str(r.finished_at or ""))
+    console().print(table)
+
+
+@app.command()
+def demo(
+    report: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
+        "cloudwarden-report.html"),
+    db: DbOption = None,
+    no_store: Annotated[bool, typer.Option("--no-store",
+                                           help="Do not record the scan in the database.")] = False,
+) -> None:
+    """Scan a bundled demo lab: a local AWS emulator seeded with a realistic account."""
+    from cloudwarden.cli._demo import run_demo
+
+    try:
+        run_demo(report, db, store=not no_store)
+    except Exception as exc:  # noqa: BLE001
+        fail(_explain_unexpected(exc))
+
+
+def main() -> None:  # pragma: no cover - console entry
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(EXIT_ERROR) from None

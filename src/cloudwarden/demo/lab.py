@@ -1,0 +1,284 @@
+"""The demo lab: a realistic small AWS account in two regions, part well and part badly
+configured, seeded through boto3 into an emulator.
+
+`PLANTED` lists every misconfiguration planted on purpose (rule id -> resource name or id
+fragment), and `WELL_CONFIGURED` the resources that must pass; the end-to-end test asserts both
+(recall and precision).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from cloudwarden.demo.emulator import DUMMY_CREDENTIALS
+
+__all__ = ["LAB_REGIONS", "PLANTED", "WELL_CONFIGURED", "seed_lab"]
+
+LAB_REGIONS = ("us-east-1", "eu-west-1")
+
+#: (rule id, a fragment of the failing asset's id or name) - planted on purpose
+PLANTED: tuple[tuple[str, str], ...] = (
+    ("aws.s3.bucket_default_encryption", "cw-demo-public-assets"),
+)
+#: (rule id, a fragment of an asset's id or name) - configured well on purpose
+WELL_CONFIGURED: tuple[tuple[str, str], ...] = (
+    ("aws.s3.bucket_default_encryption", "cw-demo-audit-logs"),
+)
+
+Progress = Callable[[str], None]
+
+
+def _client(endpoint: str, service: str, region: str) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=endpoint, **DUMMY_CREDENTIALS)
+
+
+def seed_lab(endpoint: str, progress: Progress | None = None) -> dict[str, Any]:
+    """Create the lab's resources. Returns a few ids the caller may want to show."""
+    say = progress or (lambda _m: None)
+    out: dict[str, Any] = {}
+    say("identity and access")
+    out.update(_seed_iam(endpoint))
+    say("storage")
+    out.update(_seed_s3(endpoint))
+    for region in LAB_REGIONS:
+        say(f"compute and network in {region}")
+        out.update(_seed_ec2(endpoint, region))
+    say("keys, audit trail and monitoring")
+    out.update(_seed_kms_trail_monitoring(endpoint))
+    say("configuration recording")
+    _seed_config(endpoint)
+    return out
+
+
+def _seed_iam(endpoint: str) -> dict[str, Any]:
+    iam = _client(endpoint, "iam", "us-east-1")
+    # A weak password policy: too short, no reuse prevention.
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=False,
+                                       RequireNumbers=True, RequireUppercaseCharacters=True,
+                                       RequireLowercaseCharacters=True,
+                                       AllowUsersToChangePassword=True)
+    admin_doc = {"Version": "2012-10-17",
+                 "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    read_doc = {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+                               "Resource": ["arn:aws:s3:::cw-demo-audit-logs-*"]}]}
+    full_admin = iam.create_policy(PolicyName="LegacyFullAdmin",
+                                   PolicyDocument=json.dumps(admin_doc))["Policy"]["Arn"]
+    reader = iam.create_policy(PolicyName="AuditLogReader",
+                               PolicyDocument=json.dumps(read_doc))["Policy"]["Arn"]
+
+    iam.create_group(GroupName="platform-engineers")
+    iam.attach_group_policy(GroupName="platform-engineers", PolicyArn=reader)
+
+    # alice: console user with a virtual MFA device, permissions through a group only.
+    iam.create_user(UserName="alice", Tags=[{"Key": "owner", "Value": "security"}])
+    iam.create_login_profile(UserName="alice", Password="Corr3ct-Horse-Battery!")  # noqa: S106
+    iam.add_user_to_group(GroupName="platform-engineers", UserName="alice")
+    mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
+    iam.enable_mfa_device(UserName="alice", SerialNumber=mfa["SerialNumber"],
+                          AuthenticationCode1="123456", AuthenticationCode2="654321")
+
+    # bob: console password, no MFA.
+    iam.create_user(UserName="bob")
+    iam.create_login_profile(UserName="bob", Password="Summer2026!")  # noqa: S106
+    iam.add_user_to_group(GroupName="platform-engineers", UserName="bob")
+
+    # ci-deployer: programmatic user with two active keys and admin attached directly.
+    iam.create_user(UserName="ci-deployer", Tags=[{"Key": "owner", "Value": "platform"}])
+    iam.create_access_key(UserName="ci-deployer")
+    iam.create_access_key(UserName="ci-deployer")
+    iam.attach_user_policy(UserName="ci-deployer", PolicyArn=full_admin)
+
+    trust_ec2 = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="web-app", AssumeRolePolicyDocument=json.dumps(trust_ec2))
+    iam.attach_role_policy(RoleName="web-app", PolicyArn=reader)
+    iam.create_instance_profile(InstanceProfileName="web-app")
+    iam.add_role_to_instance_profile(InstanceProfileName="web-app", RoleName="web-app")
+
+    trust_any = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="legacy-break-glass", AssumeRolePolicyDocument=json.dumps(trust_any))
+    iam.attach_role_policy(RoleName="legacy-break-glass", PolicyArn=full_admin)
+    return {"users": ["alice", "bob", "ci-deployer"]}
+
+
+def _seed_s3(endpoint: str) -> dict[str, Any]:
+    s3 = _client(endpoint, "s3", "us-east-1")
+    s3_eu = _client(endpoint, "s3", "eu-west-1")
+    account = _client(endpoint, "sts", "us-east-1").get_caller_identity()["Account"]
+    logs = f"cw-demo-audit-logs-{account}"
+    public = f"cw-demo-public-assets-{account}"
+    data_eu = f"cw-demo-customer-data-eu-{account}"
+
+    # The audit log bucket: everything right.
+    s3.create_bucket(Bucket=logs)
+    s3.put_public_access_block(Bucket=logs, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True})
+    s3.put_bucket_encryption(Bucket=logs, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"},
+         "BucketKeyEnabled": True}]})
+    s3.put_bucket_versioning(Bucket=logs, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_policy(Bucket=logs, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"},
+             "Action": "s3:*", "Resource": [f"arn:aws:s3:::{logs}", f"arn:aws:s3:::{logs}/*"],
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {"Sid": "CloudTrailWrite", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{logs}/AWSLogs/{account}/*"},
+            {"Sid": "S3ServerAccessLogs", "Effect": "Allow",
+             "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{logs}/*"},
+        ]}))
+    s3.put_bucket_tagging(Bucket=logs, Tagging={"TagSet": [{"Key": "owner", "Value": "security"}]})
+
+    # A static-assets bucket made public with an ACL, nothing else configured.
+    s3.create_bucket(Bucket=public)
+    s3.put_bucket_ownership_controls(Bucket=public, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    s3.put_bucket_acl(Bucket=public, ACL="public-read")
+    s3.put_bucket_logging(Bucket=public, BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": logs, "TargetPrefix": "s3/public-assets/"}})
+
+    # Customer data in Europe, shared with everyone through a bucket policy.
+    s3_eu.create_bucket(Bucket=data_eu,
+                        CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3_eu.put_bucket_policy(Bucket=data_eu, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+                       "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{data_eu}/*"}]}))
+    s3_eu.put_bucket_versioning(Bucket=data_eu, VersioningConfiguration={"Status": "Enabled"})
+    return {"buckets": [logs, public, data_eu], "log_bucket": logs, "account": account}
+
+
+def _seed_ec2(endpoint: str, region: str) -> dict[str, Any]:
+    ec2 = _client(endpoint, "ec2", region)
+    ami = ec2.register_image(Name=f"golden-linux-{region}", RootDeviceName="/dev/xvda",
+                             Architecture="x86_64")["ImageId"]
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": f"workloads-{region}"}])
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+
+    web_sg = ec2.create_security_group(GroupName="web-frontend", Description="web tier",
+                                       VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=web_sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary debugging"}]},
+    ])
+    app_sg = ec2.create_security_group(GroupName="app-internal", Description="app tier",
+                                       VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=app_sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+         "UserIdGroupPairs": [{"GroupId": web_sg}]},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "IpRanges": [{"CidrIp": "10.20.0.0/16"}]},
+    ])
+    db_sg = ec2.create_security_group(GroupName="legacy-db", Description="database",
+                                      VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=db_sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389,
+         "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+    ])
+
+    web = _run(ec2, ami, subnet, web_sg, "optional", f"web-1-{region}", public=True)
+    app = _run(ec2, ami, subnet, app_sg, "required", f"app-1-{region}", public=False)
+
+    az = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailabilityZone"]
+    plain = ec2.create_volume(AvailabilityZone=az, Size=20, Encrypted=False)["VolumeId"]
+    sealed = ec2.create_volume(AvailabilityZone=az, Size=20, Encrypted=True)["VolumeId"]
+    ec2.create_tags(Resources=[plain], Tags=[{"Key": "Name", "Value": f"scratch-{region}"}])
+    ec2.create_tags(Resources=[sealed], Tags=[{"Key": "Name", "Value": f"data-{region}"}])
+    snap = ec2.create_snapshot(VolumeId=plain, Description="nightly")["SnapshotId"]
+    if region == LAB_REGIONS[0]:
+        ec2.modify_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission",
+                                      OperationType="add", GroupNames=["all"])
+        ec2.enable_ebs_encryption_by_default()
+        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                             LogDestinationType="s3",
+                             LogDestination="arn:aws:s3:::cw-demo-flow-logs")
+    nacl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=nacl, RuleNumber=100, Protocol="6",
+                                 RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0",
+                                 PortRange={"From": 22, "To": 22})
+    return {f"instances_{region}": [web, app], f"vpc_{region}": vpc}
+
+
+def _run(ec2: Any, ami: str, subnet: str, sg: str, tokens: str, name: str,
+         public: bool) -> str:
+    instance = ec2.run_instances(
+        ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.small",
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [sg],
+                            "AssociatePublicIpAddress": public}],
+        MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": "enabled"},
+        TagSpecifications=[{"ResourceType": "instance",
+                            "Tags": [{"Key": "Name", "Value": name}]}],
+    )["Instances"][0]
+    return str(instance["InstanceId"])
+
+
+def _seed_kms_trail_monitoring(endpoint: str) -> dict[str, Any]:
+    region = LAB_REGIONS[0]
+    kms = _client(endpoint, "kms", region)
+    rotated = kms.create_key(Description="audit log encryption")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    kms.create_key(Description="legacy application key")
+    kms_eu = _client(endpoint, "kms", LAB_REGIONS[1])
+    kms_eu.create_key(Description="eu data key")
+
+    account = _client(endpoint, "sts", region).get_caller_identity()["Account"]
+    logs_bucket = f"cw-demo-audit-logs-{account}"
+    logs = _client(endpoint, "logs", region)
+    logs.create_log_group(logGroupName="cloudtrail/audit")
+    group_arn = f"arn:aws:logs:{region}:{account}:log-group:cloudtrail/audit:*"
+
+    trail = _client(endpoint, "cloudtrail", region)
+    trail.create_trail(Name="org-audit", S3BucketName=logs_bucket, IsMultiRegionTrail=True,
+                       IncludeGlobalServiceEvents=True, EnableLogFileValidation=True,
+                       CloudWatchLogsLogGroupArn=group_arn,
+                       CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/cloudtrail-logs")
+    trail.put_event_selectors(TrailName="org-audit", EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    trail.start_logging(Name="org-audit")
+    trail_eu = _client(endpoint, "cloudtrail", LAB_REGIONS[1])
+    trail_eu.create_trail(Name="eu-app-trail", S3BucketName=logs_bucket)
+
+    sns = _client(endpoint, "sns", region)
+    topic = sns.create_topic(Name="security-alerts")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="secops@example.com")
+    logs.put_metric_filter(
+        logGroupName="cloudtrail/audit", filterName="root-usage",
+        filterPattern='{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
+                      '&& $.eventType != "AwsServiceEvent" }',
+        metricTransformations=[{"metricName": "RootUsage", "metricNamespace": "CISBenchmark",
+                                "metricValue": "1"}])
+    cw = _client(endpoint, "cloudwatch", region)
+    cw.put_metric_alarm(AlarmName="root-usage", MetricName="RootUsage",
+                        Namespace="CISBenchmark", Statistic="Sum", Period=300,
+                        EvaluationPeriods=1, Threshold=1.0,
+                        ComparisonOperator="GreaterThanOrEqualToThreshold",
+                        AlarmActions=[topic])
+    return {"trail": "org-audit"}
+
+
+def _seed_config(endpoint: str) -> None:
+    region = LAB_REGIONS[0]
+    config = _client(endpoint, "config", region)
+    account = _client(endpoint, "sts", region).get_caller_identity()["Account"]
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{account}:role/config-recorder",
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={
+        "name": "default", "s3BucketName": f"cw-demo-audit-logs-{account}"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")

@@ -1,0 +1,142 @@
+"""Scan orchestration shared by the CLI, the API and workers.
+
+collect (or load a snapshot) -> save snapshot -> assess -> store, with the scan row marked
+running first and completed last, so a scan killed half way never shows as a result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cloudwarden import __version__
+from cloudwarden.core.loader import RuleSpec, load_rules
+from cloudwarden.core.model import Finding, Status
+from cloudwarden.core.rule import RuleMeta
+from cloudwarden.engine import Engine
+from cloudwarden.inventory.snapshot import Inventory
+
+if TYPE_CHECKING:
+    from cloudwarden.collectors.aws import AwsScanOptions
+
+__all__ = ["ScanOutcome", "assess", "load_catalog", "run_scan"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ScanOutcome:
+    scan_id: str | None
+    inventory: Inventory
+    findings: list[Finding]
+    rules: dict[str, RuleMeta]
+    started_at: datetime
+    finished_at: datetime
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.scan_id,
+            "provider": self.inventory.metadata.get("provider", "aws"),
+            "accounts": self.inventory.accounts(),
+            "regions": self.inventory.metadata.get("regions", []),
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "tool": f"cloudwarden {__version__}",
+            "assets": len(self.inventory),
+        }
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for f in self.findings:
+            out[f.status.value] += 1
+        return out
+
+
+def load_catalog(extra_dirs: Iterable[Path] = ()) -> list[RuleSpec]:
+    """The built-in rules plus any `--rules-dir`; raises RuleLoadError listing every bad file."""
+    from cloudwarden.assets import default_registry
+    from cloudwarden.core.loader import builtin_rules_dir
+
+    dirs = [builtin_rules_dir(), *extra_dirs]
+    specs, _ = load_rules(dirs, known_types=default_registry().names())
+    return specs
+
+
+def assess(inventory: Inventory, specs: Sequence[RuleSpec], *,
+           params: Mapping[str, Mapping[str, Any]] | None = None,
+           now: datetime | None = None) -> list[Finding]:
+    """Rule findings plus one error finding per collection error."""
+    engine = Engine(specs, now=now, params=params)
+    findings = list(engine.assess(inventory))
+    findings.extend(e.to_finding() for e in inventory.errors)
+    return findings
+
+
+def run_scan(
+    *,
+    aws: AwsScanOptions | None = None,
+    from_snapshot: Path | None = None,
+    save_snapshot: Path | None = None,
+    db_url: str | None = None,
+    store: bool = True,
+    rules_dirs: Iterable[Path] = (),
+    progress: Progress | None = None,
+    session: Any = None,
+) -> ScanOutcome:
+    """Run one scan end to end. Either `aws` options (live) or `from_snapshot` (offline)."""
+    specs = load_catalog(rules_dirs)  # fail fast on bad rules, before any API call
+    started = datetime.now(UTC)
+    timings: dict[str, float] = {}
+    db = None
+    scan_id: str | None = None
+    if store:
+        from cloudwarden.store import Store
+
+        db = Store.open(db_url)
+    try:
+        meta: dict[str, Any] = {"source": "snapshot" if from_snapshot else "aws"}
+        if aws is not None:
+            meta.update(regions=list(aws.regions or ()), services=list(aws.services or ()),
+                        endpoint_url=aws.endpoint_url, profile=aws.profile)
+        if db is not None:
+            scan_id = db.begin_scan("aws", meta)
+        t0 = time.perf_counter()
+        if from_snapshot is not None:
+            inventory = Inventory.load(from_snapshot)
+        elif aws is not None:
+            from cloudwarden.collectors.aws import collect
+
+            inventory = collect(aws, session=session, progress=progress)
+        else:
+            raise ValueError("a scan needs AWS options or a snapshot to re-assess")
+        inventory.metadata.setdefault("provider", "aws")
+        timings["collect"] = time.perf_counter() - t0
+        if save_snapshot is not None:
+            inventory.save(save_snapshot)
+        t1 = time.perf_counter()
+        findings = assess(inventory, specs)
+        timings["assess"] = time.perf_counter() - t1
+        if db is not None and scan_id is not None:
+            t2 = time.perf_counter()
+            findings = db.save_results(scan_id, inventory, findings)
+            db.finish_scan(scan_id, "completed")
+            timings["store"] = time.perf_counter() - t2
+    except BaseException as exc:
+        if db is not None and scan_id is not None:
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            try:
+                db.finish_scan(scan_id, status)
+            except Exception:  # noqa: BLE001, S110 - the original error matters more
+                pass
+        raise
+    finally:
+        if db is not None:
+            db.close()
+    return ScanOutcome(scan_id, inventory, findings, {s.id: s.meta for s in specs}, started,
+                       datetime.now(UTC), timings)
