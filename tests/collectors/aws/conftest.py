@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from functools import partial
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import boto3
@@ -35,12 +35,6 @@ class _Raw:
 def canned(status: int, body: str, content_type: str = "text/xml") -> AWSResponse:
     return AWSResponse("http://canned", status, {"Content-Type": content_type},
                        _Raw(body.encode()))
-
-
-def aws_error_xml(code: str, message: str) -> str:
-    """An S3/REST-XML style error body (also accepted for query protocols' Error element)."""
-    return (f"<Error><Code>{code}</Code><Message>{message}</Message>"
-            f"<RequestId>canned</RequestId></Error>")
 
 
 def _ec2_gaps(session: boto3.Session) -> None:
@@ -143,7 +137,7 @@ def _seed_iam(c: Callable[..., Any]) -> dict[str, Any]:
                          PolicyDocument=json.dumps(ADMIN_POLICY))
     # alice: console password without MFA, an active access key, admin rights
     iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "ops"}])
-    iam.create_login_profile(UserName="alice", Password="Sup3r-secret-pw!")  # noqa: S106
+    iam.create_login_profile(UserName="alice", Password="Sup3r-secret-pw!")
     key = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     iam.attach_user_policy(UserName="alice", PolicyArn=admin_arn)
     iam.put_user_policy(UserName="alice", PolicyName="inline-s3",
