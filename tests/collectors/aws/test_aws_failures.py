@@ -164,3 +164,13 @@ def test_regions_default_to_the_enabled_ones(aws_endpoint: str,
     assert {"us-east-1", "eu-west-1"} <= set(regions)
     assert len(inv.of_type("aws.config.recorder_status")) == len(regions)
     assert inv.of_type("aws.account")[0].properties["Regions"] == regions
+
+
+def test_role_arn_is_assumed_with_the_base_credentials(aws_endpoint: str,
+                                                       aws_session: boto3.Session) -> None:
+    role = "arn:aws:iam::123456789012:role/cloudwarden-audit"
+    inv = collect(AwsScanOptions(regions=("us-east-1",), services=("config",),
+                                 endpoint_url=aws_endpoint, role_arn=role), session=aws_session)
+    assert inv.errors == []
+    assert inv.metadata["principal"].startswith("arn:aws:sts::123456789012:assumed-role/")
+    assert len(inv.of_type("aws.config.recorder_status")) == 1

@@ -53,7 +53,8 @@ def _session(options: AwsScanOptions, session: boto3.Session | None) -> boto3.Se
     base = session if session is not None else boto3.Session(profile_name=options.profile)
     if not options.role_arn:
         return base
-    sts = base.client("sts", endpoint_url=options.endpoint_url)
+    sts = base.client("sts", region_name=base.region_name or "us-east-1",
+                      endpoint_url=options.endpoint_url)
     creds = sts.assume_role(RoleArn=options.role_arn,
                             RoleSessionName="cloudwarden-scan")["Credentials"]
     return boto3.Session(
