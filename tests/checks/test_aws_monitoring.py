@@ -137,6 +137,7 @@ def _trail(**extra: Any) -> dict[str, Any]:
 
 def test_management_events_default_and_selectors() -> None:
     assert records_all_management_events({})
+    assert records_all_management_events({"EventSelectors": [], "AdvancedEventSelectors": []})
     assert records_all_management_events({"EventSelectors": [{"ReadWriteType": "All"}]})
     assert not records_all_management_events(
         {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False}]})

@@ -55,7 +55,7 @@ def records_all_management_events(trail: Doc) -> bool:
 
     Advanced selectors replace basic ones when present: one must select the Management
     category with no readOnly restriction. Without any selector, CloudTrail's default records
-    all management events.
+    all management events (collectors report that as null or as empty lists).
     """
     advanced = trail.get("AdvancedEventSelectors") or []
     if advanced:
@@ -66,7 +66,7 @@ def records_all_management_events(trail: Doc) -> bool:
                 return True
         return False
     selectors = trail.get("EventSelectors")
-    if selectors is None:
+    if not selectors:  # null and [] both mean "nothing configured", i.e. the default
         return True
     return any(s.get("IncludeManagementEvents", True) is not False
                and s.get("ReadWriteType", "All") == "All" for s in selectors)
