@@ -31,6 +31,7 @@ __all__ = [
     "find_bucket",
     "find_log_group",
     "is_logging_multi_region",
+    "is_multi_region_and_logging",
     "log_group_name",
     "missing_terms",
     "parse_clauses",
@@ -72,11 +73,15 @@ def records_all_management_events(trail: Doc) -> bool:
                and s.get("ReadWriteType", "All") == "All" for s in selectors)
 
 
+def is_multi_region_and_logging(trail: Doc) -> bool:
+    """A multi-region trail whose logging is on (whatever events it selects)."""
+    return (trail.get("IsMultiRegionTrail") is True
+            and (trail.get("Status") or {}).get("IsLogging") is True)
+
+
 def is_logging_multi_region(trail: Doc) -> bool:
     """A multi-region trail that is logging and records all management events."""
-    return (trail.get("IsMultiRegionTrail") is True
-            and (trail.get("Status") or {}).get("IsLogging") is True
-            and records_all_management_events(trail))
+    return is_multi_region_and_logging(trail) and records_all_management_events(trail)
 
 
 def trail_gaps(trail: Doc) -> list[str]:
