@@ -1,0 +1,28 @@
+"""The CloudWatch Logs group a trail delivers to is encrypted with a KMS key."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.aws_monitoring import find_log_group
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset, Evidence
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    arn = asset.properties.get("CloudWatchLogsLogGroupArn")
+    if not arn:
+        return CheckResult.not_applicable(
+            f"trail {asset.properties.get('Name')} does not deliver to CloudWatch Logs",
+            Evidence("CloudWatchLogsLogGroupArn", arn))
+    group = find_log_group(ctx, str(arn))
+    if group is None:
+        return CheckResult.not_applicable(
+            f"log group {arn} is not in the inventory",
+            Evidence("CloudWatchLogsLogGroupArn", arn, "a collected log group"))
+    name = group.properties.get("logGroupName")
+    key = group.properties.get("kmsKeyId")
+    evidence = Evidence(f"log_group:{name}.kmsKeyId", key, "a KMS key ARN")
+    if key:
+        return CheckResult.passed(f"log group {name} is encrypted with {key}", evidence)
+    return CheckResult.failed(
+        f"log group {name} of trail {asset.properties.get('Name')} is not encrypted with a KMS key",
+        evidence)
