@@ -1,0 +1,47 @@
+"""Cross-resource: the group's internet-open ports matter when a running instance with a
+public address uses the group. Instances are joined through AttachedInstances and the
+aws.ec2.instance assets of the same account and region."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.aws_network import world_exposures
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset, Evidence
+
+
+def _public_ip(doc: dict[str, object] | object) -> str | None:
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("PublicIpAddress"):
+        return str(doc["PublicIpAddress"])
+    for eni in doc.get("NetworkInterfaces") or []:
+        if isinstance(eni, dict) and eni.get("PublicIp"):
+            return str(eni["PublicIp"])
+    return None
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    doc = asset.properties
+    group = doc.get("GroupId") or asset.name
+    open_ = [x for x in world_exposures(doc.get("IpPermissions")) if x.ports is not None]
+    if not open_:
+        return CheckResult.passed(f"security group {group} opens no port to the internet",
+                                  Evidence("IpPermissions", "no internet-open ports"))
+    attached = {str(i) for i in doc.get("AttachedInstances") or []}
+    exposed: list[tuple[str, str]] = []
+    for instance in ctx.same_account(asset, "aws.ec2.instance"):
+        props = dict(instance.properties)
+        if (instance.ref.region == asset.ref.region and props.get("InstanceId") in attached
+                and props.get("State") == "running" and (ip := _public_ip(props))):
+            exposed.append((str(props.get("InstanceId")), ip))
+    ports = "; ".join(x.describe() for x in open_[:5])
+    if exposed:
+        return CheckResult.failed(
+            f"security group {group} opens {ports} and is attached to running instance(s) "
+            f"with public IPs: {', '.join(f'{i} ({ip})' for i, ip in sorted(exposed))}",
+            Evidence(open_[0].path, open_[0].describe(), "no internet-open port"),
+            *(Evidence(f"instance:{i}.PublicIpAddress", ip, "no public IP")
+              for i, ip in sorted(exposed)))
+    return CheckResult.passed(
+        f"security group {group} opens {ports} but no running instance with a public IP uses it",
+        Evidence("AttachedInstances", sorted(attached), "no running public instance"))
