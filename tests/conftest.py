@@ -43,6 +43,8 @@ def aws_endpoint(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     for key, value in _FAKE_CREDS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # moto's stock AMIs bring ~1,300 snapshots "owned" by the test account per region
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     req = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback only
         resp.read()

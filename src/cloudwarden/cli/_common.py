@@ -63,7 +63,7 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def fail(message: str) -> NoReturn:
-    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    console(stderr=True).print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(EXIT_ERROR)
 
 

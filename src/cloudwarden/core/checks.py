@@ -24,6 +24,8 @@ class InventoryView(Protocol):
 
     def get(self, ref: AssetRef) -> Asset | None: ...
 
+    def in_account(self, asset_type: str, account: str) -> list[Asset]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -52,8 +54,7 @@ class CheckContext:
 
     def same_account(self, asset: Asset, asset_type: str) -> list[Asset]:
         """Assets of `asset_type` in the same provider account as `asset`."""
-        account = asset.ref.account
-        return [a for a in self.inventory.of_type(asset_type) if a.ref.account == account]
+        return self.inventory.in_account(asset_type, asset.ref.account)
 
     def account_asset(self, asset: Asset) -> Asset | None:
         """The account-level asset (e.g. `aws.account`) of the asset's account, if collected."""

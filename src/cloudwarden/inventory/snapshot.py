@@ -49,6 +49,7 @@ class Inventory:
     ) -> None:
         self._by_type: dict[str, list[Asset]] = defaultdict(list)
         self._by_key: dict[str, Asset] = {}
+        self._by_account: dict[str, dict[str, list[Asset]]] = {}
         self.errors: list[CollectionError] = list(errors)
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.load_problems: list[str] = []
@@ -63,6 +64,7 @@ class Inventory:
             return
         self._by_key[key] = asset
         self._by_type[asset.ref.type].append(asset)
+        self._by_account.pop(asset.ref.type, None)
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -78,6 +80,17 @@ class Inventory:
 
     def of_type(self, asset_type: str) -> list[Asset]:
         return self._by_type.get(asset_type, [])
+
+    def in_account(self, asset_type: str, account: str) -> list[Asset]:
+        """Assets of a type in one account; indexed on first use, so cross-resource checks
+        stay linear on large inventories."""
+        index = self._by_account.get(asset_type)
+        if index is None:
+            index = defaultdict(list)
+            for asset in self.of_type(asset_type):
+                index[asset.ref.account].append(asset)
+            self._by_account[asset_type] = index
+        return index.get(account, [])
 
     def types(self) -> list[str]:
         return sorted(self._by_type)
