@@ -25,26 +25,33 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     limit = float(ctx.params.get("max_unused_days", 90))
     stale: list[Evidence] = []
+    stale_names: list[str] = []
     checked: list[Evidence] = []
     if doc.get("PasswordEnabled") is True:
         idle = _idle_days(doc.get("PasswordLastUsed"), doc.get("PasswordLastChanged"),
                           doc.get("CreateDate"), now=ctx.now)
         ev = Evidence("PasswordLastUsed", doc.get("PasswordLastUsed"),
                       f"used within {limit:g} days")
-        (stale if idle is None or idle > limit else checked).append(ev)
+        if idle is None or idle > limit:
+            stale.append(ev)
+            stale_names.append("console password")
+        else:
+            checked.append(ev)
     for i, key in enumerate(as_list(doc.get("AccessKeys"))):
         if not isinstance(key, Mapping) or key.get("Status") != "Active":
             continue
         idle = _idle_days(key.get("LastUsedDate"), key.get("CreateDate"), now=ctx.now)
         ev = Evidence(f"AccessKeys[{i}].LastUsedDate", key.get("LastUsedDate"),
-                      f"key {key.get('AccessKeyId')} used within {limit:g} days")
-        (stale if idle is None or idle > limit else checked).append(ev)
+                      f"used within {limit:g} days")
+        if idle is None or idle > limit:
+            stale.append(ev)
+            stale_names.append(f"access key {key.get('AccessKeyId')}")
+        else:
+            checked.append(ev)
     name = doc.get("UserName")
     if stale:
-        what = ", ".join("console password" if e.path == "PasswordLastUsed"
-                         else e.expected.split(" ")[1] for e in stale)
-        return CheckResult.failed(
-            f"IAM user {name} has credentials unused for over {limit:g} days: {what}", *stale)
+        return CheckResult.failed(f"IAM user {name} has credentials unused for over {limit:g} "
+                                  f"days: {', '.join(stale_names)}", *stale)
     if not checked:
         return CheckResult.passed(f"IAM user {name} has no enabled password or active key",
                                   Evidence("PasswordEnabled", doc.get("PasswordEnabled")),
