@@ -23,7 +23,7 @@ from typing import Any
 from cloudwarden.assets import default_registry
 from cloudwarden.core.fixtures import read_fixtures
 from cloudwarden.core.loader import load_rules
-from cloudwarden.core.model import Asset, AssetRef
+from cloudwarden.core.model import Asset, AssetRef, Status
 from cloudwarden.engine import Engine
 from cloudwarden.inventory.snapshot import Inventory
 
@@ -82,11 +82,11 @@ def main() -> None:
     engine = Engine(specs, now=datetime(2026, 11, 1, tzinfo=UTC), evidence=not args.no_evidence)
     t2 = time.perf_counter()
     gc.freeze()  # the inventory is long-lived; don't rescan it on every collection
-    statuses: Counter[str] = Counter()
+    statuses: Counter[Status] = Counter()
     cpu0 = time.process_time()
     start = time.perf_counter()
     for finding in engine.assess(inventory):
-        statuses[finding.status.value] += 1
+        statuses[finding.status] += 1
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     evaluations = sum(statuses.values())
@@ -98,7 +98,7 @@ def main() -> None:
     print(f"assessment: {elapsed:.2f}s wall, {cpu:.2f}s CPU (one core)")
     print(f"assets/s: {len(inventory) / elapsed:,.0f}")
     print(f"rule evaluations: {evaluations:,} -> {evaluations / elapsed:,.0f}/s")
-    print(f"results: {dict(statuses)}")
+    print(f"results: { {s.value: n for s, n in statuses.items()} }")
     print(f"peak RSS: {peak_mib:,.0f} MiB")
     sys.stdout.flush()
 

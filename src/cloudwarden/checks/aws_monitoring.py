@@ -163,7 +163,7 @@ def find_log_group(ctx: CheckContext, arn: str | None) -> Asset | None:
         return None
     wanted = arn.removesuffix(":*")
     region, account = arn.split(":")[3:5]
-    for group in ctx.inventory.of_type(LOG_GROUP):
+    for group in ctx.inventory.in_account(LOG_GROUP, account):
         doc = group.properties
         if str(doc.get("Arn") or "").removesuffix(":*") == wanted:
             return group
@@ -182,8 +182,8 @@ def find_bucket(ctx: CheckContext, name: str | None) -> Asset | None:
     """The bucket of that name in any account of the inventory (bucket names are global)."""
     if not name:
         return None
-    return next((b for b in ctx.inventory.of_type(BUCKET) if b.properties.get("Name") == name),
-                None)
+    found = ctx.inventory.find_by(BUCKET, "Name", name)
+    return found[0] if found else None
 
 
 def bucket_public_reasons(bucket: Doc, account_block: Doc | None = None) -> list[str]:
@@ -495,7 +495,8 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
 
     metrics = {(mt.get("metricName"), mt.get("metricNamespace"), g.ref.account, g.ref.region)
                for g, mf in matching for mt in mf.get("metricTransformations") or []}
-    alarms = [a for a in ctx.inventory.of_type(ALARM)
+    alarms = [a for acct in sorted({m[2] for m in metrics})
+              for a in ctx.inventory.in_account(ALARM, acct)
               if (a.properties.get("MetricName"), a.properties.get("Namespace"),
                   a.ref.account, a.ref.region) in metrics]
     metric_names = sorted(f"{m[1]}/{m[0]}" for m in metrics)
@@ -505,7 +506,10 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
                      f"{', '.join(metric_names)}",
                      Evidence("aws.cloudwatch.alarm", [], f"an alarm on {metric_names}"))
 
-    topics = {str(t.properties.get("TopicArn")): t for t in ctx.inventory.of_type(TOPIC)}
+    def topic_of(action: str) -> Asset | None:
+        found = ctx.inventory.find_by(TOPIC, "TopicArn", action)
+        return found[0] if found else None
+
     seen: list[str] = []
     for alarm in alarms:
         doc = alarm.properties
@@ -513,7 +517,7 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
             seen.append(f"{doc.get('AlarmName')}: actions disabled")
             continue
         for action in doc.get("AlarmActions") or []:
-            topic = topics.get(str(action))
+            topic = topic_of(str(action))
             if topic is None:
                 seen.append(f"{doc.get('AlarmName')}: {action} is not a collected SNS topic")
             elif not topic.properties.get("Subscriptions"):

@@ -7,6 +7,7 @@ a narrower range, a prefix list or a source security group is not the world.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,12 @@ def is_world_cidr(value: Any) -> str | None:
     """The address family (`ipv4`/`ipv6`) when `value` is a CIDR covering every address."""
     if not isinstance(value, str):
         return None
+    return _world_family(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _world_family(value: str) -> str | None:
+    # parsing a CIDR costs microseconds; the same few strings recur across every group
     try:
         net = ipaddress.ip_network(value.strip(), strict=False)
     except ValueError:
@@ -90,6 +97,15 @@ def port_in(port: int, ports: tuple[int, int] | None) -> bool:
 
 def parse_port_ranges(values: Iterable[Any]) -> list[tuple[int, int]]:
     """Rule parameters such as `[22, "8000-8100"]` -> `[(22, 22), (8000, 8100)]`."""
+    items = tuple(values)
+    try:
+        return list(_parse_port_ranges(items))
+    except TypeError:  # an unhashable item: parse it without the cache, to report it
+        return list(_parse_port_ranges.__wrapped__(items))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_port_ranges(values: tuple[Any, ...]) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for value in values:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -104,7 +120,7 @@ def parse_port_ranges(values: Iterable[Any]) -> list[tuple[int, int]]:
         if not (0 <= lo <= hi <= 65535):
             raise ValueError(f"not a valid port range: {value!r}")
         out.append((lo, hi))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +179,30 @@ def _world_cidrs(permission: Mapping[str, Any], families: Iterable[str]) -> list
     return found
 
 
+#: the last (permissions list, families) analysed and its result. The engine runs every
+#: security group rule on one group before moving to the next, so the eight or so rules that
+#: ask about the same list share one analysis. Identity plus a strong reference to the list
+#: keeps the memo exact (no reuse of a freed list's id); the tuple is swapped atomically.
+_last_exposures: tuple[Any, tuple[str, ...], list[Exposure]] | None = None
+
+
 def world_exposures(permissions: Any, families: Iterable[str] = FAMILIES) -> list[Exposure]:
     """Every (permission, world CIDR) pair of a security group's ingress permissions."""
+    global _last_exposures
+    fams = tuple(families)
+    last = _last_exposures
+    if last is not None and last[0] is permissions and last[1] == fams:
+        return list(last[2])
+    out = _world_exposures(permissions, fams)
+    if isinstance(permissions, list):
+        _last_exposures = (permissions, fams, out)
+    return list(out)
+
+
+def _world_exposures(permissions: Any, fams: tuple[str, ...]) -> list[Exposure]:
     out: list[Exposure] = []
     if not isinstance(permissions, list):
         return out
-    fams = tuple(families)
     for i, perm in enumerate(permissions):
         if not isinstance(perm, Mapping):
             continue
@@ -211,7 +245,7 @@ def _world_verdict(entries: Sequence[Mapping[str, Any]], port: int, protocol: st
     decides for every such address: a deny of a narrower range leaves the rest of the
     internet to later entries, and an allow of a narrower range is not world exposure."""
     field = "CidrBlock" if family == "ipv4" else "Ipv6CidrBlock"
-    for entry in sorted(entries, key=_rule_number):
+    for entry in entries:  # sorted by RuleNumber by the caller
         if entry.get("Egress") is True or is_world_cidr(entry.get(field)) != family:
             continue
         entry_proto = normalize_protocol(entry.get("Protocol", "-1"))
@@ -233,7 +267,7 @@ def nacl_world_ingress_allowed(
     """The (port, protocol, family) combinations a network ACL lets in from the world."""
     if not isinstance(entries, list):
         return []
-    rows = [e for e in entries if isinstance(e, Mapping)]
+    rows = sorted((e for e in entries if isinstance(e, Mapping)), key=_rule_number)
     out: list[NaclVerdict] = []
     for port in ports:
         for protocol in protocols:

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 from cloudwarden.core.model import Asset, AssetRef, Evidence, Status
 
-__all__ = ["CheckContext", "CheckFn", "CheckResult", "InventoryView", "fill_template"]
+__all__ = ["CheckContext", "CheckFn", "CheckResult", "InventoryView", "compile_template",
+           "fill_template"]
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -25,6 +26,8 @@ class InventoryView(Protocol):
     def get(self, ref: AssetRef) -> Asset | None: ...
 
     def in_account(self, asset_type: str, account: str) -> list[Asset]: ...
+
+    def find_by(self, asset_type: str, field: str, value: Any) -> list[Asset]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +86,27 @@ def fill_template(template: str, asset: Asset) -> str:
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
+
+
+def compile_template(template: str) -> Callable[[Asset], str]:
+    """`fill_template` split once into literal and placeholder parts, for the hot path."""
+    parts = _PLACEHOLDER.split(template)
+    if len(parts) == 1:
+        return lambda _asset: template
+    literals = parts[0::2]
+    keys = parts[1::2]
+    special = {"name", "asset_id", "region", "account"}
+    if any(k in special for k in keys):
+        return lambda asset: fill_template(template, asset)
+
+    def fill(asset: Asset) -> str:
+        props = asset.properties
+        out = [literals[0]]
+        for key, literal in zip(keys, literals[1:], strict=True):
+            value = props.get(key)
+            out.append("{" + key + "}" if value is None or isinstance(value, dict | list)
+                       else str(value))
+            out.append(literal)
+        return "".join(out)
+
+    return fill

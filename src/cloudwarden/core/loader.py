@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +17,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cloudwarden.core.checks import CheckFn
+from cloudwarden.core.checks import CheckFn, compile_template
 from cloudwarden.core.conditions import Compiled, ConditionError, compile_condition
 from cloudwarden.core.controls import control_by_name
 from cloudwarden.core.errors import RuleLoadError
-from cloudwarden.core.model import Severity
+from cloudwarden.core.model import Asset, Severity
 from cloudwarden.core.rule import Remediation, RuleMeta
 
 __all__ = ["CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules"]
@@ -109,6 +109,8 @@ class CompiledRule:
     pass_message: str
     fail_message: str
     params: Mapping[str, Any]
+    render_pass: Callable[[Asset], str]
+    render_fail: Callable[[Asset], str]
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,11 @@ class RuleSpec:
         match = (compile_condition(self.match, params=merged, now=now, where="match")
                  if self.match else None)
         check = _load_check(self.check_path) if self.check_path else None
-        return CompiledRule(self.meta, applies, match, check, self.messages[0], self.messages[1],
-                            merged)
+        passed, failed = self.messages
+        return CompiledRule(
+            self.meta, applies, match, check, passed, failed, merged,
+            compile_template(passed or f"Passed: {self.meta.title}"),
+            compile_template(failed or f"Failed: {self.meta.title}"))
 
 
 def _load_check(path: Path) -> CheckFn:

@@ -50,6 +50,7 @@ class Inventory:
         self._by_type: dict[str, list[Asset]] = defaultdict(list)
         self._by_key: dict[str, Asset] = {}
         self._by_account: dict[str, dict[str, list[Asset]]] = {}
+        self._by_field: dict[tuple[str, str], dict[Any, list[Asset]]] = {}
         self.errors: list[CollectionError] = list(errors)
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.load_problems: list[str] = []
@@ -65,6 +66,8 @@ class Inventory:
         self._by_key[key] = asset
         self._by_type[asset.ref.type].append(asset)
         self._by_account.pop(asset.ref.type, None)
+        if self._by_field:
+            self._by_field = {k: v for k, v in self._by_field.items() if k[0] != asset.ref.type}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -91,6 +94,19 @@ class Inventory:
                 index[asset.ref.account].append(asset)
             self._by_account[asset_type] = index
         return index.get(account, [])
+
+    def find_by(self, asset_type: str, field: str, value: Any) -> list[Asset]:
+        """Assets of a type whose top-level `field` equals `value` (hashable values only);
+        indexed on first use, so joins such as trail -> bucket by name stay linear."""
+        index = self._by_field.get((asset_type, field))
+        if index is None:
+            index = defaultdict(list)
+            for asset in self.of_type(asset_type):
+                key = asset.properties.get(field)
+                if isinstance(key, str | int | float | bool):
+                    index[key].append(asset)
+            self._by_field[(asset_type, field)] = index
+        return index.get(value, []) if isinstance(value, str | int | float | bool) else []
 
     def types(self) -> list[str]:
         return sorted(self._by_type)
