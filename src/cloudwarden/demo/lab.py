@@ -20,13 +20,73 @@ __all__ = ["LAB_REGIONS", "PLANTED", "WELL_CONFIGURED", "seed_lab"]
 
 LAB_REGIONS = ("us-east-1", "eu-west-1")
 
-#: (rule id, a fragment of the failing asset's id or name) - planted on purpose
+#: (rule id, a fragment of the failing asset's name, id or Name tag) - planted on purpose.
+#: The end-to-end test asserts each one is found (recall).
 PLANTED: tuple[tuple[str, str], ...] = (
+    ("aws.iam.password_policy_min_length", "123456789012"),
+    ("aws.iam.password_policy_reuse_prevention", "123456789012"),
+    ("aws.iam.user_console_mfa_enabled", "bob"),
+    ("aws.iam.user_no_direct_policies", "ci-deployer"),
+    ("aws.iam.user_single_active_access_key", "ci-deployer"),
+    ("aws.iam.policy_no_full_admin", "LegacyFullAdmin"),
+    ("aws.iam.role_trust_policy_not_public", "legacy-break-glass"),
+    ("aws.s3.account_public_access_blocked", "123456789012"),
+    ("aws.s3.bucket_no_public_read", "cw-demo-public-assets"),
+    ("aws.s3.bucket_no_public_read", "cw-demo-customer-data-eu"),
+    ("aws.s3.bucket_public_access_blocked", "cw-demo-public-assets"),
+    ("aws.s3.bucket_public_access_blocked", "cw-demo-customer-data-eu"),
     ("aws.s3.bucket_default_encryption", "cw-demo-public-assets"),
+    ("aws.s3.bucket_secure_transport_required", "cw-demo-public-assets"),
+    ("aws.s3.bucket_versioning_enabled", "cw-demo-public-assets"),
+    ("aws.ec2.instance_imdsv2_required", "web-1-us-east-1"),
+    ("aws.ec2.instance_imdsv2_required", "web-1-eu-west-1"),
+    ("aws.ec2.instance_no_public_ip", "web-1-us-east-1"),
+    ("aws.ec2.security_group_no_ssh_from_world", "web-frontend-us-east-1"),
+    ("aws.ec2.security_group_no_ssh_from_world", "web-frontend-eu-west-1"),
+    ("aws.ec2.security_group_no_admin_ports_from_ipv6_world", "legacy-db-us-east-1"),
+    ("aws.ec2.security_group_no_high_risk_ports_from_world", "legacy-db-eu-west-1"),
+    ("aws.ec2.security_group_exposed_running_public_instance", "web-frontend-us-east-1"),
+    ("aws.ec2.snapshot_not_public", "nightly-scratch-us-east-1"),
+    ("aws.ec2.ebs_default_encryption_enabled", "eu-west-1"),
+    ("aws.ec2.vpc_flow_logs_enabled", "workloads-eu-west-1"),
+    ("aws.ec2.network_acl_no_admin_ports_from_world", "public-acl-us-east-1"),
+    ("aws.cloudtrail.kms_encryption_enabled", "org-audit"),
+    ("aws.cloudtrail.log_file_validation_enabled", "eu-app-trail"),
+    ("aws.cloudtrail.trail_logging", "eu-app-trail"),
+    ("aws.cloudtrail.s3_object_write_events_logged", "123456789012"),
+    ("aws.cloudwatch.alarm_iam_policy_changes", "123456789012"),
+    ("aws.config.recorder_enabled_all_resources", "eu-west-1"),
+    ("aws.kms.key_rotation_enabled", "legacy application key"),
 )
-#: (rule id, a fragment of an asset's id or name) - configured well on purpose
+#: (rule id, a fragment of an asset's name, id or Name tag) - configured well on purpose.
+#: The end-to-end test asserts each one passes (precision).
 WELL_CONFIGURED: tuple[tuple[str, str], ...] = (
+    ("aws.iam.user_console_mfa_enabled", "alice"),
+    ("aws.iam.user_no_direct_policies", "alice"),
+    ("aws.iam.policy_no_full_admin", "AuditLogReader"),
+    ("aws.iam.role_trust_policy_not_public", "web-app"),
+    ("aws.s3.bucket_no_public_read", "cw-demo-audit-logs"),
+    ("aws.s3.bucket_no_public_write", "cw-demo-audit-logs"),
+    ("aws.s3.bucket_public_access_blocked", "cw-demo-audit-logs"),
+    ("aws.s3.bucket_secure_transport_required", "cw-demo-audit-logs"),
     ("aws.s3.bucket_default_encryption", "cw-demo-audit-logs"),
+    ("aws.s3.bucket_default_encryption_kms", "cw-demo-audit-logs"),
+    ("aws.s3.bucket_versioning_enabled", "cw-demo-audit-logs"),
+    ("aws.ec2.instance_imdsv2_required", "app-1-us-east-1"),
+    ("aws.ec2.instance_imdsv2_required", "app-1-eu-west-1"),
+    ("aws.ec2.instance_no_public_ip", "app-1-us-east-1"),
+    ("aws.ec2.security_group_no_ssh_from_world", "app-internal-us-east-1"),
+    ("aws.ec2.security_group_no_admin_ports_from_ipv4_world", "app-internal-eu-west-1"),
+    ("aws.ec2.security_group_no_high_risk_ports_from_world", "app-internal-us-east-1"),
+    ("aws.ec2.snapshot_not_public", "nightly-scratch-eu-west-1"),
+    ("aws.ec2.ebs_default_encryption_enabled", "us-east-1"),
+    ("aws.ec2.vpc_flow_logs_enabled", "workloads-us-east-1"),
+    ("aws.cloudtrail.multi_region_trail_logging", "123456789012"),
+    ("aws.cloudtrail.log_file_validation_enabled", "org-audit"),
+    ("aws.cloudtrail.trail_logging", "org-audit"),
+    ("aws.cloudwatch.alarm_root_account_usage", "123456789012"),
+    ("aws.config.recorder_enabled_all_resources", "us-east-1"),
+    ("aws.kms.key_rotation_enabled", "audit log encryption"),
 )
 
 Progress = Callable[[str], None]
@@ -161,30 +221,28 @@ def _seed_s3(endpoint: str) -> dict[str, Any]:
 
 def _seed_ec2(endpoint: str, region: str) -> dict[str, Any]:
     ec2 = _client(endpoint, "ec2", region)
+    account = _client(endpoint, "sts", region).get_caller_identity()["Account"]
     ami = ec2.register_image(Name=f"golden-linux-{region}", RootDeviceName="/dev/xvda",
                              Architecture="x86_64")["ImageId"]
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": f"workloads-{region}"}])
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
 
-    web_sg = ec2.create_security_group(GroupName="web-frontend", Description="web tier",
-                                       VpcId=vpc)["GroupId"]
+    web_sg = _group(ec2, vpc, f"web-frontend-{region}", "web tier")
     ec2.authorize_security_group_ingress(GroupId=web_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
          "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
          "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "temporary debugging"}]},
     ])
-    app_sg = ec2.create_security_group(GroupName="app-internal", Description="app tier",
-                                       VpcId=vpc)["GroupId"]
+    app_sg = _group(ec2, vpc, f"app-internal-{region}", "app tier")
     ec2.authorize_security_group_ingress(GroupId=app_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
          "UserIdGroupPairs": [{"GroupId": web_sg}]},
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
          "IpRanges": [{"CidrIp": "10.20.0.0/16"}]},
     ])
-    db_sg = ec2.create_security_group(GroupName="legacy-db", Description="database",
-                                      VpcId=vpc)["GroupId"]
+    db_sg = _group(ec2, vpc, f"legacy-db-{region}", "database")
     ec2.authorize_security_group_ingress(GroupId=db_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
          "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
@@ -200,19 +258,33 @@ def _seed_ec2(endpoint: str, region: str) -> dict[str, Any]:
     sealed = ec2.create_volume(AvailabilityZone=az, Size=20, Encrypted=True)["VolumeId"]
     ec2.create_tags(Resources=[plain], Tags=[{"Key": "Name", "Value": f"scratch-{region}"}])
     ec2.create_tags(Resources=[sealed], Tags=[{"Key": "Name", "Value": f"data-{region}"}])
-    snap = ec2.create_snapshot(VolumeId=plain, Description="nightly")["SnapshotId"]
+    snap = ec2.create_snapshot(VolumeId=plain, Description="nightly", TagSpecifications=[
+        {"ResourceType": "snapshot",
+         "Tags": [{"Key": "Name", "Value": f"nightly-scratch-{region}"}]}])["SnapshotId"]
     if region == LAB_REGIONS[0]:
         ec2.modify_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission",
                                       OperationType="add", GroupNames=["all"])
         ec2.enable_ebs_encryption_by_default()
-        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
-                             LogDestinationType="s3",
-                             LogDestination="arn:aws:s3:::cw-demo-flow-logs")
-    nacl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+        flow = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                    LogDestinationType="s3",
+                                    LogDestination=f"arn:aws:s3:::cw-demo-audit-logs-{account}")
+        if flow.get("Unsuccessful"):
+            raise RuntimeError(f"the lab's flow log was refused: {flow['Unsuccessful']}")
+    nacl = ec2.create_network_acl(VpcId=vpc, TagSpecifications=[
+        {"ResourceType": "network-acl",
+         "Tags": [{"Key": "Name", "Value": f"public-acl-{region}"}]}])["NetworkAcl"]["NetworkAclId"]
     ec2.create_network_acl_entry(NetworkAclId=nacl, RuleNumber=100, Protocol="6",
                                  RuleAction="allow", Egress=False, CidrBlock="0.0.0.0/0",
                                  PortRange={"From": 22, "To": 22})
     return {f"instances_{region}": [web, app], f"vpc_{region}": vpc}
+
+
+def _group(ec2: Any, vpc: str, name: str, description: str) -> str:
+    group = ec2.create_security_group(
+        GroupName=name, Description=description, VpcId=vpc,
+        TagSpecifications=[{"ResourceType": "security-group",
+                            "Tags": [{"Key": "Name", "Value": name}]}])
+    return str(group["GroupId"])
 
 
 def _run(ec2: Any, ami: str, subnet: str, sg: str, tokens: str, name: str,

@@ -17,6 +17,20 @@ _TRANSITION = re.compile(r"\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)")
 _UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnsupportedOperation")
 
 
+def _instance_groups(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The security groups of an instance: its own list plus those of every network interface
+    (an instance launched with explicit interfaces may carry them only there), deduplicated."""
+    seen: dict[str, dict[str, Any]] = {}
+    groups = list(raw.get("SecurityGroups") or [])
+    for eni in raw.get("NetworkInterfaces") or []:
+        groups.extend(eni.get("Groups") or [])
+    for group in groups:
+        gid = group.get("GroupId")
+        if gid and gid not in seen:
+            seen[gid] = group
+    return list(seen.values())
+
+
 def normalize_instance(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
     match = _TRANSITION.search(raw.get("StateTransitionReason") or "")
     profile = raw.get("IamInstanceProfile")
@@ -33,8 +47,7 @@ def normalize_instance(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
         "IamInstanceProfile": pick(profile, "Arn", "Id"),
         "MetadataOptions": pick(raw.get("MetadataOptions"), "HttpTokens", "HttpEndpoint",
                                 "HttpPutResponseHopLimit"),
-        "SecurityGroups": [pick(g, "GroupId", "GroupName")
-                           for g in raw.get("SecurityGroups") or []],
+        "SecurityGroups": [pick(g, "GroupId", "GroupName") for g in _instance_groups(raw)],
         "NetworkInterfaces": [
             {"NetworkInterfaceId": n.get("NetworkInterfaceId"),
              "PublicIp": (n.get("Association") or {}).get("PublicIp")}
@@ -196,7 +209,7 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     for raw in instances or []:
         add("aws.ec2.instance", normalize_instance(raw, arn("instance", raw["InstanceId"])),
             "InstanceId")
-        for group in raw.get("SecurityGroups") or []:
+        for group in _instance_groups(raw):
             sg_members[group["GroupId"]].append(raw["InstanceId"])
         if raw.get("VpcId"):
             per_vpc[raw["VpcId"]] += 1
