@@ -165,4 +165,5 @@ def build_report() -> Report:
               "started_at": datetime(2024, 5, 1, 12, 25, tzinfo=UTC),
               "finished_at": datetime(2024, 5, 1, 12, 29, 41, tzinfo=UTC),
               "tool_version": "0.1.0"},
+        controls={"aws.s3.bucket_public_access_blocked": [("aws-fsbp", "S3.8")]},
     )

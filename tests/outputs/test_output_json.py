@@ -49,7 +49,8 @@ def test_json_finding_carries_rule_with_filled_quick_fix(report: Report) -> None
     assert evil["asset_name"] == HOSTILE_NAME
     rule = evil["rule"]
     assert list(rule) == ["title", "description", "risk", "remediation", "security_control",
-                          "attack", "references"]
+                          "attack", "references", "compliance"]
+    assert rule["compliance"] == [{"framework": "aws-fsbp", "control": "S3.8"}]
     assert rule["attack"] == ["T1530"]
     remediation = rule["remediation"]
     assert remediation["cli"].startswith(

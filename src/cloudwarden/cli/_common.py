@@ -82,11 +82,13 @@ def emit_report(
     output: str,
     output_file: Path | None,
 ) -> None:
+    from cloudwarden.frameworks import load_frameworks, rules_to_controls
     from cloudwarden.outputs import render
     from cloudwarden.outputs.report import Report
 
     report = Report(findings=findings, rules=rules, assets={a.ref.key: a for a in inventory},
-                    generated_at=datetime.now(UTC), scan=scan)
+                    generated_at=datetime.now(UTC), scan=scan,
+                    controls=rules_to_controls(load_frameworks()))
     if output_file is None and output == "html":
         output_file = Path("cloudwarden-report.html")
     if output_file is None:

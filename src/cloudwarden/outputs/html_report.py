@@ -217,7 +217,10 @@ def _rule_details(report: Report, group: _RuleGroup) -> str:
             commands = "\n".join(dict.fromkeys(r.cli for r in filled))
             body.append(f"<h4>CLI quick fix ({n} resource{'s' if n != 1 else ''})</h4>"
                         f"{_code(commands)}")
+        standards = "<br>".join(_e(f"{fw} {control}")
+                                for fw, control in report.controls.get(group.rule_id, ()))
         extra = [("Security control", _e(rule.security_control)),
+                 ("Standards", standards),
                  ("ATT&amp;CK", _e(", ".join(rule.attack))),
                  ("References", "<br>".join(_link(r) for r in rule.references))]
         cells = "".join(f"<div><h4>{label}</h4><p>{value}</p></div>"

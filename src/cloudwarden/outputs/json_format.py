@@ -36,6 +36,8 @@ def finding_document(report: Report, finding: Finding) -> dict[str, Any]:
         "security_control": rule.security_control,
         "attack": list(rule.attack),
         "references": list(rule.references),
+        "compliance": [{"framework": fw, "control": control}
+                       for fw, control in report.controls.get(finding.rule_id, ())],
     }
     return doc
 

@@ -161,9 +161,10 @@ def to_ocsf(report: Report, finding: Finding) -> dict[str, Any]:
             "status_id": compliance_id,
             "status": compliance_text,
             "control": rule.security_control if rule is not None else "",
-            # Frameworks own the control -> rule mapping; the report carries none yet.
-            "standards": [],
-            "requirements": [finding.rule_id],
+            "standards": sorted({fw for fw, _ in report.controls.get(finding.rule_id, ())}),
+            "requirements": [f"{fw} {control}"
+                             for fw, control in report.controls.get(finding.rule_id, ())]
+            or [finding.rule_id],
         },
         "resources": [resource],
         "cloud": cloud,

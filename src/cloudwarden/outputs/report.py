@@ -23,3 +23,5 @@ class Report:
     generated_at: datetime
     #: scan metadata: id, provider, accounts, regions, started_at, finished_at, tool version
     scan: Mapping[str, Any] = field(default_factory=dict)
+    #: rule id -> the (framework id, control id) pairs it serves (frameworks own the mapping)
+    controls: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
