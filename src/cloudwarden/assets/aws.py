@@ -6,17 +6,41 @@ call failed or whose feature is not configured is null (absent configuration) - 
 never guesses and never judges. Policies are parsed JSON documents.
 
 Asset ids are ARNs where AWS has one; region-scoped settings use
-`arn:aws:<service>:<region>:<account>:settings`; the account asset uses `arn:aws::<account>:root`
-style id `arn:aws:iam::<account>:root`.
+`arn:aws:<service>:<region>:<account>:settings`; the account asset's id is its 12-digit
+`AccountId` (e.g. `111122223333`), not an ARN.
+
+Sub-fields of dicts and lists are declared too (`[]` marks list elements), exactly as the
+collector fills them, so that a declarative `match` can read them (the catalog lint refuses
+undeclared paths). A sub-field adds nothing to the top level of the document.
 """
 
 from __future__ import annotations
 
-from cloudwarden.assets.schema import F, AssetType
+from cloudwarden.assets.schema import AssetType, F
 
 _TAGS = F("dict", "tags as a key -> value mapping")
-_ATTACHED = F("list", "managed policies attached: [{PolicyName, PolicyArn}]")
-_INLINE = F("list", "inline policies: [{PolicyName, PolicyDocument (json)}]")
+_PAB = {
+    "BlockPublicAcls": F("bool", "new public ACLs are refused"),
+    "IgnorePublicAcls": F("bool", "existing public ACLs are ignored"),
+    "BlockPublicPolicy": F("bool", "new public bucket policies are refused"),
+    "RestrictPublicBuckets": F("bool", "public policies grant nothing to other accounts"),
+}
+
+#: Managed and inline policies of a user, role or group.
+_POLICIES = {
+    "AttachedPolicies": F("list", "managed policies attached: [{PolicyName, PolicyArn}]"),
+    "AttachedPolicies[].PolicyName": F("str", "policy name"),
+    "AttachedPolicies[].PolicyArn": F("str", "policy ARN; AWS managed ones are "
+                                      "arn:<partition>:iam::aws:policy/..."),
+    "InlinePolicies": F("list", "inline policies: [{PolicyName, PolicyDocument (json)}]"),
+    "InlinePolicies[].PolicyName": F("str", "policy name"),
+    "InlinePolicies[].PolicyDocument": F("json", "the policy document"),
+}
+
+
+def _sub(prefix: str, fields: dict[str, F]) -> dict[str, F]:
+    """`fields` declared below `prefix` (e.g. `PublicAccessBlock.` or `IpPermissions[].`)."""
+    return {prefix + name: spec for name, spec in fields.items()}
 
 ACCOUNT = AssetType(
     name="aws.account",
@@ -51,7 +75,12 @@ ACCOUNT = AssetType(
         "S3PublicAccessBlock": F("dict", "s3control GetPublicAccessBlock for the account, null "
                                  "when not configured: {BlockPublicAcls, IgnorePublicAcls, "
                                  "BlockPublicPolicy, RestrictPublicBuckets}"),
+        **_sub("S3PublicAccessBlock.", _PAB),
         "SecurityContact": F("dict", "account alternate contact SECURITY, null when none"),
+        "SecurityContact.Name": F("str", "contact name"),
+        "SecurityContact.Title": F("str", "contact title"),
+        "SecurityContact.EmailAddress": F("str", "contact e-mail address"),
+        "SecurityContact.PhoneNumber": F("str", "contact phone number"),
         "Regions": F("list[str]", "regions that were scanned for this account"),
     },
 )
@@ -72,13 +101,14 @@ IAM_USER = AssetType(
         "PasswordLastChanged": F("datetime", "password last changed"),
         "MfaActive": F("bool", "has an MFA device (credential report)"),
         "MFADevices": F("list", "[{SerialNumber, EnableDate}]"),
+        "MFADevices[].SerialNumber": F("str", "device serial number or virtual device ARN"),
+        "MFADevices[].EnableDate": F("datetime", "when the device was enabled"),
         "AccessKeys": F("list", "access keys"),
         "AccessKeys[].AccessKeyId": F("str", "key id"),
         "AccessKeys[].Status": F("str", "Active or Inactive"),
         "AccessKeys[].CreateDate": F("datetime", "created (rotated) at"),
         "AccessKeys[].LastUsedDate": F("datetime", "last used, null if never"),
-        "AttachedPolicies": _ATTACHED,
-        "InlinePolicies": _INLINE,
+        **_POLICIES,
         "Groups": F("list[str]", "names of the groups the user is in"),
         "Tags": _TAGS,
     },
@@ -96,9 +126,10 @@ IAM_ROLE = AssetType(
         "CreateDate": F("datetime", "creation time"),
         "AssumeRolePolicyDocument": F("json", "trust policy"),
         "MaxSessionDuration": F("int", "seconds"),
-        "RoleLastUsed": F("dict", "{LastUsedDate, Region}"),
-        "AttachedPolicies": _ATTACHED,
-        "InlinePolicies": _INLINE,
+        "RoleLastUsed": F("dict", "{LastUsedDate, Region}, null when unknown"),
+        "RoleLastUsed.LastUsedDate": F("datetime", "last used, null if never (in the window)"),
+        "RoleLastUsed.Region": F("str", "region of the last use"),
+        **_POLICIES,
         "Tags": _TAGS,
     },
 )
@@ -114,8 +145,7 @@ IAM_GROUP = AssetType(
         "Path": F("str", "IAM path"),
         "CreateDate": F("datetime", "creation time"),
         "Users": F("list[str]", "member user names"),
-        "AttachedPolicies": _ATTACHED,
-        "InlinePolicies": _INLINE,
+        **_POLICIES,
     },
 )
 
@@ -164,18 +194,38 @@ S3_BUCKET = AssetType(
         "CreationDate": F("datetime", "creation time"),
         "Acl": F("dict", "GetBucketAcl result {Owner, Grants}"),
         "Acl.Owner": F("dict", "{ID, DisplayName}"),
+        "Acl.Owner.ID": F("str", "owner canonical user id"),
+        "Acl.Owner.DisplayName": F("str", "owner display name"),
         "Acl.Grants": F("list", "[{Grantee: {Type, URI, ID, EmailAddress}, Permission}]"),
         "Acl.Grants[].Grantee": F("dict", "{Type: CanonicalUser|Group|AmazonCustomerByEmail, "
                                   "URI, ID}"),
+        "Acl.Grants[].Grantee.Type": F("str", "CanonicalUser, Group or AmazonCustomerByEmail"),
+        "Acl.Grants[].Grantee.URI": F("str", "group URI (AllUsers, AuthenticatedUsers, ...)"),
+        "Acl.Grants[].Grantee.ID": F("str", "canonical user id"),
+        "Acl.Grants[].Grantee.EmailAddress": F("str", "e-mail of the grantee"),
         "Acl.Grants[].Permission": F("str", "READ, WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL"),
         "Policy": F("json", "bucket policy document, null when none"),
         "PublicAccessBlock": F("dict", "bucket-level public access block, null when none: "
                                "{BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, "
                                "RestrictPublicBuckets}"),
+        **_sub("PublicAccessBlock.", _PAB),
         "Encryption": F("dict", "default encryption {Rules: [{ApplyServerSideEncryptionByDefault:"
                         " {SSEAlgorithm, KMSMasterKeyID}, BucketKeyEnabled}]}, null when none"),
-        "Versioning": F("dict", "{Status: Enabled|Suspended|null, MFADelete: Enabled|Disabled|null}"),
+        "Encryption.Rules": F("list", "encryption rules (one in practice)"),
+        "Encryption.Rules[].ApplyServerSideEncryptionByDefault": F(
+            "dict", "{SSEAlgorithm, KMSMasterKeyID}"),
+        "Encryption.Rules[].ApplyServerSideEncryptionByDefault.SSEAlgorithm": F(
+            "str", "AES256, aws:kms or aws:kms:dsse"),
+        "Encryption.Rules[].ApplyServerSideEncryptionByDefault.KMSMasterKeyID": F(
+            "str", "KMS key id or ARN, null for AES256 or the AWS managed key"),
+        "Encryption.Rules[].BucketKeyEnabled": F("bool", "S3 Bucket Key in use"),
+        "Versioning": F("dict", "{Status: Enabled|Suspended|null, "
+                        "MFADelete: Enabled|Disabled|null}"),
+        "Versioning.Status": F("str", "Enabled, Suspended, or null when never enabled"),
+        "Versioning.MFADelete": F("str", "Enabled, Disabled, or null when never configured"),
         "Logging": F("dict", "server access logging {TargetBucket, TargetPrefix}, null when off"),
+        "Logging.TargetBucket": F("str", "bucket receiving the access logs"),
+        "Logging.TargetPrefix": F("str", "key prefix of the access logs"),
         "ObjectLockEnabled": F("bool", "object lock enabled"),
         "OwnershipControls": F("str", "ObjectOwnership: BucketOwnerEnforced, ... null if unset"),
         "Tags": _TAGS,
@@ -198,14 +248,23 @@ EC2_INSTANCE = AssetType(
         "PublicIpAddress": F("str", "public IPv4 address, null when none"),
         "PrivateIpAddress": F("str", "private IPv4 address"),
         "IamInstanceProfile": F("dict", "{Arn, Id}, null when none"),
+        "IamInstanceProfile.Arn": F("str", "instance profile ARN"),
+        "IamInstanceProfile.Id": F("str", "instance profile id"),
         "MetadataOptions": F("dict", "{HttpTokens: optional|required, HttpEndpoint: "
                              "enabled|disabled, HttpPutResponseHopLimit}"),
         "MetadataOptions.HttpTokens": F("str", "required means IMDSv2 only"),
         "MetadataOptions.HttpEndpoint": F("str", "enabled or disabled"),
         "MetadataOptions.HttpPutResponseHopLimit": F("int", "hop limit"),
         "SecurityGroups": F("list", "[{GroupId, GroupName}]"),
+        "SecurityGroups[].GroupId": F("str", "sg id"),
+        "SecurityGroups[].GroupName": F("str", "group name"),
         "NetworkInterfaces": F("list", "[{NetworkInterfaceId, PublicIp}]"),
+        "NetworkInterfaces[].NetworkInterfaceId": F("str", "eni id"),
+        "NetworkInterfaces[].PublicIp": F("str", "public IPv4 address of the interface "
+                                          "(auto-assigned or Elastic IP), null when none"),
         "BlockDeviceMappings": F("list", "[{DeviceName, VolumeId}]"),
+        "BlockDeviceMappings[].DeviceName": F("str", "device name, e.g. /dev/xvda"),
+        "BlockDeviceMappings[].VolumeId": F("str", "EBS volume id, null for instance store"),
         "LaunchTime": F("datetime", "launch time"),
         "StateTransitionTime": F("datetime", "when the current state began, null if unknown"),
         "Tags": _TAGS,
@@ -214,6 +273,23 @@ EC2_INSTANCE = AssetType(
 
 _PERMISSION = "[{IpProtocol, FromPort, ToPort, IpRanges: [{CidrIp}], Ipv6Ranges: [{CidrIpv6}], " \
               "UserIdGroupPairs: [{GroupId}], PrefixListIds}]; IpProtocol -1 means all traffic"
+
+#: One element of IpPermissions / IpPermissionsEgress.
+_PERMISSION_FIELDS = {
+    "IpProtocol": F("str", "tcp, udp, icmp, icmpv6, a protocol number, or -1 for all"),
+    "FromPort": F("int", "first port (ICMP type), null for all"),
+    "ToPort": F("int", "last port (ICMP code), null for all"),
+    "IpRanges": F("list", "[{CidrIp, Description}]"),
+    "IpRanges[].CidrIp": F("str", "IPv4 CIDR, 0.0.0.0/0 for anywhere"),
+    "IpRanges[].Description": F("str", "range description"),
+    "Ipv6Ranges": F("list", "[{CidrIpv6, Description}]"),
+    "Ipv6Ranges[].CidrIpv6": F("str", "IPv6 CIDR, ::/0 for anywhere"),
+    "Ipv6Ranges[].Description": F("str", "range description"),
+    "UserIdGroupPairs": F("list", "[{GroupId, UserId}]"),
+    "UserIdGroupPairs[].GroupId": F("str", "referenced security group id"),
+    "UserIdGroupPairs[].UserId": F("str", "account owning the referenced group"),
+    "PrefixListIds": F("list[str]", "managed prefix list ids"),
+}
 
 EC2_SECURITY_GROUP = AssetType(
     name="aws.ec2.security_group",
@@ -227,13 +303,9 @@ EC2_SECURITY_GROUP = AssetType(
         "Description": F("str", "description"),
         "VpcId": F("str", "VPC id"),
         "IpPermissions": F("list", "ingress rules " + _PERMISSION),
-        "IpPermissions[].IpProtocol": F("str", "tcp, udp, icmp, or -1 for all"),
-        "IpPermissions[].FromPort": F("int", "first port, null for all"),
-        "IpPermissions[].ToPort": F("int", "last port, null for all"),
-        "IpPermissions[].IpRanges": F("list", "[{CidrIp, Description}]"),
-        "IpPermissions[].Ipv6Ranges": F("list", "[{CidrIpv6, Description}]"),
-        "IpPermissions[].UserIdGroupPairs": F("list", "[{GroupId, UserId}]"),
+        **_sub("IpPermissions[].", _PERMISSION_FIELDS),
         "IpPermissionsEgress": F("list", "egress rules, same shape"),
+        **_sub("IpPermissionsEgress[].", _PERMISSION_FIELDS),
         "AttachedInstances": F("list[str]", "ids of instances using the group (joined by the "
                                "collector from describe_instances)"),
         "Tags": _TAGS,
@@ -252,6 +324,15 @@ EC2_NETWORK_ACL = AssetType(
         "IsDefault": F("bool", "default ACL of the VPC"),
         "Entries": F("list", "[{RuleNumber, Protocol ('-1' all, '6' tcp, '17' udp), RuleAction "
                      "allow|deny, Egress, CidrBlock, Ipv6CidrBlock, PortRange: {From, To}}]"),
+        "Entries[].RuleNumber": F("int", "evaluation order, lowest first; 32767 is the final *"),
+        "Entries[].Protocol": F("str", "protocol number as text, '-1' for all"),
+        "Entries[].RuleAction": F("str", "allow or deny"),
+        "Entries[].Egress": F("bool", "true for outbound entries"),
+        "Entries[].CidrBlock": F("str", "IPv4 CIDR, null for an IPv6 entry"),
+        "Entries[].Ipv6CidrBlock": F("str", "IPv6 CIDR, null for an IPv4 entry"),
+        "Entries[].PortRange": F("dict", "{From, To}, null for all ports"),
+        "Entries[].PortRange.From": F("int", "first port"),
+        "Entries[].PortRange.To": F("int", "last port"),
         "Associations": F("list[str]", "subnet ids"),
         "Tags": _TAGS,
     },
@@ -271,6 +352,9 @@ EC2_VOLUME = AssetType(
         "Size": F("int", "GiB"),
         "VolumeType": F("str", "gp3, io2, ..."),
         "Attachments": F("list", "[{InstanceId, Device, State}]"),
+        "Attachments[].InstanceId": F("str", "instance the volume is attached to"),
+        "Attachments[].Device": F("str", "device name"),
+        "Attachments[].State": F("str", "attaching, attached, detaching, ..."),
         "CreateTime": F("datetime", "creation time"),
         "Tags": _TAGS,
     },
@@ -288,7 +372,10 @@ EC2_SNAPSHOT = AssetType(
         "Encrypted": F("bool", "encrypted"),
         "KmsKeyId": F("str", "KMS key"),
         "StartTime": F("datetime", "taken at"),
-        "CreateVolumePermissions": F("list", "[{Group: all} | {UserId}]; Group all = public"),
+        "CreateVolumePermissions": F("list", "[{Group: all} | {UserId}]; Group all = public; "
+                                     "null when the attribute could not be read"),
+        "CreateVolumePermissions[].Group": F("str", "all (public), absent for an account grant"),
+        "CreateVolumePermissions[].UserId": F("str", "account granted, absent for a group grant"),
         "Tags": _TAGS,
     },
 )
@@ -306,6 +393,10 @@ EC2_IMAGE = AssetType(
         "State": F("str", "available, ..."),
         "CreationDate": F("datetime", "created at"),
         "BlockDeviceMappings": F("list", "[{DeviceName, Ebs: {Encrypted, SnapshotId}}]"),
+        "BlockDeviceMappings[].DeviceName": F("str", "device name"),
+        "BlockDeviceMappings[].Ebs": F("dict", "{Encrypted, SnapshotId}, null for instance store"),
+        "BlockDeviceMappings[].Ebs.Encrypted": F("bool", "snapshot encrypted"),
+        "BlockDeviceMappings[].Ebs.SnapshotId": F("str", "backing snapshot"),
         "Tags": _TAGS,
     },
 )
@@ -322,7 +413,13 @@ EC2_VPC = AssetType(
         "IsDefault": F("bool", "default VPC"),
         "State": F("str", "available, pending"),
         "FlowLogs": F("list", "flow logs on this VPC: [{FlowLogId, FlowLogStatus, TrafficType "
-                      "ACCEPT|REJECT|ALL, LogDestinationType, LogDestination}]"),
+                      "ACCEPT|REJECT|ALL, LogDestinationType, LogDestination}], null when "
+                      "they could not be listed"),
+        "FlowLogs[].FlowLogId": F("str", "flow log id"),
+        "FlowLogs[].FlowLogStatus": F("str", "ACTIVE"),
+        "FlowLogs[].TrafficType": F("str", "ACCEPT, REJECT or ALL"),
+        "FlowLogs[].LogDestinationType": F("str", "cloud-watch-logs, s3 or kinesis-data-firehose"),
+        "FlowLogs[].LogDestination": F("str", "destination ARN"),
         "InstanceCount": F("int", "instances in the VPC (joined by the collector)"),
         "Tags": _TAGS,
     },
@@ -363,10 +460,30 @@ CLOUDTRAIL_TRAIL = AssetType(
         "Status": F("dict", "GetTrailStatus {IsLogging, LatestDeliveryTime, "
                     "LatestCloudWatchLogsDeliveryTime}"),
         "Status.IsLogging": F("bool", "trail is logging"),
+        "Status.LatestDeliveryTime": F("datetime", "last delivery to the S3 bucket"),
         "Status.LatestCloudWatchLogsDeliveryTime": F("datetime", "last delivery to CloudWatch"),
         "EventSelectors": F("list", "[{ReadWriteType All|ReadOnly|WriteOnly, "
-                            "IncludeManagementEvents, DataResources: [{Type, Values}]}]"),
-        "AdvancedEventSelectors": F("list", "[{Name, FieldSelectors: [{Field, Equals, ...}]}]"),
+                            "IncludeManagementEvents, DataResources: [{Type, Values}]}] "
+                            "as GetEventSelectors returns them; null with advanced selectors"),
+        "EventSelectors[].ReadWriteType": F("str", "All, ReadOnly or WriteOnly"),
+        "EventSelectors[].IncludeManagementEvents": F("bool", "management events recorded"),
+        "EventSelectors[].DataResources": F("list", "[{Type, Values}]"),
+        "EventSelectors[].DataResources[].Type": F("str", "AWS::S3::Object, AWS::Lambda::Function"),
+        "EventSelectors[].DataResources[].Values": F("list[str]", "ARN prefixes; "
+                                                     "arn:aws:s3 for all buckets"),
+        "EventSelectors[].ExcludeManagementEventSources": F("list[str]", "excluded sources"),
+        "AdvancedEventSelectors": F("list", "[{Name, FieldSelectors: [{Field, Equals, ...}]}] "
+                                    "as GetEventSelectors returns them; null with classic ones"),
+        "AdvancedEventSelectors[].Name": F("str", "selector name"),
+        "AdvancedEventSelectors[].FieldSelectors": F("list", "[{Field, Equals, NotEquals, "
+                                                     "StartsWith, NotStartsWith, EndsWith, "
+                                                     "NotEndsWith}]"),
+        **_sub("AdvancedEventSelectors[].FieldSelectors[].", {
+            "Field": F("str", "eventCategory, resources.type, readOnly, eventName, ..."),
+            **{op: F("list[str]", f"{op} values") for op in (
+                "Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWith",
+                "NotEndsWith")},
+        }),
         "Tags": _TAGS,
     },
 )
@@ -404,7 +521,12 @@ LOGS_LOG_GROUP = AssetType(
         "retentionInDays": F("int", "retention, null means never expire"),
         "kmsKeyId": F("str", "KMS key, null when not encrypted with KMS"),
         "MetricFilters": F("list", "[{filterName, filterPattern, metricTransformations: "
-                           "[{metricName, metricNamespace}]}]"),
+                           "[{metricName, metricNamespace}]}], null when not listed"),
+        "MetricFilters[].filterName": F("str", "filter name"),
+        "MetricFilters[].filterPattern": F("str", "CloudWatch Logs filter pattern"),
+        "MetricFilters[].metricTransformations": F("list", "[{metricName, metricNamespace}]"),
+        "MetricFilters[].metricTransformations[].metricName": F("str", "metric name"),
+        "MetricFilters[].metricTransformations[].metricNamespace": F("str", "metric namespace"),
     },
 )
 
@@ -433,6 +555,9 @@ SNS_TOPIC = AssetType(
         "TopicArn": F("str", "ARN", nullable=False),
         "Subscriptions": F("list", "confirmed subscriptions [{SubscriptionArn, Protocol, "
                            "Endpoint}] (endpoint addresses are kept, they are not secrets)"),
+        "Subscriptions[].SubscriptionArn": F("str", "subscription ARN"),
+        "Subscriptions[].Protocol": F("str", "email, sqs, lambda, https, ..."),
+        "Subscriptions[].Endpoint": F("str", "address, queue or function ARN"),
         "KmsMasterKeyId": F("str", "encryption key, null when none"),
         "Policy": F("json", "access policy"),
     },
@@ -448,8 +573,20 @@ CONFIG_RECORDER_STATUS = AssetType(
         "Region": F("str", "region", nullable=False),
         "Arn": F("str", "arn:aws:config:region:account:settings", nullable=False),
         "Recorders": F("list", "[{name, roleARN, recordingGroup: {allSupported, "
-                       "includeGlobalResourceTypes}, Recording (bool), LastStatus}]"),
+                       "includeGlobalResourceTypes}, Recording (bool), LastStatus}], null "
+                       "when they could not be listed"),
+        "Recorders[].name": F("str", "recorder name"),
+        "Recorders[].roleARN": F("str", "role the recorder uses"),
+        "Recorders[].recordingGroup": F("dict", "{allSupported, includeGlobalResourceTypes}"),
+        "Recorders[].recordingGroup.allSupported": F("bool", "records every supported type"),
+        "Recorders[].recordingGroup.includeGlobalResourceTypes": F(
+            "bool", "records global resources (IAM)"),
+        "Recorders[].Recording": F("bool", "recording now; null when the status is unknown"),
+        "Recorders[].LastStatus": F("str", "Pending, Success or Failure; null when unknown"),
         "DeliveryChannels": F("list", "[{name, s3BucketName, snsTopicARN}]"),
+        "DeliveryChannels[].name": F("str", "channel name"),
+        "DeliveryChannels[].s3BucketName": F("str", "delivery bucket"),
+        "DeliveryChannels[].snsTopicARN": F("str", "notification topic, null when none"),
     },
 )
 
