@@ -11,7 +11,7 @@ import pytest
 
 _FAKE_CREDS = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's documented dummy value
+    "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
@@ -46,7 +46,7 @@ def aws_endpoint(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     # moto's stock AMIs bring ~1,300 snapshots "owned" by the test account per region
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     req = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(req, timeout=10) as resp:
         resp.read()
     return moto_server
 

@@ -26,7 +26,7 @@ def outcome(moto_server: str) -> Iterator[ScanOutcome]:
     try:
         import urllib.request
 
-        urllib.request.urlopen(urllib.request.Request(  # noqa: S310 - loopback
+        urllib.request.urlopen(urllib.request.Request(
             f"{moto_server}/moto-api/reset", method="POST"), timeout=10).read()
         seed_lab(moto_server)
         session = boto3.Session(region_name=LAB_REGIONS[0], **DUMMY_CREDENTIALS)

@@ -10,14 +10,13 @@ from cloudwarden.cli._common import console, emit_report
 
 
 def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
-    import boto3
     from rich.markup import escape
     from rich.table import Table
 
     from cloudwarden.cli._progress import scan_progress
     from cloudwarden.collectors.aws import AwsScanOptions
     from cloudwarden.core.model import Status
-    from cloudwarden.demo.emulator import DUMMY_CREDENTIALS, running_emulator
+    from cloudwarden.demo.emulator import demo_session, running_emulator
     from cloudwarden.demo.lab import LAB_REGIONS, seed_lab
     from cloudwarden.service.scan import run_scan
 
@@ -31,7 +30,7 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
         out.print(f"lab seeded in {seeded - started:.1f}s: two regions "
                   f"({', '.join(LAB_REGIONS)}), IAM, S3, EC2, VPC, KMS, CloudTrail, "
                   "CloudWatch, Config")
-        session = boto3.Session(region_name=LAB_REGIONS[0], **DUMMY_CREDENTIALS)
+        session = demo_session(LAB_REGIONS[0])
         options = AwsScanOptions(regions=LAB_REGIONS, endpoint_url=endpoint)
         with scan_progress() as progress:
             outcome = run_scan(aws=options, db_url=db, store=store, progress=progress,

@@ -92,7 +92,7 @@ def scan_aws(
                                rules_dirs=rules_dir or [], progress=progress)
     except (CloudwardenError, ValueError) as exc:
         fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - shown as a clear message, not a traceback
+    except Exception as exc:
         fail(_explain_unexpected(exc))
     emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, output,
                 output_file)
@@ -179,7 +179,7 @@ def findings(
             inventory = store.inventory(scan_id)
     except CloudwardenError as exc:
         fail(str(exc))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         fail(_explain_unexpected(exc))
     emit_report(found, {s.id: s.meta for s in specs}, inventory, {"id": scan_id}, output,
                 output_file)
@@ -196,7 +196,7 @@ def scans(db: DbOption = None, limit: int = 20) -> None:
     try:
         with Store.open(db) as store:
             records = store.list_scans(limit)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         fail(_explain_unexpected(exc))
     table = Table("scan", "provider", "status", "started", "finished")
     for r in records:
@@ -217,7 +217,7 @@ def demo(
 
     try:
         run_demo(report, db, store=not no_store)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         fail(_explain_unexpected(exc))
 
 

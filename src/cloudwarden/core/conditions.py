@@ -441,7 +441,7 @@ class _Compiler:
 
         return test, explain
 
-    def predicate(self, op: str, x: Any, where: str) -> Callable[[Any], bool]:  # noqa: C901
+    def predicate(self, op: str, x: Any, where: str) -> Callable[[Any], bool]:
         if op == "eq":
             return _eq(x)
         if op == "ne":

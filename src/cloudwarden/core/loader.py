@@ -67,7 +67,7 @@ class _RuleModel(BaseModel):
     parameters: dict[str, Any] = {}
     applies_if: dict[str, Any] | None = None
     match: dict[str, Any] | None = None
-    message: _MessagesModel = _MessagesModel()
+    message: _MessagesModel = Field(default_factory=lambda: _MessagesModel.model_validate({}))
     preview: bool = False
 
     @field_validator("id")

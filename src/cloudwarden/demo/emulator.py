@@ -7,15 +7,29 @@ import socket
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-__all__ = ["DUMMY_CREDENTIALS", "running_emulator"]
+if TYPE_CHECKING:
+    import boto3
+
+__all__ = ["DUMMY_CREDENTIALS", "demo_session", "running_emulator"]
 
 #: moto accepts any credentials; these never leave the machine.
 DUMMY_CREDENTIALS = {
     "aws_access_key_id": "demo",
-    "aws_secret_access_key": "demo",  # noqa: S105 - not a secret: the emulator's dummy value
+    "aws_secret_access_key": "demo",
     "aws_session_token": "demo",
 }
+
+
+def demo_session(region: str) -> boto3.Session:
+    """A boto3 session with the emulator's dummy credentials (never the user's own)."""
+    import boto3
+
+    return boto3.Session(aws_access_key_id=DUMMY_CREDENTIALS["aws_access_key_id"],
+                         aws_secret_access_key=DUMMY_CREDENTIALS["aws_secret_access_key"],
+                         aws_session_token=DUMMY_CREDENTIALS["aws_session_token"],
+                         region_name=region)
 
 
 def _free_port() -> int:

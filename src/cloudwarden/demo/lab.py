@@ -12,9 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-
-from cloudwarden.demo.emulator import DUMMY_CREDENTIALS
+from cloudwarden.demo.emulator import demo_session
 
 __all__ = ["LAB_REGIONS", "PLANTED", "WELL_CONFIGURED", "seed_lab"]
 
@@ -93,7 +91,7 @@ Progress = Callable[[str], None]
 
 
 def _client(endpoint: str, service: str, region: str) -> Any:
-    return boto3.client(service, region_name=region, endpoint_url=endpoint, **DUMMY_CREDENTIALS)
+    return demo_session(region).client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
 
 
 def seed_lab(endpoint: str, progress: Progress | None = None) -> dict[str, Any]:

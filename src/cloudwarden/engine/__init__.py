@@ -94,7 +94,7 @@ class Engine:
                     message = f"{result.status.value}: {meta.title}"
             return Finding(meta.id, asset.ref, result.status, meta.severity, message,
                            result.evidence if self.evidence else ())
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
+        except Exception as exc:
             return Finding(meta.id, asset.ref, _ERROR, meta.severity,
                            f"rule failed on this resource: {type(exc).__name__}: {exc}",
                            (Evidence("rule", meta.source),))

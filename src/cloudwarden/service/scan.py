@@ -6,6 +6,7 @@ running first and completed last, so a scan killed half way never shows as a res
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,10 +131,9 @@ def run_scan(
     except BaseException as exc:
         if db is not None and scan_id is not None:
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            try:
+            # the original error matters more than a failure to record it
+            with contextlib.suppress(Exception):
                 db.finish_scan(scan_id, status)
-            except Exception:  # noqa: BLE001, S110 - the original error matters more
-                pass
         raise
     finally:
         if db is not None:

@@ -17,10 +17,10 @@ _TRANSITION = re.compile(r"\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)")
 _UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnsupportedOperation")
 
 
-def _instance_groups(raw: dict[str, Any]) -> list[dict[str, Any]]:
+def _instance_groups(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The security groups of an instance: its own list plus those of every network interface
     (an instance launched with explicit interfaces may carry them only there), deduplicated."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Mapping[str, Any]] = {}
     groups = list(raw.get("SecurityGroups") or [])
     for eni in raw.get("NetworkInterfaces") or []:
         groups.extend(eni.get("Groups") or [])
