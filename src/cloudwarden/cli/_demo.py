@@ -56,10 +56,20 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
         f"[green]{counts['pass']} passed[/], [red]{counts['fail']} failed[/] "
         f"({', '.join(f'{n} {s}' for s, n in severities.most_common())}), "
         f"[yellow]{counts['error']} collection errors[/]")
+    errors = outcome.inventory.errors
+    if errors:
+        console().print("[yellow]Calls that could not be collected[/] (recorded as error results; "
+                        "the scan went on without them):")
+        for error in errors:
+            console().print(f"  {error.service} {error.operation} in {error.region}: "
+                            f"{escape(error.reason[:100])}", soft_wrap=True)
     emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, "html",
                 report)
     console().print(f"HTML report: [cyan]{report.resolve()}[/]")
     if outcome.scan_id:
         console().print(f"stored as scan [cyan]{outcome.scan_id}[/]; explore it with "
                         "`cloudwarden findings --severity high+`")
-    console().print(f"[dim]demo finished in {elapsed:.1f}s[/]")
+    t = outcome.timings
+    console().print(f"[dim]demo finished in {elapsed:.1f}s (seeding {seeded - started:.1f}s, "
+                    f"collection {t.get('collect', 0):.1f}s, assessment "
+                    f"{t.get('assess', 0) * 1000:.0f} ms, store {t.get('store', 0):.1f}s)[/]")

@@ -227,3 +227,7 @@ def main() -> None:  # pragma: no cover - console entry
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(EXIT_ERROR) from None
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m cloudwarden.cli.main
+    main()
