@@ -157,25 +157,36 @@ class Exposure:
         return port_in(port, self.ports)
 
     def opens_any(self, ranges: Sequence[tuple[int, int]], protocols: Iterable[str]) -> bool:
-        wanted = {normalize_protocol(p) for p in protocols}
+        return self._opens_any(ranges, _wanted_protocols(tuple(protocols)))
+
+    def _opens_any(self, ranges: Sequence[tuple[int, int]], wanted: frozenset[str]) -> bool:
         if self.protocol != "all" and self.protocol not in wanted:
             return False
-        if self.ports is None:
+        ports = self.ports
+        if ports is None:
             return False
-        return any(lo <= self.ports[1] and self.ports[0] <= hi for lo, hi in ranges)
+        first, last = ports
+        return any(lo <= last and first <= hi for lo, hi in ranges)
 
 
-def _world_cidrs(permission: Mapping[str, Any], families: Iterable[str]) -> list[str]:
-    wanted = set(families)
+@functools.lru_cache(maxsize=64)
+def _wanted_protocols(protocols: tuple[str, ...]) -> frozenset[str]:
+    # rule parameters: the same few tuples on every call, normalized once
+    return frozenset(normalize_protocol(p) for p in protocols)
+
+
+def _is_mapping(value: Any) -> bool:
+    # `type(...) is dict` first: the ABC check behind isinstance(x, Mapping) is slow in loops
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _world_cidrs(permission: Mapping[str, Any], wanted: Sequence[str]) -> list[str]:
     found: list[str] = []
-    for item in permission.get("IpRanges") or []:
-        cidr = item.get("CidrIp") if isinstance(item, Mapping) else item
-        if is_world_cidr(cidr) in wanted:
-            found.append(str(cidr))
-    for item in permission.get("Ipv6Ranges") or []:
-        cidr = item.get("CidrIpv6") if isinstance(item, Mapping) else item
-        if is_world_cidr(cidr) in wanted:
-            found.append(str(cidr))
+    for key, cidr_key in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
+        for item in permission.get(key) or []:
+            cidr = item.get(cidr_key) if _is_mapping(item) else item
+            if is_world_cidr(cidr) in wanted:
+                found.append(str(cidr))
     return found
 
 
@@ -204,7 +215,7 @@ def _world_exposures(permissions: Any, fams: tuple[str, ...]) -> list[Exposure]:
     if not isinstance(permissions, list):
         return out
     for i, perm in enumerate(permissions):
-        if not isinstance(perm, Mapping):
+        if not _is_mapping(perm):
             continue
         protocol = normalize_protocol(perm.get("IpProtocol"))
         ports = permission_ports(protocol, perm.get("FromPort"), perm.get("ToPort"))
@@ -238,23 +249,44 @@ class NaclVerdict:
     port: int
 
 
-def _world_verdict(entries: Sequence[Mapping[str, Any]], port: int, protocol: str,
+@dataclass(frozen=True, slots=True)
+class _WorldEntry:
+    """An ingress entry whose source is the whole IPv4 or IPv6 address space, read once."""
+
+    family: str
+    protocol: str
+    ports: tuple[int, int] | None
+    allowed: bool
+    rule_number: int
+
+
+def _world_entries(entries: Sequence[Mapping[str, Any]]) -> list[_WorldEntry]:
+    """The world ingress entries, in the caller's (RuleNumber) order, one per family."""
+    out: list[_WorldEntry] = []
+    for entry in entries:
+        if entry.get("Egress") is True:
+            continue
+        for family, field in (("ipv4", "CidrBlock"), ("ipv6", "Ipv6CidrBlock")):
+            if is_world_cidr(entry.get(field)) != family:
+                continue
+            out.append(_WorldEntry(
+                family, normalize_protocol(entry.get("Protocol", "-1")), _entry_ports(entry),
+                str(entry.get("RuleAction", "")).lower() == "allow", _rule_number(entry)))
+    return out
+
+
+def _world_verdict(entries: Sequence[_WorldEntry], port: int, protocol: str,
                    family: str) -> NaclVerdict:
     """Walk the ingress entries in RuleNumber order like AWS does, for traffic from an
     arbitrary internet address. Only an entry whose source is the whole address space
     decides for every such address: a deny of a narrower range leaves the rest of the
     internet to later entries, and an allow of a narrower range is not world exposure."""
-    field = "CidrBlock" if family == "ipv4" else "Ipv6CidrBlock"
-    for entry in entries:  # sorted by RuleNumber by the caller
-        if entry.get("Egress") is True or is_world_cidr(entry.get(field)) != family:
+    for entry in entries:  # world ingress entries, sorted by RuleNumber by the caller
+        if entry.family != family or entry.protocol not in ("all", protocol):
             continue
-        entry_proto = normalize_protocol(entry.get("Protocol", "-1"))
-        if entry_proto not in ("all", protocol):
+        if not port_in(port, entry.ports):
             continue
-        if not port_in(port, _entry_ports(entry)):
-            continue
-        allowed = str(entry.get("RuleAction", "")).lower() == "allow"
-        return NaclVerdict(allowed, _rule_number(entry), family, protocol, port)
+        return NaclVerdict(entry.allowed, entry.rule_number, family, protocol, port)
     return NaclVerdict(False, None, family, protocol, port)
 
 
@@ -267,12 +299,14 @@ def nacl_world_ingress_allowed(
     """The (port, protocol, family) combinations a network ACL lets in from the world."""
     if not isinstance(entries, list):
         return []
-    rows = sorted((e for e in entries if isinstance(e, Mapping)), key=_rule_number)
+    rows = _world_entries(sorted((e for e in entries if _is_mapping(e)), key=_rule_number))
+    protos = [normalize_protocol(p) for p in protocols]
+    fams = tuple(families)
     out: list[NaclVerdict] = []
     for port in ports:
-        for protocol in protocols:
-            for family in families:
-                verdict = _world_verdict(rows, port, normalize_protocol(protocol), family)
+        for protocol in protos:
+            for family in fams:
+                verdict = _world_verdict(rows, port, protocol, family)
                 if verdict.allowed:
                     out.append(verdict)
     return out
@@ -291,9 +325,9 @@ def security_group_port_check(
     """Fail when an ingress permission opens any port of `ranges` to the world."""
     doc = asset.properties
     group = doc.get("GroupId") or asset.name
-    protos = tuple(protocols)
+    wanted = _wanted_protocols(tuple(protocols))
     hits = [x for x in world_exposures(doc.get("IpPermissions"), families)
-            if x.opens_any(ranges, protos)]
+            if x._opens_any(ranges, wanted)]
     if hits:
         return CheckResult.failed(
             f"security group {group} allows {what} from the internet: "

@@ -75,8 +75,26 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+#: The last policy read and its statements. The engine runs every bucket rule on one bucket
+#: before the next, so the four or so rules that read the same policy share one reading.
+#: Identity plus a strong reference keeps the memo exact (no reuse of a freed object's id);
+#: documents are read-only during an assessment; the tuple is swapped atomically.
+_last_statements: tuple[Any, list[Mapping[str, Any]]] | None = None
+_last_open: tuple[Any, list[tuple[int, Mapping[str, Any]]]] | None = None
+
+
 def statements(policy: Any) -> list[Mapping[str, Any]]:
     """The statements of a policy document (parsed JSON or JSON text); [] when none."""
+    global _last_statements
+    last = _last_statements
+    if last is not None and last[0] is policy:
+        return list(last[1])
+    out = _statements(policy)
+    _last_statements = (policy, out)
+    return list(out)
+
+
+def _statements(policy: Any) -> list[Mapping[str, Any]]:
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
@@ -176,14 +194,21 @@ def public_statements(policy: Any, actions: Iterable[str]) -> list[tuple[int, Ma
     """Allow statements open to anyone, unrestricted by conditions, granting one of `actions`
     (by index in the statement list)."""
     wanted = tuple(actions)
-    out: list[tuple[int, Mapping[str, Any]]] = []
-    for i, statement in enumerate(statements(policy)):
-        if _effect(statement) != "allow" or not is_public_principal(statement):
-            continue
-        if restricting_conditions(statement):
-            continue
-        if any(action_allowed(statement, a) for a in wanted):
-            out.append((i, statement))
+    return [(i, statement) for i, statement in _open_statements(policy)
+            if any(action_allowed(statement, a) for a in wanted)]
+
+
+def _open_statements(policy: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    """Allow statements open to anyone and unrestricted by conditions, whatever the action
+    (memoized like `statements`: the read and the write rules ask about the same policy)."""
+    global _last_open
+    last = _last_open
+    if last is not None and last[0] is policy:
+        return last[1]
+    out = [(i, statement) for i, statement in enumerate(statements(policy))
+           if _effect(statement) == "allow" and is_public_principal(statement)
+           and not restricting_conditions(statement)]
+    _last_open = (policy, out)
     return out
 
 
@@ -338,10 +363,10 @@ def cross_account_acl_grants(acl: Any) -> list[tuple[int, str, str]]:
 
 def effective_public_access_block(bucket_pab: Any, account_pab: Any) -> dict[str, bool]:
     """Each setting is in force when it is on at the account OR at the bucket level."""
-    def on(doc: Any, key: str) -> bool:
-        return isinstance(doc, Mapping) and doc.get(key) is True
-
-    return {k: on(bucket_pab, k) or on(account_pab, k) for k in PAB_SETTINGS}
+    bucket = bucket_pab if type(bucket_pab) is dict or isinstance(bucket_pab, Mapping) else {}
+    account = (account_pab if type(account_pab) is dict or isinstance(account_pab, Mapping)
+               else {})
+    return {k: bucket.get(k) is True or account.get(k) is True for k in PAB_SETTINGS}
 
 
 # -- shared bucket checks --------------------------------------------------------------------

@@ -4,13 +4,16 @@ aws.ec2.instance assets of the same account and region."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from cloudwarden.checks.aws_network import world_exposures
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
-def _public_ip(doc: dict[str, object] | object) -> str | None:
-    if not isinstance(doc, dict):
+def _public_ip(doc: Mapping[str, Any] | object) -> str | None:
+    if not isinstance(doc, Mapping):
         return None
     if doc.get("PublicIpAddress"):
         return str(doc["PublicIpAddress"])
@@ -29,11 +32,14 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
                                   Evidence("IpPermissions", "no internet-open ports"))
     attached = {str(i) for i in doc.get("AttachedInstances") or []}
     exposed: list[tuple[str, str]] = []
-    for instance in ctx.same_account(asset, "aws.ec2.instance"):
-        props = dict(instance.properties)
-        if (instance.ref.region == asset.ref.region and props.get("InstanceId") in attached
-                and props.get("State") == "running" and (ip := _public_ip(props))):
-            exposed.append((str(props.get("InstanceId")), ip))
+    account, region = asset.ref.account, asset.ref.region
+    for instance_id in attached:
+        # an indexed lookup per attached id, not a scan of every instance of the account
+        for instance in ctx.inventory.find_by("aws.ec2.instance", "InstanceId", instance_id):
+            props = instance.properties
+            if (instance.ref.account == account and instance.ref.region == region
+                    and props.get("State") == "running" and (ip := _public_ip(props))):
+                exposed.append((instance_id, ip))
     ports = "; ".join(x.describe() for x in open_[:5])
     if exposed:
         return CheckResult.failed(
