@@ -38,6 +38,8 @@ __all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition"]
 
 MAX_REGEX_LENGTH = 256
 MAX_EVIDENCE = 20
+_MEMO_TEXT = 256
+_MEMO_ENTRIES = 4096
 _MAX_TEXT = 300
 
 
@@ -216,7 +218,21 @@ def _compile_regex(pattern: Any, where: str) -> Callable[[Any], bool]:
         raise ConditionError(where, f"regex rejected ({exc}); backreferences and lookaround "
                                     "are not supported") from None
     search = rx.search
-    return lambda v: isinstance(v, str) and search(v) is not None
+    # RE2 guarantees linear time but costs microseconds per call; the same values (states,
+    # ARN prefixes, names) recur across an inventory, so remember short answers, boundedly.
+    memo: dict[str, bool] = {}
+
+    def matches(v: Any) -> bool:
+        if type(v) is not str:
+            return False
+        hit = memo.get(v)
+        if hit is None:
+            hit = search(v) is not None
+            if len(v) <= _MEMO_TEXT and len(memo) < _MEMO_ENTRIES:
+                memo[v] = hit
+        return hit
+
+    return matches
 
 
 def _contains(x: Any) -> Callable[[Any], bool]:
@@ -340,12 +356,13 @@ class _Compiler:
             def explain_all(doc: Any, pre: str, out: list[Evidence]) -> bool:
                 mark = len(out)
                 for e in explains:
-                    scratch: list[Evidence] = []
-                    if not e(doc, pre, scratch):
+                    start = len(out)
+                    if not e(doc, pre, out):
+                        # only the failing child explains a failed `all`
+                        failing = out[start:]
                         del out[mark:]
-                        out.extend(scratch)
+                        out.extend(failing)
                         return False
-                    out.extend(scratch)
                 return True
 
             return test_all, explain_all
@@ -354,14 +371,15 @@ class _Compiler:
             return any(t(doc) for t in tests)
 
         def explain_any(doc: Any, pre: str, out: list[Evidence]) -> bool:
-            collected: list[Evidence] = []
+            mark = len(out)
             for e in explains:
-                scratch: list[Evidence] = []
-                if e(doc, pre, scratch):
-                    out.extend(scratch)
+                start = len(out)
+                if e(doc, pre, out):
+                    # only the passing child explains a passed `any`
+                    passing = out[start:]
+                    del out[mark:]
+                    out.extend(passing)
                     return True
-                collected.extend(scratch)
-            out.extend(collected)
             return False
 
         return test_any, explain_any
@@ -433,10 +451,15 @@ class _Compiler:
         def test(doc: Any) -> bool:
             return pred(get(doc))
 
+        top_label = dotted or "."
+
         def explain(doc: Any, pre: str, out: list[Evidence]) -> bool:
             v = get(doc)
-            label = f"{pre}{dotted}" if dotted else pre.rstrip(".")
-            out.append(Evidence(label or ".", _shown(v), expected))
+            if not pre:
+                label = top_label
+            else:
+                label = f"{pre}{dotted}" if dotted else (pre.rstrip(".") or ".")
+            out.append(Evidence(label, v if type(v) in _PLAIN else _shown(v), expected))
             return pred(v)
 
         return test, explain
@@ -520,6 +543,9 @@ class _Compiler:
                 fn = _COMPARISONS[op]
                 return lambda n: fn(n, bound)
         raise ConditionError(where, f"expected a number or {{gt|ge|lt|le|eq: number}}, got {x!r}")
+
+
+_PLAIN = frozenset({bool, int, float, type(None)})
 
 
 def _shown(v: Any) -> Any:
