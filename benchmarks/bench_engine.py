@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import json
 import resource
 import sys
 import time
@@ -56,11 +57,13 @@ def build(n_assets: int, n_accounts: int) -> Inventory:
     regions = ("us-east-1", "eu-west-1")
     for asset_type, count in sorted(per_type.items()):
         id_field = registry[asset_type].id_field
-        cycle = itertools.cycle(docs[asset_type])
+        # every asset gets its own document tree, as one loaded from a snapshot does (shared
+        # sub-objects would flatter any memoization keyed on object identity)
+        cycle = itertools.cycle([json.dumps(d, default=str) for d in docs[asset_type]])
         for i in range(count):
             account = f"{100000000000 + i % n_accounts}"
             region = regions[(i // n_accounts) % 2]
-            doc = dict(next(cycle))
+            doc = json.loads(next(cycle))
             ident = f"{asset_type}/{i}"
             doc[id_field] = ident
             inv.add(Asset(AssetRef("aws", account, region, asset_type, ident), ident, doc))

@@ -59,6 +59,18 @@ class CheckContext:
     inventory: InventoryView
     now: datetime
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: per-rule scratch space that lives as long as one assessment: a check may keep values
+    #: derived from its parameters here (parsed port ranges, normalized sets) instead of
+    #: deriving them again for every asset. Never asset data: results must not depend on order.
+    scratch: dict[str, Any] = field(default_factory=dict)
+
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """`scratch[key]`, computed by `make()` the first time it is asked for."""
+        try:
+            return self.scratch[key]
+        except KeyError:
+            value = self.scratch[key] = make()
+            return value
 
     def same_account(self, asset: Asset, asset_type: str) -> list[Asset]:
         """Assets of `asset_type` in the same provider account as `asset`."""
