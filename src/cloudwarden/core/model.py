@@ -105,7 +105,9 @@ class Asset:
     """One resource in its canonical shape (see `cloudwarden.assets`).
 
     `properties` is the canonical document that rules read; `origin` says where it came from:
-    `aws:api` for a live collection, `file:line` for IaC.
+    `aws:api` for a live collection, `file:line` for IaC. `unknown` maps a top-level field
+    whose collection failed to a short reason (e.g. "GetBucketPolicy: AccessDenied"): its null
+    means "not known", not "not configured", and the engine does not judge rules that read it.
     """
 
     ref: AssetRef
@@ -113,19 +115,23 @@ class Asset:
     properties: Mapping[str, Any]
     tags: Mapping[str, str] = field(default_factory=dict)
     origin: str = ""
+    unknown: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def type(self) -> str:
         return self.ref.type
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "ref": self.ref.to_dict(),
             "name": self.name,
             "tags": dict(self.tags),
             "origin": self.origin,
             "properties": self.properties,
         }
+        if self.unknown:  # omitted when empty: most assets are fully collected
+            out["unknown"] = dict(self.unknown)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Asset:
@@ -135,6 +141,7 @@ class Asset:
             tags={str(k): str(v) for k, v in (data.get("tags") or {}).items()},
             origin=str(data.get("origin", "")),
             properties=data.get("properties") or {},
+            unknown={str(k): str(v) for k, v in (data.get("unknown") or {}).items()},
         )
 
 
