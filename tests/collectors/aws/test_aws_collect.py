@@ -35,6 +35,8 @@ def inv(world: dict[str, Any]) -> Inventory:
 
 def test_collects_without_errors_and_quickly(world: dict[str, Any], inv: Inventory) -> None:
     assert inv.errors == []
+    unknown = {(a.type, f, r) for a in inv for f, r in a.unknown.items()}
+    assert unknown == set(), unknown
     assert world["seconds"] < 30
     assert inv.metadata["account"] == ACCOUNT
     assert inv.metadata["regions"] == list(REGIONS)
@@ -51,6 +53,8 @@ def test_every_document_has_exactly_the_declared_fields(inv: Inventory) -> None:
         assert asset.ref.provider == "aws" and asset.ref.account == ACCOUNT
         assert asset.origin == "aws:api"
         assert asset.tags == (asset.properties.get("Tags") or {})
+        # every unknown field is a declared top-level field, left null or empty by the failure
+        assert set(asset.unknown) <= top, asset.ref
         for name, field in spec.fields.items():
             if not field.nullable and "." not in name and "[]" not in name:
                 assert asset.properties[name] is not None, (asset.ref, name)

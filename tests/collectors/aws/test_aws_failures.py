@@ -174,3 +174,71 @@ def test_role_arn_is_assumed_with_the_base_credentials(aws_endpoint: str,
     assert inv.errors == []
     assert inv.metadata["principal"].startswith("arn:aws:sts::123456789012:assumed-role/")
     assert len(inv.of_type("aws.config.recorder_status")) == 1
+
+
+def test_a_failed_call_marks_its_field_unknown_on_that_asset_only(
+        aws_endpoint: str, aws_session: boto3.Session, make_client: Callable[..., Any]) -> None:
+    make_client("s3").create_bucket(Bucket="cw-open")
+    make_client("s3").create_bucket(Bucket="cw-denied")
+
+    def deny(request: Any, **_: Any) -> AWSResponse | None:
+        if "cw-denied" in request.url:
+            return reply(403, s3_error("AccessDenied", "Access Denied"))
+        return None
+
+    aws_session.events.register("before-send.s3.GetBucketPolicy", deny)
+    inv = collect(options(aws_endpoint, "s3"), session=aws_session)
+
+    denied = inv.find("aws.s3.bucket", Name="cw-denied")[0]
+    assert denied.properties["Policy"] is None
+    assert denied.unknown == {"Policy": "GetBucketPolicy: AccessDenied"}
+    # no policy at all is "not configured", not unknown
+    assert inv.find("aws.s3.bucket", Name="cw-open")[0].unknown == {}
+    assert inv.of_type("aws.account")[0].unknown == {}
+
+
+def test_a_failed_regional_setting_is_unknown_in_that_region(
+        aws_endpoint: str, aws_session: boto3.Session) -> None:
+    def deny(request: Any, **_: Any) -> AWSResponse | None:
+        if signed_region(request) == "eu-west-1":
+            return reply(403, ec2_error("UnauthorizedOperation", "Not authorized."))
+        return None
+
+    aws_session.events.register("before-send.ec2.GetEbsEncryptionByDefault", deny)
+    inv = collect(options(aws_endpoint, "ec2"), session=aws_session)
+
+    settings = {a.ref.region: a for a in inv.of_type("aws.ec2.regional_settings")}
+    assert settings["eu-west-1"].properties["EbsEncryptionByDefault"] is None
+    assert settings["eu-west-1"].unknown == {
+        "EbsEncryptionByDefault": "GetEbsEncryptionByDefault: UnauthorizedOperation"}
+    assert settings["us-east-1"].unknown == {}
+    assert settings["us-east-1"].properties["EbsEncryptionByDefault"] is False
+
+
+def test_failed_listings_mark_every_asset_they_feed(
+        aws_endpoint: str, aws_session: boto3.Session, make_client: Callable[..., Any]) -> None:
+    make_client("ec2").run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)
+    make_client("iam").create_user(UserName="alice")
+
+    def deny(**_: Any) -> AWSResponse:
+        return reply(403, ec2_error("UnauthorizedOperation", "Not authorized."))
+
+    def deny_iam(**_: Any) -> AWSResponse:
+        return reply(403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Denied"
+                          "</Message></Error><RequestId>r</RequestId></ErrorResponse>")
+
+    aws_session.events.register("before-send.ec2.DescribeInstances", deny)
+    aws_session.events.register("before-send.iam.ListMFADevices", deny_iam)
+    inv = collect(AwsScanOptions(regions=("us-east-1",), services=("ec2", "iam"),
+                                 endpoint_url=aws_endpoint), session=aws_session)
+
+    reason = "DescribeInstances: UnauthorizedOperation"
+    assert inv.of_type("aws.ec2.security_group")
+    for group in inv.of_type("aws.ec2.security_group"):
+        assert group.unknown == {"AttachedInstances": reason}
+    for vpc in inv.of_type("aws.ec2.vpc"):
+        assert vpc.unknown == {"InstanceCount": reason}
+    alice = inv.find("aws.iam.user", UserName="alice")[0]
+    assert alice.properties["MFADevices"] is None
+    assert alice.unknown["MFADevices"] == "ListMFADevices: AccessDenied"
+    assert "AccessKeys" not in alice.unknown

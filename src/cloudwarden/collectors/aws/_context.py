@@ -1,15 +1,17 @@
 """The scan context: one boto3 session, its clients, and the error sink every call reports to.
 
 Every AWS call of the collector goes through `Api.call` / `Api.pages`, so that a failed call
-becomes one `CollectionError` (errors are data) and the caller just sees `None`.
+becomes one `CollectionError` (errors are data) and the caller just sees `None`. Where a failure
+leaves a field of an asset unknown, the collect step uses `Api.fetch` / `Api.fetch_pages`
+instead: they also say why (`Fetched.failure`), which becomes the asset's `unknown` entry.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -18,7 +20,7 @@ from botocore.parsers import ResponseParserError
 
 from cloudwarden.core.errors import CollectionError
 
-__all__ = ["GLOBAL", "Api", "ScanContext"]
+__all__ = ["GLOBAL", "Api", "Fetched", "ScanContext", "failures"]
 
 #: The region label of account-wide resources (IAM, the account itself).
 GLOBAL = "global"
@@ -29,6 +31,28 @@ _CALL_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 
 #: boto3 clients are generated at runtime; without per-service stubs they are untyped.
 Client = Any
+
+T = TypeVar("T")
+
+
+class Fetched(NamedTuple, Generic[T]):
+    """What a call returned (`value`, None on failure) and, if it failed, why:
+    `failure` is "<Operation>: <error code>", the reason an asset's `unknown` field carries."""
+
+    value: T | None
+    failure: str = ""
+
+
+def failures(fetched: Mapping[str, Fetched[Any] | str]) -> dict[str, str]:
+    """Canonical field -> failure reason, for the fields whose call failed.
+
+    Values are `Fetched` results or reasons already worked out ("" = no failure)."""
+    out: dict[str, str] = {}
+    for field, item in fetched.items():
+        reason = item if isinstance(item, str) else item.failure
+        if reason:
+            out[field] = reason
+    return out
 
 
 def error_reason(exc: Exception) -> str:
@@ -46,6 +70,11 @@ def error_code(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code") or "")
     return ""
+
+
+def failure_reason(operation: str, exc: Exception) -> str:
+    """The short reason an unknown field carries: "GetBucketPolicy: AccessDenied"."""
+    return f"{operation}: {error_code(exc) or type(exc).__name__}"
 
 
 class ScanContext:
@@ -162,18 +191,32 @@ class Api:
         An error code listed in `absent` means "not configured" (e.g. NoSuchBucketPolicy): it is
         not an error and returns an empty dict, so callers can tell it from a failure (None).
         """
+        return self.fetch(method, absent=absent, **params).value
+
+    def fetch(self, method: str, *, absent: Collection[str] = (),
+              unsupported: Collection[str] = (), **params: Any) -> Fetched[dict[str, Any]]:
+        """`call`, also saying why it failed. An error code listed in `unsupported` means the
+        endpoint does not implement the API: the value is unknown (a failure), but it is not
+        recorded as a collection error (some partitions and emulators lack whole APIs)."""
         try:
             response: dict[str, Any] = getattr(self.client, method)(**params)
         except _CALL_ERRORS as exc:
-            if error_code(exc) in absent:
-                return {}
-            self.ctx.record(self.service, self.region, self.operation(method), error_reason(exc))
-            return None
+            code = error_code(exc)
+            if code in absent:
+                return Fetched({})
+            operation = self.operation(method)
+            if code not in unsupported:
+                self.ctx.record(self.service, self.region, operation, error_reason(exc))
+            return Fetched(None, failure_reason(operation, exc))
         response.pop("ResponseMetadata", None)
-        return response
+        return Fetched(response)
 
     def pages(self, method: str, key: str, **params: Any) -> list[Any] | None:
         """All items under `key` across pages; None (error recorded) if any page failed."""
+        return self.fetch_pages(method, key, **params).value
+
+    def fetch_pages(self, method: str, key: str, **params: Any) -> Fetched[list[Any]]:
+        """`pages`, also saying why it failed."""
         items: list[Any] = []
         try:
             if self.client.can_paginate(method):
@@ -182,6 +225,7 @@ class Api:
             else:
                 items.extend(getattr(self.client, method)(**params).get(key) or [])
         except _CALL_ERRORS as exc:
-            self.ctx.record(self.service, self.region, self.operation(method), error_reason(exc))
-            return None
-        return items
+            operation = self.operation(method)
+            self.ctx.record(self.service, self.region, operation, error_reason(exc))
+            return Fetched(None, failure_reason(operation, exc))
+        return Fetched(items)

@@ -69,13 +69,15 @@ def pick(raw: Mapping[str, Any] | None, *keys: str) -> dict[str, Any] | None:
 
 
 def make_asset(account: str, region: str, type_: str, id_: str, name: str,
-               doc: dict[str, Any]) -> Asset:
+               doc: dict[str, Any], unknown: Mapping[str, str] | None = None) -> Asset:
+    """`unknown`: top-level fields of `doc` whose collection failed -> reason."""
     return Asset(
         ref=AssetRef("aws", account, region, type_, id_),
         name=name or id_,
         properties=doc,
         tags=dict(doc.get("Tags") or {}),
         origin=ORIGIN,
+        unknown=dict(unknown) if unknown else {},
     )
 
 

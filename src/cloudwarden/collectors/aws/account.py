@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws._context import GLOBAL, ScanContext
+from cloudwarden.collectors.aws._context import GLOBAL, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, pick
 from cloudwarden.collectors.aws.iam import ROOT_ROW, credential_report
 from cloudwarden.core.model import Asset
@@ -18,7 +18,7 @@ _PASSWORD_POLICY_KEYS = (
 _PAB_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 #: Codes an endpoint answers with when it does not implement an API at all (some partitions,
-#: local emulators): the setting is unknown, which the document says with null.
+#: local emulators): the setting is unknown, which the document says with null and `unknown`.
 _UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnsupportedOperation",
                 "UnknownOperationException")
 
@@ -71,23 +71,28 @@ def normalize_account(account: str, *, password_policy: Mapping[str, Any] | None
 
 def collect_account(ctx: ScanContext, regions: Sequence[str]) -> list[Asset]:
     iam = ctx.api("iam")
-    policy = iam.call("get_account_password_policy", absent=("NoSuchEntity",))
-    summary = iam.call("get_account_summary")
+    policy = iam.fetch("get_account_password_policy", absent=("NoSuchEntity",))
+    summary = iam.fetch("get_account_summary")
     report = credential_report(ctx)
-    root_row = None if report is None else report.get(ROOT_ROW)
+    root_row = None if report.value is None else report.value.get(ROOT_ROW)
     virtual = iam.pages("list_virtual_mfa_devices", "VirtualMFADevices",
                         AssignmentStatus="Assigned") if root_row else None
-    pab = ctx.api("s3control").call("get_public_access_block", AccountId=ctx.account,
-                                    absent=("NoSuchPublicAccessBlockConfiguration",))
-    contact = ctx.api("account").call("get_alternate_contact", AlternateContactType="SECURITY",
-                                      absent=("ResourceNotFoundException", *_UNSUPPORTED))
+    pab = ctx.api("s3control").fetch("get_public_access_block", AccountId=ctx.account,
+                                     absent=("NoSuchPublicAccessBlockConfiguration",))
+    contact = ctx.api("account").fetch("get_alternate_contact", AlternateContactType="SECURITY",
+                                       absent=("ResourceNotFoundException",),
+                                       unsupported=_UNSUPPORTED)
     doc = normalize_account(
         ctx.account,
-        password_policy=None if not policy else policy.get("PasswordPolicy"),
-        summary=None if summary is None else summary.get("SummaryMap"),
+        password_policy=None if not policy.value else policy.value.get("PasswordPolicy"),
+        summary=None if summary.value is None else summary.value.get("SummaryMap"),
         root=normalize_root(root_row, virtual),
-        s3_public_access_block=None if not pab else pab.get("PublicAccessBlockConfiguration"),
-        security_contact=None if not contact else contact.get("AlternateContact"),
+        s3_public_access_block=None if not pab.value
+        else pab.value.get("PublicAccessBlockConfiguration"),
+        security_contact=None if not contact.value else contact.value.get("AlternateContact"),
         regions=regions,
     )
-    return [make_asset(ctx.account, GLOBAL, "aws.account", ctx.account, ctx.account, doc)]
+    unknown = failures({"PasswordPolicy": policy, "AccountSummary": summary, "Root": report,
+                        "S3PublicAccessBlock": pab, "SecurityContact": contact})
+    return [make_asset(ctx.account, GLOBAL, "aws.account", ctx.account, ctx.account, doc,
+                       unknown)]

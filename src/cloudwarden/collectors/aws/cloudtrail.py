@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext
+from cloudwarden.collectors.aws._context import ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -46,16 +46,15 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         if home != region:
             continue  # reported by the scan of its home region
         arn = raw["TrailARN"]
-        listed = api.call("list_tags", ResourceIdList=[arn])
-        tags = None if listed is None else next(
-            (t.get("TagsList") or [] for t in listed.get("ResourceTagList") or []
+        listed = api.fetch("list_tags", ResourceIdList=[arn])
+        tags = None if listed.value is None else next(
+            (t.get("TagsList") or [] for t in listed.value.get("ResourceTagList") or []
              if t.get("ResourceId") == arn), [])
-        doc = normalize_trail(
-            raw,
-            status=api.call("get_trail_status", Name=arn),
-            selectors=api.call("get_event_selectors", TrailName=arn),
-            tags=tags,
-        )
+        status = api.fetch("get_trail_status", Name=arn)
+        selectors = api.fetch("get_event_selectors", TrailName=arn)
+        doc = normalize_trail(raw, status=status.value, selectors=selectors.value, tags=tags)
+        unknown = failures({"Status": status, "EventSelectors": selectors,
+                            "AdvancedEventSelectors": selectors, "Tags": listed})
         assets.append(make_asset(ctx.account, home, "aws.cloudtrail.trail", arn, raw["Name"],
-                                 doc))
+                                 doc, unknown))
     return assets

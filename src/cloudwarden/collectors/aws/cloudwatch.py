@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext
+from cloudwarden.collectors.aws._context import ScanContext, failures
 from cloudwarden.collectors.aws._shapes import make_asset, policy_doc
 from cloudwarden.core.model import Asset
 
@@ -60,15 +60,16 @@ def normalize_topic(arn: str, *, attributes: Mapping[str, Any] | None,
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     logs = ctx.api("logs", region)
     assets: list[Asset] = []
-    filters = logs.pages("describe_metric_filters", "metricFilters")
+    filters = logs.fetch_pages("describe_metric_filters", "metricFilters")
     by_group: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
-    for flt in filters or []:
+    for flt in filters.value or []:
         by_group[flt.get("logGroupName", "")].append(flt)
+    group_unknown = failures({"MetricFilters": filters})
     for raw in logs.pages("describe_log_groups", "logGroups") or []:
         name = raw["logGroupName"]
-        doc = normalize_log_group(raw, None if filters is None else by_group.get(name, []))
+        doc = normalize_log_group(raw, None if filters.value is None else by_group.get(name, []))
         assets.append(make_asset(ctx.account, region, "aws.logs.log_group", doc["Arn"], name,
-                                 doc))
+                                 doc, group_unknown))
 
     cloudwatch = ctx.api("cloudwatch", region)
     for raw in cloudwatch.pages("describe_alarms", "MetricAlarms") or []:
@@ -79,11 +80,13 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     sns = ctx.api("sns", region)
     for topic in sns.pages("list_topics", "Topics") or []:
         arn = topic["TopicArn"]
-        doc = normalize_topic(
-            arn,
-            attributes=sns.call("get_topic_attributes", TopicArn=arn),
-            subscriptions=sns.pages("list_subscriptions_by_topic", "Subscriptions", TopicArn=arn),
-        )
+        attributes = sns.fetch("get_topic_attributes", TopicArn=arn)
+        subscriptions = sns.fetch_pages("list_subscriptions_by_topic", "Subscriptions",
+                                        TopicArn=arn)
+        doc = normalize_topic(arn, attributes=attributes.value,
+                              subscriptions=subscriptions.value)
+        unknown = failures({"Subscriptions": subscriptions, "KmsMasterKeyId": attributes,
+                            "Policy": attributes})
         assets.append(make_asset(ctx.account, region, "aws.sns.topic", arn,
-                                 arn.rsplit(":", 1)[-1], doc))
+                                 arn.rsplit(":", 1)[-1], doc, unknown))
     return assets

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext
+from cloudwarden.collectors.aws._context import ScanContext, failures
 from cloudwarden.collectors.aws._shapes import make_asset
 from cloudwarden.core.model import Asset
 
@@ -43,13 +43,19 @@ def normalize_recorder_status(region: str, arn: str, *,
 
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     api = ctx.api("config", region)
+    recorders = api.fetch_pages("describe_configuration_recorders", "ConfigurationRecorders")
+    statuses = api.fetch_pages("describe_configuration_recorder_status",
+                               "ConfigurationRecordersStatus")
+    channels = api.fetch_pages("describe_delivery_channels", "DeliveryChannels")
     doc = normalize_recorder_status(
         region,
         ctx.arn("config", region, "settings"),
-        recorders=api.pages("describe_configuration_recorders", "ConfigurationRecorders"),
-        statuses=api.pages("describe_configuration_recorder_status",
-                           "ConfigurationRecordersStatus"),
-        channels=api.pages("describe_delivery_channels", "DeliveryChannels"),
+        recorders=recorders.value,
+        statuses=statuses.value,
+        channels=channels.value,
     )
+    # Without the statuses each recorder's `Recording` is null: the list is not fully known.
+    unknown = failures({"Recorders": recorders.failure or statuses.failure,
+                        "DeliveryChannels": channels})
     return [make_asset(ctx.account, region, "aws.config.recorder_status", doc["Arn"],
-                       f"AWS Config {region}", doc)]
+                       f"AWS Config {region}", doc, unknown)]

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws._context import Api, ScanContext
+from cloudwarden.collectors.aws._context import Api, Fetched, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, name_tag, pick, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -184,11 +184,11 @@ def normalize_regional_settings(region: str, arn: str, *, encryption: Mapping[st
     }
 
 
-def _instances(api: Api) -> list[dict[str, Any]] | None:
-    reservations = api.pages("describe_instances", "Reservations")
-    if reservations is None:
-        return None
-    return [i for r in reservations for i in r.get("Instances") or []]
+def _instances(api: Api) -> Fetched[list[dict[str, Any]]]:
+    reservations = api.fetch_pages("describe_instances", "Reservations")
+    if reservations.value is None:
+        return Fetched(None, reservations.failure)
+    return Fetched([i for r in reservations.value for i in r.get("Instances") or []])
 
 
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
@@ -198,12 +198,14 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         # Snapshot and image ARNs carry no account (they may be shared across accounts).
         return ctx.arn("ec2", region, f"{kind}/{id_}", account=None if owned else "")
 
-    def add(type_: str, doc: dict[str, Any], id_key: str) -> None:
+    def add(type_: str, doc: dict[str, Any], id_key: str,
+            unknown: dict[str, str] | None = None) -> None:
         name = name_tag(doc.get("Tags") or {}, doc[id_key])
-        assets.append(make_asset(ctx.account, region, type_, doc["Arn"], name, doc))
+        assets.append(make_asset(ctx.account, region, type_, doc["Arn"], name, doc, unknown))
 
     assets: list[Asset] = []
-    instances = _instances(api)
+    described = _instances(api)
+    instances = described.value
     sg_members: defaultdict[str, list[str]] = defaultdict(list)
     per_vpc: Counter[str] = Counter()
     for raw in instances or []:
@@ -216,9 +218,10 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
 
     for raw in api.pages("describe_security_groups", "SecurityGroups") or []:
         gid = raw["GroupId"]
+        # Without the instances the attachment list is empty only for want of knowing.
         add("aws.ec2.security_group",
             normalize_security_group(raw, arn("security-group", gid), sg_members.get(gid, [])),
-            "GroupId")
+            "GroupId", failures({"AttachedInstances": described}))
     for raw in api.pages("describe_network_acls", "NetworkAcls") or []:
         add("aws.ec2.network_acl",
             normalize_network_acl(raw, arn("network-acl", raw["NetworkAclId"])), "NetworkAclId")
@@ -226,31 +229,38 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         add("aws.ec2.volume", normalize_volume(raw, arn("volume", raw["VolumeId"])), "VolumeId")
     for raw in api.pages("describe_snapshots", "Snapshots", OwnerIds=["self"]) or []:
         sid = raw["SnapshotId"]
-        attr = api.call("describe_snapshot_attribute", SnapshotId=sid,
-                        Attribute="createVolumePermission")
-        perms = None if attr is None else attr.get("CreateVolumePermissions") or []
+        attr = api.fetch("describe_snapshot_attribute", SnapshotId=sid,
+                         Attribute="createVolumePermission")
+        perms = None if attr.value is None else attr.value.get("CreateVolumePermissions") or []
         add("aws.ec2.snapshot", normalize_snapshot(raw, arn("snapshot", sid, owned=False), perms),
-            "SnapshotId")
+            "SnapshotId", failures({"CreateVolumePermissions": attr}))
     for raw in api.pages("describe_images", "Images", Owners=["self"]) or []:
         add("aws.ec2.image", normalize_image(raw, arn("image", raw["ImageId"], owned=False)),
             "ImageId")
 
-    flow_logs = api.pages("describe_flow_logs", "FlowLogs")
+    flow_logs = api.fetch_pages("describe_flow_logs", "FlowLogs")
     by_vpc: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
-    for log in flow_logs or []:
+    for log in flow_logs.value or []:
         by_vpc[log.get("ResourceId", "")].append(log)
+    vpc_unknown = failures({"FlowLogs": flow_logs, "InstanceCount": described})
     for raw in api.pages("describe_vpcs", "Vpcs") or []:
         vid = raw["VpcId"]
         add("aws.ec2.vpc", normalize_vpc(
-            raw, arn("vpc", vid), None if flow_logs is None else by_vpc.get(vid, []),
-            None if instances is None else per_vpc.get(vid, 0)), "VpcId")
+            raw, arn("vpc", vid), None if flow_logs.value is None else by_vpc.get(vid, []),
+            None if instances is None else per_vpc.get(vid, 0)), "VpcId", vpc_unknown)
 
+    fetched = {
+        "EbsEncryptionByDefault": api.fetch("get_ebs_encryption_by_default"),
+        "EbsDefaultKmsKeyId": api.fetch("get_ebs_default_kms_key_id"),
+        "SnapshotBlockPublicAccess": api.fetch("get_snapshot_block_public_access_state",
+                                               unsupported=_UNSUPPORTED),
+    }
     settings = normalize_regional_settings(
         region, ctx.arn("ec2", region, "settings"),
-        encryption=api.call("get_ebs_encryption_by_default"),
-        kms_key=api.call("get_ebs_default_kms_key_id"),
-        snapshot_block=api.call("get_snapshot_block_public_access_state", absent=_UNSUPPORTED),
+        encryption=fetched["EbsEncryptionByDefault"].value,
+        kms_key=fetched["EbsDefaultKmsKeyId"].value,
+        snapshot_block=fetched["SnapshotBlockPublicAccess"].value,
     )
     assets.append(make_asset(ctx.account, region, "aws.ec2.regional_settings", settings["Arn"],
-                             f"EC2 settings {region}", settings))
+                             f"EC2 settings {region}", settings, failures(fetched)))
     return assets

@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.collectors.aws._context import GLOBAL, Api, ScanContext
+from cloudwarden.collectors.aws._context import GLOBAL, Api, Fetched, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, policy_doc, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -35,24 +35,24 @@ def parse_credential_report(content: bytes | str) -> dict[str, dict[str, Any]]:
             if row.get("user")}
 
 
-def get_credential_report(api: Api) -> dict[str, dict[str, Any]] | None:
+def get_credential_report(api: Api) -> Fetched[dict[str, dict[str, Any]]]:
     """Generate and fetch the credential report; polls while AWS builds it."""
     for attempt in range(12):
-        state = api.call("generate_credential_report")
-        if state is None:
-            return None
-        if state.get("State") == "COMPLETE":
+        state = api.fetch("generate_credential_report")
+        if state.value is None:
+            return Fetched(None, state.failure)
+        if state.value.get("State") == "COMPLETE":
             break
         time.sleep(min(2.0, 0.1 * 2**attempt))
-    report = api.call("get_credential_report")
-    if report is None:
-        return None
-    return parse_credential_report(report.get("Content") or b"")
+    report = api.fetch("get_credential_report")
+    if report.value is None:
+        return Fetched(None, report.failure)
+    return Fetched(parse_credential_report(report.value.get("Content") or b""))
 
 
-def credential_report(ctx: ScanContext) -> dict[str, dict[str, Any]] | None:
+def credential_report(ctx: ScanContext) -> Fetched[dict[str, dict[str, Any]]]:
     """The scan's one credential report, shared by the user and the account collection."""
-    result: dict[str, dict[str, Any]] | None = ctx.once(
+    result: Fetched[dict[str, dict[str, Any]]] = ctx.once(
         "iam.credential_report", lambda: get_credential_report(ctx.api("iam")))
     return result
 
@@ -168,48 +168,79 @@ def normalize_server_certificate(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- get -----------------------------------------------------------------------------------------
 
-def _inline(api: Api, kind: str, name: str) -> list[dict[str, Any]] | None:
-    """Inline policy documents of a user, role or group (`kind` is User, Role or Group)."""
-    names = api.pages(f"list_{kind.lower()}_policies", "PolicyNames", **{f"{kind}Name": name})
-    if names is None:
-        return None
+def _inline(api: Api, kind: str, name: str) -> Fetched[list[dict[str, Any]]]:
+    """Inline policy documents of a user, role or group (`kind` is User, Role or Group).
+
+    A document that could not be read stays null in the list, and the whole field counts as
+    failed: a partial list would be judged as if it were complete."""
+    names = api.fetch_pages(f"list_{kind.lower()}_policies", "PolicyNames",
+                            **{f"{kind}Name": name})
+    if names.value is None:
+        return Fetched(None, names.failure)
     out = []
-    for policy_name in names:
-        got = api.call(f"get_{kind.lower()}_policy", **{f"{kind}Name": name,
-                                                         "PolicyName": policy_name})
+    failure = ""
+    for policy_name in names.value:
+        got = api.fetch(f"get_{kind.lower()}_policy", **{f"{kind}Name": name,
+                                                          "PolicyName": policy_name})
+        failure = failure or got.failure
         out.append({"PolicyName": policy_name,
-                    "PolicyDocument": None if got is None else got.get("PolicyDocument")})
-    return out
+                    "PolicyDocument": None if got.value is None
+                    else got.value.get("PolicyDocument")})
+    return Fetched(out, failure)
 
 
-def _access_keys(api: Api, user: str) -> list[dict[str, Any]] | None:
-    keys = api.pages("list_access_keys", "AccessKeyMetadata", UserName=user)
-    if keys is None:
-        return None
-    for key in keys:
-        used = api.call("get_access_key_last_used", AccessKeyId=key["AccessKeyId"])
-        key["LastUsedDate"] = ((used or {}).get("AccessKeyLastUsed") or {}).get("LastUsedDate")
-    return keys
+def _access_keys(api: Api, user: str) -> Fetched[list[dict[str, Any]]]:
+    """Access keys with their last use; a failed GetAccessKeyLastUsed marks the field failed
+    (a null LastUsedDate would otherwise read as "never used")."""
+    keys = api.fetch_pages("list_access_keys", "AccessKeyMetadata", UserName=user)
+    if keys.value is None:
+        return keys
+    failure = ""
+    for key in keys.value:
+        used = api.fetch("get_access_key_last_used", AccessKeyId=key["AccessKeyId"])
+        failure = failure or used.failure
+        key["LastUsedDate"] = ((used.value or {}).get("AccessKeyLastUsed") or {}).get(
+            "LastUsedDate")
+    return Fetched(keys.value, failure)
+
+
+#: User fields read from the credential report.
+_REPORT_FIELDS = ("PasswordEnabled", "PasswordLastChanged", "MfaActive")
 
 
 def collect_users(ctx: ScanContext) -> list[Asset]:
     api = ctx.api("iam")
-    report = credential_report(ctx) or {}
+    report = credential_report(ctx)
     assets = []
     for raw in api.pages("list_users", "Users") or []:
         name = raw["UserName"]
-        groups = api.pages("list_groups_for_user", "Groups", UserName=name)
+        row = None if report.value is None else report.value.get(name)
+        fetched = {
+            "MFADevices": api.fetch_pages("list_mfa_devices", "MFADevices", UserName=name),
+            "AccessKeys": _access_keys(api, name),
+            "AttachedPolicies": api.fetch_pages("list_attached_user_policies",
+                                                "AttachedPolicies", UserName=name),
+            "InlinePolicies": _inline(api, "User", name),
+            "Groups": api.fetch_pages("list_groups_for_user", "Groups", UserName=name),
+            "Tags": api.fetch_pages("list_user_tags", "Tags", UserName=name),
+        }
+        groups = fetched["Groups"].value
         doc = normalize_user(
             raw,
-            report_row=report.get(name),
-            mfa_devices=api.pages("list_mfa_devices", "MFADevices", UserName=name),
-            access_keys=_access_keys(api, name),
-            attached=api.pages("list_attached_user_policies", "AttachedPolicies", UserName=name),
-            inline=_inline(api, "User", name),
+            report_row=row,
+            mfa_devices=fetched["MFADevices"].value,
+            access_keys=fetched["AccessKeys"].value,
+            attached=fetched["AttachedPolicies"].value,
+            inline=fetched["InlinePolicies"].value,
             groups=None if groups is None else [g["GroupName"] for g in groups],
-            tags=api.pages("list_user_tags", "Tags", UserName=name),
+            tags=fetched["Tags"].value,
         )
-        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.user", doc["Arn"], name, doc))
+        # A user created after the report was generated has no row in it yet.
+        report_failure = report.failure or (
+            "" if row is not None else "GetCredentialReport: user not in the report")
+        unknown = failures({**fetched, **dict.fromkeys(_REPORT_FIELDS, report_failure)})
+        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.user", doc["Arn"], name, doc,
+                                 unknown))
     return assets
 
 
@@ -218,15 +249,23 @@ def collect_roles(ctx: ScanContext) -> list[Asset]:
     assets = []
     for raw in api.pages("list_roles", "Roles") or []:
         name = raw["RoleName"]
-        detail = api.call("get_role", RoleName=name)
+        fetched: dict[str, Fetched[Any]] = {
+            "RoleLastUsed": api.fetch("get_role", RoleName=name),
+            "AttachedPolicies": api.fetch_pages("list_attached_role_policies",
+                                                "AttachedPolicies", RoleName=name),
+            "InlinePolicies": _inline(api, "Role", name),
+            "Tags": api.fetch_pages("list_role_tags", "Tags", RoleName=name),
+        }
+        detail = fetched["RoleLastUsed"].value
         doc = normalize_role(
             raw,
             detail=None if detail is None else detail.get("Role", {}),
-            attached=api.pages("list_attached_role_policies", "AttachedPolicies", RoleName=name),
-            inline=_inline(api, "Role", name),
-            tags=api.pages("list_role_tags", "Tags", RoleName=name),
+            attached=fetched["AttachedPolicies"].value,
+            inline=fetched["InlinePolicies"].value,
+            tags=fetched["Tags"].value,
         )
-        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.role", doc["Arn"], name, doc))
+        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.role", doc["Arn"], name, doc,
+                                 failures(fetched)))
     return assets
 
 
@@ -235,15 +274,21 @@ def collect_groups(ctx: ScanContext) -> list[Asset]:
     assets = []
     for raw in api.pages("list_groups", "Groups") or []:
         name = raw["GroupName"]
-        members = api.pages("get_group", "Users", GroupName=name)
+        fetched = {
+            "Users": api.fetch_pages("get_group", "Users", GroupName=name),
+            "AttachedPolicies": api.fetch_pages("list_attached_group_policies",
+                                                "AttachedPolicies", GroupName=name),
+            "InlinePolicies": _inline(api, "Group", name),
+        }
+        members = fetched["Users"].value
         doc = normalize_group(
             raw,
             users=None if members is None else [u["UserName"] for u in members],
-            attached=api.pages("list_attached_group_policies", "AttachedPolicies",
-                               GroupName=name),
-            inline=_inline(api, "Group", name),
+            attached=fetched["AttachedPolicies"].value,
+            inline=fetched["InlinePolicies"].value,
         )
-        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.group", doc["Arn"], name, doc))
+        assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.group", doc["Arn"], name, doc,
+                                 failures(fetched)))
     return assets
 
 
@@ -256,23 +301,30 @@ def collect_policies(ctx: ScanContext) -> list[Asset]:
             listed.setdefault(raw["Arn"], raw)
     assets = []
     for arn, raw in listed.items():
-        version = api.call("get_policy_version", PolicyArn=arn,
-                           VersionId=raw.get("DefaultVersionId"))
+        version = api.fetch("get_policy_version", PolicyArn=arn,
+                            VersionId=raw.get("DefaultVersionId"))
         entities: dict[str, list[dict[str, Any]]] = {}
+        entities_failure = ""
         for key in ("PolicyUsers", "PolicyRoles", "PolicyGroups"):
-            found = api.pages("list_entities_for_policy", key, PolicyArn=arn,
-                              EntityFilter=key.removeprefix("Policy")[:-1])
-            if found is None:
+            found = api.fetch_pages("list_entities_for_policy", key, PolicyArn=arn,
+                                    EntityFilter=key.removeprefix("Policy")[:-1])
+            if found.value is None:
+                entities_failure = found.failure
                 break
-            entities[key] = found
+            entities[key] = found.value
         doc = normalize_policy(
             raw,
-            document=None if version is None else version.get("PolicyVersion", {}).get("Document"),
+            document=None if version.value is None
+            else version.value.get("PolicyVersion", {}).get("Document"),
             # a failed listing leaves the attachment lists null rather than wrongly empty
-            entities=entities if len(entities) == 3 else None,
+            entities=None if entities_failure else entities,
         )
+        unknown = failures({
+            "Document": version,
+            **dict.fromkeys(("AttachedUsers", "AttachedRoles", "AttachedGroups"),
+                            entities_failure)})
         assets.append(make_asset(ctx.account, GLOBAL, "aws.iam.policy", arn, raw["PolicyName"],
-                                 doc))
+                                 doc, unknown))
     return assets
 
 

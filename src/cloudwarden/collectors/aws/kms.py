@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext
+from cloudwarden.collectors.aws._context import Fetched, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, policy_doc, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -48,15 +48,22 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
             continue  # the error is recorded; without metadata there is no document
         meta = described["KeyMetadata"]
         customer = meta.get("KeyManager") == "CUSTOMER"
+        fetched: dict[str, Fetched[Any]] = {
+            # Keys that cannot rotate have no rotation status: null, but not unknown.
+            "KeyRotationEnabled": api.fetch("get_key_rotation_status", KeyId=meta["KeyId"])
+            if can_rotate(meta) else Fetched(None),
+            "Policy": api.fetch("get_key_policy", KeyId=meta["KeyId"], PolicyName="default"),
+            # AWS managed keys carry no tags and refuse ListResourceTags.
+            "Tags": api.fetch_pages("list_resource_tags", "Tags", KeyId=meta["KeyId"])
+            if customer else Fetched([]),
+        }
         doc = normalize_key(
             meta,
-            rotation=api.call("get_key_rotation_status", KeyId=meta["KeyId"])
-            if can_rotate(meta) else None,
-            policy=api.call("get_key_policy", KeyId=meta["KeyId"], PolicyName="default"),
-            # AWS managed keys carry no tags and refuse ListResourceTags.
-            tags=api.pages("list_resource_tags", "Tags", KeyId=meta["KeyId"]) if customer
-            else [],
+            rotation=fetched["KeyRotationEnabled"].value,
+            policy=fetched["Policy"].value,
+            tags=fetched["Tags"].value,
         )
         assets.append(make_asset(ctx.account, region, "aws.kms.key", meta["Arn"],
-                                 meta.get("Description") or meta["KeyId"], doc))
+                                 meta.get("Description") or meta["KeyId"], doc,
+                                 failures(fetched)))
     return assets

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext
+from cloudwarden.collectors.aws._context import ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, pick, policy_doc, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -77,29 +77,43 @@ def list_buckets(ctx: ScanContext) -> list[dict[str, Any]]:
 
 def collect_bucket(ctx: ScanContext, raw: Mapping[str, Any]) -> list[Asset]:
     name = raw["Name"]
-    location = ctx.api("s3").call("get_bucket_location", Bucket=name)
-    if location is None:
+    location = ctx.api("s3").fetch("get_bucket_location", Bucket=name)
+    if location.value is None:
         # Without its region the bucket cannot be read reliably; the error is recorded.
         region = bucket_region(raw.get("BucketRegion"))
     else:
-        region = bucket_region(location.get("LocationConstraint"))
+        region = bucket_region(location.value.get("LocationConstraint"))
     api = ctx.api("s3", region)
+    fetched = {
+        "Acl": api.fetch("get_bucket_acl", Bucket=name),
+        "Policy": api.fetch("get_bucket_policy", Bucket=name, absent=("NoSuchBucketPolicy",)),
+        "PublicAccessBlock": api.fetch("get_public_access_block", Bucket=name,
+                                       absent=("NoSuchPublicAccessBlockConfiguration",)),
+        "Encryption": api.fetch("get_bucket_encryption", Bucket=name,
+                                absent=("ServerSideEncryptionConfigurationNotFoundError",)),
+        "Versioning": api.fetch("get_bucket_versioning", Bucket=name),
+        "Logging": api.fetch("get_bucket_logging", Bucket=name),
+        "ObjectLockEnabled": api.fetch("get_object_lock_configuration", Bucket=name,
+                                       absent=("ObjectLockConfigurationNotFoundError",)),
+        "OwnershipControls": api.fetch("get_bucket_ownership_controls", Bucket=name,
+                                       absent=("OwnershipControlsNotFoundError",)),
+        "Tags": api.fetch("get_bucket_tagging", Bucket=name, absent=("NoSuchTagSet",)),
+    }
     doc = normalize_bucket(
         raw,
         partition=ctx.partition,
         region=region,
-        acl=api.call("get_bucket_acl", Bucket=name),
-        policy=api.call("get_bucket_policy", Bucket=name, absent=("NoSuchBucketPolicy",)),
-        public_access_block=api.call("get_public_access_block", Bucket=name,
-                                     absent=("NoSuchPublicAccessBlockConfiguration",)),
-        encryption=api.call("get_bucket_encryption", Bucket=name,
-                            absent=("ServerSideEncryptionConfigurationNotFoundError",)),
-        versioning=api.call("get_bucket_versioning", Bucket=name),
-        logging=api.call("get_bucket_logging", Bucket=name),
-        object_lock=api.call("get_object_lock_configuration", Bucket=name,
-                             absent=("ObjectLockConfigurationNotFoundError",)),
-        ownership=api.call("get_bucket_ownership_controls", Bucket=name,
-                           absent=("OwnershipControlsNotFoundError",)),
-        tagging=api.call("get_bucket_tagging", Bucket=name, absent=("NoSuchTagSet",)),
+        acl=fetched["Acl"].value,
+        policy=fetched["Policy"].value,
+        public_access_block=fetched["PublicAccessBlock"].value,
+        encryption=fetched["Encryption"].value,
+        versioning=fetched["Versioning"].value,
+        logging=fetched["Logging"].value,
+        object_lock=fetched["ObjectLockEnabled"].value,
+        ownership=fetched["OwnershipControls"].value,
+        tagging=fetched["Tags"].value,
     )
-    return [make_asset(ctx.account, region, "aws.s3.bucket", doc["Arn"], name, doc)]
+    unknown = failures(fetched)
+    if location.failure and not raw.get("BucketRegion"):
+        unknown["Region"] = location.failure  # a guess: neither call nor listing gave it
+    return [make_asset(ctx.account, region, "aws.s3.bucket", doc["Arn"], name, doc, unknown)]
