@@ -73,11 +73,26 @@ class Compiled:
     test: Test
     _explain: Explain
     paths: tuple[str, ...]
+    #: getters of every path read, when the result depends only on those scalar values
+    #: (no list quantifier, no clock): then equal values give an equal result and evidence,
+    #: and an engine may remember results keyed on `memo_key(doc)`
+    memo_getters: tuple[Callable[[Any], Any], ...] | None = None
 
     def explain(self, doc: Any) -> tuple[bool, list[Evidence]]:
         out: list[Evidence] = []
         result = self._explain(doc, "", out)
         return result, out
+
+    def memo_key(self, doc: Any) -> tuple[Any, ...] | None:
+        """The values this condition reads, if all are hashable scalars; else None."""
+        getters = self.memo_getters
+        if getters is None:
+            return None
+        key = tuple([get(doc) for get in getters])
+        for v in key:
+            if type(v) not in _SCALARS and v is not MISSING:
+                return None
+        return key
 
 
 # -- paths ---------------------------------------------------------------------------------
@@ -301,6 +316,8 @@ class _Compiler:
         self.params = params
         self.now = now
         self.paths: list[str] = []
+        self.memoizable = True
+        self.getters: dict[str, Callable[[Any], Any]] = {}
 
     def operand(self, x: Any, where: str) -> Any:
         if isinstance(x, dict) and set(x) == {"param"}:
@@ -402,6 +419,7 @@ class _Compiler:
         get = _getter(path)
         dotted = ".".join(path)
         self.paths.append(prefix + dotted)
+        self.memoizable = False  # results depend on list contents and element positions
         inner_t, inner_e = self.compile(body, f"{where}.{op}", f"{prefix}{dotted}[].")
 
         def items(doc: Any) -> list[Any]:
@@ -448,6 +466,10 @@ class _Compiler:
         get = _getter(path) if path else _identity
         dotted = ".".join(path)
         self.paths.append(prefix + dotted if dotted else prefix.removesuffix("."))
+        if op == "age_days":
+            self.memoizable = False  # depends on the clock; timestamps rarely repeat anyway
+        if not prefix and dotted:
+            self.getters.setdefault(dotted, get)
         x = self.operand(raw, where)
         pred = self.predicate(op, x, where)
         expected = f"{op} {x!r}" if not isinstance(x, dict) else f"{op} {x}"
@@ -550,6 +572,7 @@ class _Compiler:
 
 
 _PLAIN = frozenset({bool, int, float, type(None)})
+_SCALARS = frozenset({str, bool, int, float, type(None)})
 
 
 def _shown(v: Any) -> Any:
@@ -575,7 +598,8 @@ def compile_condition(
     """Compile a condition; raises ConditionError naming where in the spec it went wrong."""
     compiler = _Compiler(params or {}, now or datetime.now(UTC))
     test, explain = compiler.compile(spec, where)
-    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)))
+    getters = tuple(compiler.getters.values()) if compiler.memoizable else None
+    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), getters)
 
 
 def leaf_operators() -> Sequence[str]:
