@@ -195,3 +195,28 @@ def test_catastrophic_backtracking_pattern_runs_in_linear_time() -> None:
     start = time.perf_counter()
     assert compiled.test({"A": "a" * 50_000 + "!"}) is False
     assert time.perf_counter() - start < 1.0
+
+
+def test_memo_key_only_for_scalar_conditions() -> None:
+    scalar = compile_condition({"all": [{"path": "Count", "gt": 1},
+                                        {"path": "Name", "in": ["a", "prod-logs"]},
+                                        {"path": "Missing", "absent": True}]}, now=NOW)
+    assert scalar.memo_key(DOC) == (3, "prod-logs", scalar.memo_key({})[2])  # type: ignore[index]
+    assert scalar.memo_key({"Count": [1], "Name": "a"}) is None  # unhashable value read
+    quantified = compile_condition({"path": "Rules", "any": {"path": "Port", "eq": 22}}, now=NOW)
+    assert quantified.memo_key(DOC) is None
+    clocked = compile_condition({"path": "Created", "age_days": {"gt": 1}}, now=NOW)
+    assert clocked.memo_key(DOC) is None
+
+
+def test_equal_memo_keys_mean_equal_results() -> None:
+    spec = {"any": [{"path": "A.B", "eq": "x"}, {"path": "C", "ne": 2}]}
+    compiled = compile_condition(spec, now=NOW)
+    docs = [{"A": {"B": "x"}, "C": 2, "Other": 1}, {"A": {"B": "x"}, "C": 2, "Other": 2},
+            {"A": {"B": "y"}, "C": 2}, {"A": {"B": "y"}, "C": 3}, {}]
+    by_key: dict[object, object] = {}
+    for doc in docs:
+        key = compiled.memo_key(doc)
+        assert key is not None
+        result = compiled.explain(doc)
+        assert by_key.setdefault(key, result) == result
