@@ -2,6 +2,9 @@
 
 A rule lives in `<dir>/<provider>/<service>/<rule id>.yaml`; an optional `<rule id>.py` beside
 it holds a `check(asset, ctx)` function; `<rule id>.tests.yaml` holds its pass/fail fixtures.
+A Python check declares the top-level fields it reads with `reads:`; for `match` and
+`applies_if` they are known from the compiled paths. The engine does not judge a rule on an
+asset where one of those fields is unknown (its collection failed).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from cloudwarden.core.errors import RuleLoadError
 from cloudwarden.core.model import Asset, Severity
 from cloudwarden.core.rule import Remediation, RuleMeta
 
-__all__ = ["CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules"]
+__all__ = ["CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules", "top_fields"]
 
 RULE_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+){2,}$")
 _ATTACK_ID = re.compile(r"^T\d{4}(\.\d{3})?$")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,6 +71,8 @@ class _RuleModel(BaseModel):
     parameters: dict[str, Any] = {}
     applies_if: dict[str, Any] | None = None
     match: dict[str, Any] | None = None
+    #: Top-level canonical fields a Python check reads (a `match` says so itself).
+    reads: list[str] = []
     message: _MessagesModel = Field(default_factory=lambda: _MessagesModel.model_validate({}))
     preview: bool = False
 
@@ -91,6 +97,14 @@ class _RuleModel(BaseModel):
             raise ValueError(f"unknown security control {v!r}")
         return v
 
+    @field_validator("reads")
+    @classmethod
+    def _reads(cls, v: list[str]) -> list[str]:
+        bad = [f for f in v if not _FIELD_NAME.match(f)]
+        if bad:
+            raise ValueError(f"not top-level field names: {bad}")
+        return v
+
     @field_validator("attack")
     @classmethod
     def _attack(cls, v: list[str]) -> list[str]:
@@ -98,6 +112,11 @@ class _RuleModel(BaseModel):
         if bad:
             raise ValueError(f"not ATT&CK technique ids: {bad}")
         return v
+
+
+def top_fields(paths: Iterable[str]) -> tuple[str, ...]:
+    """The top-level fields of document paths: `Acl.Grants[].Grantee` -> `Acl`."""
+    return tuple(dict.fromkeys(p.split(".", 1)[0].split("[", 1)[0] for p in paths))
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,12 @@ class CompiledRule:
     params: Mapping[str, Any]
     render_pass: Callable[[Asset], str]
     render_fail: Callable[[Asset], str]
+    #: Top-level fields `applies_if` reads, in order.
+    applies_reads: tuple[str, ...] = ()
+    #: Top-level fields the rule reads to judge (`match` paths or the check's `reads`).
+    judge_reads: tuple[str, ...] = ()
+    #: Every field the rule reads, for the engine's one-test-per-evaluation unknown check.
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,6 +148,8 @@ class RuleSpec:
     check_path: Path | None
     messages: tuple[str, str]
     path: Path
+    #: Top-level fields the Python check reads (from the `reads:` key).
+    reads: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -140,10 +167,13 @@ class RuleSpec:
                  if self.match else None)
         check = _load_check(self.check_path) if self.check_path else None
         passed, failed = self.messages
+        applies_reads = top_fields(applies.paths) if applies else ()
+        judge_reads = top_fields(match.paths) if match else tuple(dict.fromkeys(self.reads))
         return CompiledRule(
             self.meta, applies, match, check, passed, failed, merged,
             compile_template(passed or f"Passed: {self.meta.title}"),
-            compile_template(failed or f"Failed: {self.meta.title}"))
+            compile_template(failed or f"Failed: {self.meta.title}"),
+            applies_reads, judge_reads, frozenset(applies_reads + judge_reads))
 
 
 def _load_check(path: Path) -> CheckFn:
@@ -176,6 +206,8 @@ def _parse_rule(path: Path, known_types: Iterable[str] | None) -> RuleSpec:
                          f"({check_path.name})")
     if model.match is not None and has_check:
         raise ValueError("a rule has either a `match` or a Python check, not both")
+    if model.reads and not has_check:
+        raise ValueError("`reads` is for a Python check; a `match` declares its own fields")
     provider, service = model.id.split(".")[:2]
     if not model.asset_type.startswith(provider + "."):
         raise ValueError(f"asset type {model.asset_type} is not a {provider} type")
@@ -197,7 +229,7 @@ def _parse_rule(path: Path, known_types: Iterable[str] | None) -> RuleSpec:
         source=str(path),
     )
     spec = RuleSpec(meta, model.applies_if, model.match, check_path if has_check else None,
-                    (model.message.passed, model.message.failed), path)
+                    (model.message.passed, model.message.failed), path, tuple(model.reads))
     # Compile once now so a bad condition is reported at load time, with the file.
     now = datetime.now(UTC)
     if spec.applies_if:

@@ -3,6 +3,9 @@
 Rules are compiled once per engine. Assets are grouped by type so each asset only meets the
 rules written for its type. A rule that raises on one asset yields an `error` finding for that
 asset with the reason; the assessment goes on.
+
+Unknown is never judged non-compliant: where a field a rule reads could not be collected
+(`Asset.unknown`), the rule yields an `error` finding saying so instead of a verdict.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ class Engine:
     def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext) -> Finding:
         meta = rule.meta
         doc = asset.properties
+        # Costs one truth test when nothing is unknown, which is almost always.
+        if asset.unknown and not rule.reads.isdisjoint(asset.unknown):
+            return self._not_assessed(rule, asset)
         try:
             if rule.applies is not None and not rule.applies.test(doc):
                 return Finding(meta.id, asset.ref, _NA, meta.severity,
@@ -98,3 +104,24 @@ class Engine:
             return Finding(meta.id, asset.ref, _ERROR, meta.severity,
                            f"rule failed on this resource: {type(exc).__name__}: {exc}",
                            (Evidence("rule", meta.source),))
+
+    def _not_assessed(self, rule: CompiledRule, asset: Asset) -> Finding:
+        """A rule that reads an unknown field: not applicable if `applies_if` says so from known
+        fields alone, otherwise an error naming what was not collected."""
+        meta = rule.meta
+        unknown = asset.unknown
+        if rule.applies is not None and unknown.keys().isdisjoint(rule.applies_reads):
+            try:
+                if not rule.applies.test(asset.properties):
+                    return Finding(meta.id, asset.ref, _NA, meta.severity,
+                                   "the rule does not apply to this resource")
+            except Exception as exc:
+                return Finding(meta.id, asset.ref, _ERROR, meta.severity,
+                               f"rule failed on this resource: {type(exc).__name__}: {exc}",
+                               (Evidence("rule", meta.source),))
+        missing = [f for f in dict.fromkeys((*rule.applies_reads, *rule.judge_reads))
+                   if f in unknown]
+        message = "could not assess: " + "; ".join(
+            f"{f} was not collected ({unknown[f]})" for f in missing)
+        evidence = tuple(Evidence(f, None, "collected") for f in missing) if self.evidence else ()
+        return Finding(meta.id, asset.ref, _ERROR, meta.severity, message, evidence)
