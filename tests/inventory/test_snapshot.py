@@ -80,3 +80,22 @@ def test_find_and_types() -> None:
     assert inv.types() == ["aws.s3.bucket"]
     assert [a.name for a in inv.find("aws.s3.bucket", Name="b1")] == ["b1"]
     assert inv.accounts() == ["111122223333"]
+
+
+def test_unknown_fields_round_trip_and_old_snapshots_load(tmp_path: Path) -> None:
+    partial, complete = _assets(2)
+    partial = Asset(partial.ref, partial.name, {**partial.properties, "Policy": None},
+                    partial.tags, partial.origin,
+                    unknown={"Policy": "GetBucketPolicy: AccessDenied"})
+    path = tmp_path / "snap.jsonl.gz"
+    Inventory([partial, complete]).save(path)
+    with gzip.open(path, "rt") as fh:
+        records = fh.read()
+    assert records.count('"unknown"') == 1  # omitted where nothing is unknown
+    unknown = {a.ref: a.unknown for a in Inventory.load(path)}
+    assert unknown == {partial.ref: {"Policy": "GetBucketPolicy: AccessDenied"},
+                       complete.ref: {}}
+    # a record written before `unknown` existed
+    old = complete.to_dict()
+    assert "unknown" not in old
+    assert Asset.from_dict(old) == complete
