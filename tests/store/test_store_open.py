@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from cloudwarden.store import Store, StoreError, default_database_url
+from cloudwarden.store import Store, StoreError, _migrate, default_database_url
 from cloudwarden.store._schema import metadata
 
 
@@ -22,7 +24,7 @@ def test_migrates_an_empty_database_to_the_declared_schema(store_url: str) -> No
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) == {
                 "alembic_version", "scans", "assets", "findings", "collection_errors"}
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
             # The migrations and _schema.py describe the same tables, indexes and types.
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
@@ -96,3 +98,35 @@ def test_default_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     with Store.open() as store:
         store.begin_scan("aws", {})
     assert (tmp_path / "opened.db").is_file()
+
+
+def test_a_0001_database_is_upgraded_and_its_assets_still_load(store_url: str) -> None:
+    engine = create_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            cfg = _migrate._config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+            conn.execute(text(
+                "INSERT INTO scans (id, provider, status, started_at, finished_at, metadata, "
+                "asset_count, finding_count, failed_count, error_count, pid, hostname) VALUES "
+                "('s1', 'aws', 'completed', :t, :t, '{}', 1, 0, 0, 0, 1, 'h')"),
+                {"t": datetime(2024, 1, 1, tzinfo=UTC)})
+            conn.execute(text(
+                "INSERT INTO assets (scan_id, asset_key, provider, account, region, type, "
+                "resource_id, name, tags, properties, origin) VALUES ('s1', "
+                "'aws|1|eu-west-1|aws.s3.bucket|b', 'aws', '1', 'eu-west-1', 'aws.s3.bucket', "
+                "'b', 'b', '{}', '{\"Name\": \"b\"}', 'aws:api')"))
+    finally:
+        engine.dispose()
+
+    with Store.open(store_url) as store:
+        (old,) = store.inventory("s1")
+    assert old.properties == {"Name": "b"} and old.unknown == {}
+    engine = create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        engine.dispose()

@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from cloudwarden.core.errors import CollectionError
 from cloudwarden.core.model import Asset, AssetRef, Evidence, Finding, Severity, Status
 from cloudwarden.inventory.snapshot import Inventory
 from cloudwarden.store import ScanStatus, Store, StoreError
+from cloudwarden.store._schema import assets
 
 BUCKET = "aws.s3.bucket"
 TRAIL = "aws.cloudtrail.trail"
@@ -221,3 +223,18 @@ def test_large_scan_is_written_in_batches(store: Store) -> None:
                           [finding("r", r) for r in refs])
     assert len(store.inventory(scan_id)) == 2_500
     assert len(store.findings(scan_id, rule_ids=["r"])) == 2_500
+
+
+def test_unknown_fields_are_stored_with_the_asset(store: Store) -> None:
+    partial, complete = ref("denied"), ref("open")
+    reason = {"Policy": "GetBucketPolicy: AccessDenied", "Tags": "GetBucketTagging: Throttling"}
+    inventory = Inventory([
+        Asset(partial, "denied", {"Policy": None, "Tags": None}, unknown=reason),
+        asset(complete)])
+    scan_id, _ = run_scan(store, inventory, [])
+
+    got = store.inventory(scan_id)
+    assert {a.ref: a.unknown for a in got} == {partial: reason, complete: {}}
+    with store._engine.connect() as conn:  # nothing is stored where nothing is unknown
+        stored = dict(conn.execute(select(assets.c.resource_id, assets.c.unknown)).all())
+    assert stored == {partial.id: reason, complete.id: None}

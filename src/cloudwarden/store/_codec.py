@@ -46,6 +46,7 @@ def asset_row(scan_id: str, asset: Asset) -> dict[str, Any]:
         "tags": dict(asset.tags),
         "properties": dict(asset.properties),
         "origin": asset.origin,
+        "unknown": dict(asset.unknown) or None,
     }
 
 
@@ -57,6 +58,7 @@ def asset_from_row(row: Row[Any]) -> Asset:
         properties=m["properties"],
         tags={str(k): str(v) for k, v in (m["tags"] or {}).items()},
         origin=m["origin"],
+        unknown={str(k): str(v) for k, v in (m["unknown"] or {}).items()},
     )
 
 

@@ -125,6 +125,8 @@ assets = Table(
     Column("tags", json_type(), nullable=False),
     Column("properties", json_type(), nullable=False),
     Column("origin", Text(), nullable=False),
+    # Top-level field -> why it could not be collected; null when nothing is unknown.
+    Column("unknown", json_type(), nullable=True),
     Index(None, "scan_id", "type"),
 )
 
