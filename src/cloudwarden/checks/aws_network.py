@@ -11,23 +11,28 @@ import functools
 import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from cloudwarden.core.checks import CheckResult
+from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 __all__ = [
     "ALL_PORTS",
     "Exposure",
+    "NaclPortRule",
     "NaclVerdict",
+    "SecurityGroupPortRule",
     "is_world_cidr",
+    "nacl_port_rule",
     "nacl_world_ingress_allowed",
     "normalize_protocol",
     "parse_port_ranges",
     "permission_ports",
     "port_in",
     "security_group_port_check",
+    "security_group_port_rule",
     "world_exposures",
+    "world_exposures_described",
 ]
 
 ALL_PORTS = (0, 65535)
@@ -41,6 +46,11 @@ FAMILIES = ("ipv4", "ipv6")
 
 def normalize_protocol(value: Any) -> str:
     """`-1`, `6`, `tcp`, `17`, ... -> `all`, `tcp`, `udp`, `icmp`; other numbers as text."""
+    if type(value) is str:
+        # the usual spellings are keys already: skip strip() and lower()
+        known = _PROTOCOL_NAMES.get(value)
+        if known is not None:
+            return known
     text = str(value).strip().lower() if value is not None else "all"
     return _PROTOCOL_NAMES.get(text, text)
 
@@ -180,48 +190,52 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def _world_cidrs(permission: Mapping[str, Any], wanted: Sequence[str]) -> list[str]:
-    found: list[str] = []
-    for key, cidr_key in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
-        for item in permission.get(key) or []:
-            cidr = item.get(cidr_key) if _is_mapping(item) else item
-            if is_world_cidr(cidr) in wanted:
-                found.append(str(cidr))
-    return found
+#: One world-open (permission, CIDR) pair: its address family, the exposure, and the
+#: exposure described for messages (every security group rule words it the same way).
+_Tagged = tuple[str, Exposure, str]
+
+#: the last permissions list analysed and its world exposures, for every family. The engine
+#: runs every security group rule on one group before moving to the next, so the eight or so
+#: rules that ask about the same list share one analysis whatever families they ask about.
+#: Identity plus a strong reference to the list keeps the memo exact (no reuse of a freed
+#: list's id); documents are read-only during an assessment; the tuple is swapped atomically.
+_last_exposures: tuple[Any, tuple[_Tagged, ...]] | None = None
+_CIDR_FIELDS = (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6"))
 
 
-#: the last (permissions list, families) analysed and its result. The engine runs every
-#: security group rule on one group before moving to the next, so the eight or so rules that
-#: ask about the same list share one analysis. Identity plus a strong reference to the list
-#: keeps the memo exact (no reuse of a freed list's id); the tuple is swapped atomically.
-_last_exposures: tuple[Any, tuple[str, ...], list[Exposure]] | None = None
+def _tagged_exposures(permissions: Any) -> tuple[_Tagged, ...]:
+    global _last_exposures
+    last = _last_exposures
+    if last is not None and last[0] is permissions:
+        return last[1]
+    if type(permissions) is not list and not isinstance(permissions, list):
+        return ()
+    out: list[_Tagged] = []
+    for i, perm in enumerate(permissions):
+        if not _is_mapping(perm):
+            continue
+        protocol: str | None = None
+        ports: tuple[int, int] | None = None
+        for key, cidr_key in _CIDR_FIELDS:
+            for item in perm.get(key) or ():
+                cidr = item.get(cidr_key) if _is_mapping(item) else item
+                family = is_world_cidr(cidr)
+                if family is None:
+                    continue
+                if protocol is None:
+                    protocol = normalize_protocol(perm.get("IpProtocol"))
+                    ports = permission_ports(protocol, perm.get("FromPort"), perm.get("ToPort"))
+                exposure = Exposure(i, protocol, ports, str(cidr))
+                out.append((family, exposure, exposure.describe()))
+    tagged = tuple(out)
+    _last_exposures = (permissions, tagged)
+    return tagged
 
 
 def world_exposures(permissions: Any, families: Iterable[str] = FAMILIES) -> list[Exposure]:
     """Every (permission, world CIDR) pair of a security group's ingress permissions."""
-    global _last_exposures
-    fams = tuple(families)
-    last = _last_exposures
-    if last is not None and last[0] is permissions and last[1] == fams:
-        return list(last[2])
-    out = _world_exposures(permissions, fams)
-    if isinstance(permissions, list):
-        _last_exposures = (permissions, fams, out)
-    return list(out)
-
-
-def _world_exposures(permissions: Any, fams: tuple[str, ...]) -> list[Exposure]:
-    out: list[Exposure] = []
-    if not isinstance(permissions, list):
-        return out
-    for i, perm in enumerate(permissions):
-        if not _is_mapping(perm):
-            continue
-        protocol = normalize_protocol(perm.get("IpProtocol"))
-        ports = permission_ports(protocol, perm.get("FromPort"), perm.get("ToPort"))
-        for cidr in _world_cidrs(perm, fams):
-            out.append(Exposure(i, protocol, ports, cidr))
-    return out
+    fams = families if isinstance(families, tuple | frozenset) else tuple(families)
+    return [x for family, x, _ in _tagged_exposures(permissions) if family in fams]
 
 
 # -- network ACLs --------------------------------------------------------------------------
@@ -238,8 +252,7 @@ def _entry_ports(entry: Mapping[str, Any]) -> tuple[int, int] | None:
                             port_range.get("To"))
 
 
-@dataclass(frozen=True, slots=True)
-class NaclVerdict:
+class NaclVerdict(NamedTuple):
     """What decided world ingress to one port over one protocol and address family."""
 
     allowed: bool
@@ -249,45 +262,81 @@ class NaclVerdict:
     port: int
 
 
-@dataclass(frozen=True, slots=True)
-class _WorldEntry:
-    """An ingress entry whose source is the whole IPv4 or IPv6 address space, read once."""
-
-    family: str
-    protocol: str
-    ports: tuple[int, int] | None
-    allowed: bool
-    rule_number: int
+#: An ingress entry whose source is the whole IPv4 or IPv6 address space, read once:
+#: (rule number, family, protocol, ports, allowed).
+_WorldEntry = tuple[int, str, str, tuple[int, int] | None, bool]
 
 
-def _world_entries(entries: Sequence[Mapping[str, Any]]) -> list[_WorldEntry]:
-    """The world ingress entries, in the caller's (RuleNumber) order, one per family."""
+def _world_entries(entries: list[Any]) -> list[_WorldEntry]:
+    """The world ingress entries in RuleNumber order (ties in list order), one per family."""
     out: list[_WorldEntry] = []
     for entry in entries:
+        if type(entry) is not dict and not isinstance(entry, Mapping):
+            continue
         if entry.get("Egress") is True:
             continue
-        for family, field in (("ipv4", "CidrBlock"), ("ipv6", "Ipv6CidrBlock")):
-            if is_world_cidr(entry.get(field)) != family:
-                continue
-            out.append(_WorldEntry(
-                family, normalize_protocol(entry.get("Protocol", "-1")), _entry_ports(entry),
-                str(entry.get("RuleAction", "")).lower() == "allow", _rule_number(entry)))
+        cidr = entry.get("CidrBlock")
+        v4 = isinstance(cidr, str) and _world_family(cidr) == "ipv4"
+        cidr = entry.get("Ipv6CidrBlock")
+        v6 = isinstance(cidr, str) and _world_family(cidr) == "ipv6"
+        if not (v4 or v6):
+            continue
+        number = _as_int(entry.get("RuleNumber"))
+        if number is None:
+            number = 32767
+        raw = entry.get("Protocol", "-1")
+        protocol = normalize_protocol(raw)
+        # the ports are read from the protocol's text, so an explicit null protocol is the
+        # unknown protocol "none" (no ports), not all traffic
+        ports = _entry_ports(entry) if raw is None else _protocol_ports(protocol, entry)
+        allowed = str(entry.get("RuleAction", "")).lower() == "allow"
+        if v4:
+            out.append((number, "ipv4", protocol, ports, allowed))
+        if v6:
+            out.append((number, "ipv6", protocol, ports, allowed))
+    if len(out) > 1:
+        # a stable sort on the number alone: entries with the same number keep list order
+        out.sort(key=_first)
     return out
 
 
-def _world_verdict(entries: Sequence[_WorldEntry], port: int, protocol: str,
-                   family: str) -> NaclVerdict:
+def _protocol_ports(protocol: str, entry: Mapping[str, Any]) -> tuple[int, int] | None:
+    """`_entry_ports` for an already normalized protocol."""
+    port_range = entry.get("PortRange") or {}
+    from_port, to_port = port_range.get("From"), port_range.get("To")
+    if protocol == "all":
+        return ALL_PORTS
+    if protocol not in _PORT_PROTOCOLS:
+        return None
+    return permission_ports(protocol, from_port, to_port)
+
+
+def _first(row: _WorldEntry) -> int:
+    return row[0]
+
+
+def _world_verdicts(rows: Sequence[_WorldEntry], ports: Iterable[int],
+                    protocols: Sequence[str], families: Sequence[str]) -> list[NaclVerdict]:
     """Walk the ingress entries in RuleNumber order like AWS does, for traffic from an
-    arbitrary internet address. Only an entry whose source is the whole address space
-    decides for every such address: a deny of a narrower range leaves the rest of the
-    internet to later entries, and an allow of a narrower range is not world exposure."""
-    for entry in entries:  # world ingress entries, sorted by RuleNumber by the caller
-        if entry.family != family or entry.protocol not in ("all", protocol):
-            continue
-        if not port_in(port, entry.ports):
-            continue
-        return NaclVerdict(entry.allowed, entry.rule_number, family, protocol, port)
-    return NaclVerdict(False, None, family, protocol, port)
+    arbitrary internet address, and keep the allowed combinations. Only an entry whose source
+    is the whole address space decides for every such address: a deny of a narrower range
+    leaves the rest of the internet to later entries, and an allow of a narrower range is not
+    world exposure."""
+    out: list[NaclVerdict] = []
+    if not rows:
+        return out
+    for port in ports:
+        for protocol in protocols:
+            for family in families:
+                for number, fam, proto, span, allowed in rows:
+                    if fam != family or (proto != "all" and proto != protocol):
+                        continue
+                    if span is None or not span[0] <= port <= span[1]:
+                        continue
+                    if allowed:
+                        out.append(NaclVerdict(True, number, family, protocol, port))
+                    break
+    return out
 
 
 def nacl_world_ingress_allowed(
@@ -299,20 +348,96 @@ def nacl_world_ingress_allowed(
     """The (port, protocol, family) combinations a network ACL lets in from the world."""
     if not isinstance(entries, list):
         return []
-    rows = _world_entries(sorted((e for e in entries if _is_mapping(e)), key=_rule_number))
-    protos = [normalize_protocol(p) for p in protocols]
-    fams = tuple(families)
-    out: list[NaclVerdict] = []
-    for port in ports:
-        for protocol in protos:
-            for family in fams:
-                verdict = _world_verdict(rows, port, protocol, family)
-                if verdict.allowed:
-                    out.append(verdict)
-    return out
+    return _world_verdicts(_world_entries(entries), ports,
+                           [normalize_protocol(p) for p in protocols], tuple(families))
+
+
+@dataclass(frozen=True, slots=True)
+class NaclPortRule:
+    """A NACL port rule's parameters, read once per rule rather than once per ACL."""
+
+    ports: tuple[int, ...]
+    protocols: tuple[str, ...]
+    families: tuple[str, ...] = FAMILIES
+
+    def allowed(self, entries: Any) -> list[NaclVerdict]:
+        if type(entries) is not list and not isinstance(entries, list):
+            return []
+        return _world_verdicts(_world_entries(entries), self.ports, self.protocols,
+                               self.families)
+
+
+def nacl_port_rule(ctx: CheckContext) -> NaclPortRule:
+    """The rule's `ports` and `protocols` parameters, parsed on the first call only."""
+    rule = ctx.scratch.get("nacl_port_rule")
+    if rule is None:
+        rule = ctx.scratch["nacl_port_rule"] = NaclPortRule(
+            tuple(int(p) for p in ctx.params.get("ports") or []),
+            tuple(normalize_protocol(str(p)) for p in ctx.params.get("protocols") or ("tcp",)))
+    return rule
 
 
 # -- shared security group check -------------------------------------------------------------
+
+
+def _opens_any(exposure: Exposure, ranges: Sequence[tuple[int, int]],
+               wanted: frozenset[str]) -> bool:
+    if exposure.protocol != "all" and exposure.protocol not in wanted:
+        return False
+    ports = exposure.ports
+    if ports is None:
+        return False
+    first, last = ports
+    for lo, hi in ranges:  # noqa: SIM110 - a loop: no generator frame on the hot path
+        if lo <= last and first <= hi:
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupPortRule:
+    """A security group port rule's parameters, read once per rule rather than per group."""
+
+    ranges: tuple[tuple[int, int], ...]
+    wanted: frozenset[str]  # normalized protocols
+    families: tuple[str, ...]
+    what: str
+    expected: str
+
+    def evaluate(self, asset: Asset) -> CheckResult:
+        """Fail when an ingress permission opens any port of `ranges` to the world."""
+        doc = asset.properties
+        permissions = doc.get("IpPermissions")
+        hits: list[tuple[Exposure, str]] | None = None
+        families, ranges, wanted = self.families, self.ranges, self.wanted
+        for family, exposure, described in _tagged_exposures(permissions):
+            if family in families and _opens_any(exposure, ranges, wanted):
+                if hits is None:
+                    hits = []
+                hits.append((exposure, described))
+        group = doc.get("GroupId") or asset.name
+        expected = self.expected
+        if hits:
+            return CheckResult.failed(
+                f"security group {group} allows {self.what} from the internet: "
+                + "; ".join([d for _, d in hits[:5]]),
+                *[Evidence(x.path, d, expected) for x, d in hits[:10]])
+        return CheckResult.passed(
+            f"security group {group} allows no {self.what} from the internet",
+            Evidence("IpPermissions", _summary(permissions), expected))
+
+
+def security_group_port_rule(ctx: CheckContext, families: tuple[str, ...],
+                             what: str) -> SecurityGroupPortRule:
+    """The rule's `ports` and `protocols` parameters, parsed on the first call only."""
+    rule = ctx.scratch.get("security_group_port_rule")
+    if rule is None:
+        ranges = parse_port_ranges(ctx.params.get("ports") or [])
+        protocols = [str(p) for p in ctx.params.get("protocols") or ("tcp", "udp")]
+        rule = ctx.scratch["security_group_port_rule"] = SecurityGroupPortRule(
+            tuple(ranges), _wanted_protocols(tuple(protocols)), families, what,
+            f"no {what} from the internet")
+    return rule
 
 
 def security_group_port_check(
@@ -323,20 +448,15 @@ def security_group_port_check(
     what: str,
 ) -> CheckResult:
     """Fail when an ingress permission opens any port of `ranges` to the world."""
-    doc = asset.properties
-    group = doc.get("GroupId") or asset.name
-    wanted = _wanted_protocols(tuple(protocols))
-    hits = [x for x in world_exposures(doc.get("IpPermissions"), families)
-            if x._opens_any(ranges, wanted)]
-    if hits:
-        return CheckResult.failed(
-            f"security group {group} allows {what} from the internet: "
-            + "; ".join(x.describe() for x in hits[:5]),
-            *(Evidence(x.path, x.describe(), f"no {what} from the internet") for x in hits[:10]))
-    return CheckResult.passed(
-        f"security group {group} allows no {what} from the internet",
-        Evidence("IpPermissions", _summary(doc.get("IpPermissions")),
-                 f"no {what} from the internet"))
+    return SecurityGroupPortRule(tuple(ranges), _wanted_protocols(tuple(protocols)),
+                                 tuple(families), what, f"no {what} from the internet"
+                                 ).evaluate(asset)
+
+
+def world_exposures_described(permissions: Any) -> tuple[tuple[str, Exposure, str], ...]:
+    """(family, exposure, exposure.describe()) for every world exposure, memoized per
+    permissions list like `world_exposures`."""
+    return _tagged_exposures(permissions)
 
 
 def _summary(permissions: Any) -> Any:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.checks.aws_network import world_exposures
+from cloudwarden.checks.aws_network import world_exposures_described
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
 def _public_ip(doc: Mapping[str, Any] | object) -> str | None:
-    if not isinstance(doc, Mapping):
+    if type(doc) is not dict and not isinstance(doc, Mapping):
         return None
     if doc.get("PublicIpAddress"):
         return str(doc["PublicIpAddress"])
@@ -26,26 +26,36 @@ def _public_ip(doc: Mapping[str, Any] | object) -> str | None:
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     group = doc.get("GroupId") or asset.name
-    open_ = [x for x in world_exposures(doc.get("IpPermissions")) if x.ports is not None]
+    open_ = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+             if x.ports is not None]
     if not open_:
         return CheckResult.passed(f"security group {group} opens no port to the internet",
                                   Evidence("IpPermissions", "no internet-open ports"))
     attached = {str(i) for i in doc.get("AttachedInstances") or []}
     exposed: list[tuple[str, str]] = []
     account, region = asset.ref.account, asset.ref.region
+    inventory = ctx.inventory
+    in_account: list[Asset] | None = None
     for instance_id in attached:
-        # an indexed lookup per attached id, not a scan of every instance of the account
-        for instance in ctx.inventory.find_by("aws.ec2.instance", "InstanceId", instance_id):
+        # an indexed lookup per attached id, not a scan of every instance of the account;
+        # unless the id recurs across accounts more often than the account has instances
+        found = inventory.find_by("aws.ec2.instance", "InstanceId", instance_id)
+        if len(found) > 8:
+            if in_account is None:
+                in_account = inventory.in_account("aws.ec2.instance", account)
+            if len(in_account) < len(found):
+                found = [i for i in in_account if i.properties.get("InstanceId") == instance_id]
+        for instance in found:
             props = instance.properties
             if (instance.ref.account == account and instance.ref.region == region
                     and props.get("State") == "running" and (ip := _public_ip(props))):
                 exposed.append((instance_id, ip))
-    ports = "; ".join(x.describe() for x in open_[:5])
+    ports = "; ".join([d for _, d in open_[:5]])
     if exposed:
         return CheckResult.failed(
             f"security group {group} opens {ports} and is attached to running instance(s) "
             f"with public IPs: {', '.join(f'{i} ({ip})' for i, ip in sorted(exposed))}",
-            Evidence(open_[0].path, open_[0].describe(), "no internet-open port"),
+            Evidence(open_[0][0].path, open_[0][1], "no internet-open port"),
             *(Evidence(f"instance:{i}.PublicIpAddress", ip, "no public IP")
               for i, ip in sorted(exposed)))
     return CheckResult.passed(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_network import ALL_PORTS, world_exposures
+from cloudwarden.checks.aws_network import ALL_PORTS, world_exposures_described
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
+
+_EXPECTED = "no all-traffic or all-ports rule from the internet"
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     group = doc.get("GroupId") or asset.name
-    expected = "no all-traffic or all-ports rule from the internet"
-    bad = [x for x in world_exposures(doc.get("IpPermissions")) if x.ports == ALL_PORTS]
+    bad = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+           if x.ports == ALL_PORTS]
     if bad:
         return CheckResult.failed(
-            f"security group {group} admits "
-            + "; ".join(x.describe() for x in bad[:5]),
-            *(Evidence(x.path, x.describe(), expected) for x in bad[:10]))
+            f"security group {group} admits " + "; ".join([d for _, d in bad[:5]]),
+            *[Evidence(x.path, d, _EXPECTED) for x, d in bad[:10]])
     return CheckResult.passed(f"security group {group} admits no unrestricted traffic from "
-                              "the internet", Evidence("IpPermissions", "checked", expected))
+                              "the internet", Evidence("IpPermissions", "checked", _EXPECTED))

@@ -5,12 +5,10 @@ ports count; the ports and protocols are rule parameters."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_network import parse_port_ranges, security_group_port_check
+from cloudwarden.checks.aws_network import security_group_port_rule
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    ranges = parse_port_ranges(ctx.params.get("ports") or [])
-    protocols = [str(p) for p in ctx.params.get("protocols") or ("tcp", "udp")]
-    return security_group_port_check(asset, ranges, protocols, ("ipv4", "ipv6"), "SSH (port 22)")
+    return security_group_port_rule(ctx, ("ipv4", "ipv6"), "SSH (port 22)").evaluate(asset)

@@ -3,15 +3,15 @@ lies inside the authorized ranges; ICMP and other port-less protocols are out of
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_network import Exposure, parse_port_ranges, world_exposures
+from cloudwarden.checks.aws_network import Exposure, parse_port_ranges, world_exposures_described
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
 def _covered(lo: int, hi: int, allowed: list[tuple[int, int]]) -> bool:
-    """Is every port of lo..hi inside the union of the allowed ranges?"""
+    """Is every port of lo..hi inside the union of the allowed ranges (sorted)?"""
     port = lo
-    for a_lo, a_hi in sorted(allowed):
+    for a_lo, a_hi in allowed:
         if a_lo <= port <= a_hi:
             port = a_hi + 1
             if port > hi:
@@ -25,17 +25,27 @@ def _unauthorized(x: Exposure, allowed: list[tuple[int, int]]) -> bool:
     return not _covered(x.ports[0], x.ports[1], allowed)
 
 
+def _parameters(ctx: CheckContext) -> tuple[list[tuple[int, int]], str]:
+    """The authorized ranges, sorted, and the expected value; parsed on the first call."""
+    found = ctx.scratch.get("authorized")
+    if found is None:
+        allowed = parse_port_ranges(ctx.params.get("authorized_ports") or [])
+        expected = "only ports " + ", ".join(
+            str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in allowed) + " open to the internet"
+        found = ctx.scratch["authorized"] = (sorted(allowed), expected)
+    return found  # type: ignore[no-any-return]
+
+
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
+    allowed, expected = _parameters(ctx)
+    bad = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+           if _unauthorized(x, allowed)]
     group = doc.get("GroupId") or asset.name
-    allowed = parse_port_ranges(ctx.params.get("authorized_ports") or [])
-    expected = "only ports " + ", ".join(
-        str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in allowed) + " open to the internet"
-    bad = [x for x in world_exposures(doc.get("IpPermissions")) if _unauthorized(x, allowed)]
     if bad:
         return CheckResult.failed(
             f"security group {group} opens unauthorized ports to the internet: "
-            + "; ".join(x.describe() for x in bad[:5]),
-            *(Evidence(x.path, x.describe(), expected) for x in bad[:10]))
+            + "; ".join([d for _, d in bad[:5]]),
+            *[Evidence(x.path, d, expected) for x, d in bad[:10]])
     return CheckResult.passed(f"security group {group} opens only authorized ports to the "
                               "internet", Evidence("IpPermissions", "checked", expected))
