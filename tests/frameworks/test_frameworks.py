@@ -1,4 +1,5 @@
-"""The built-in frameworks: they load, every rule they name exists, CIS 3.0 is complete."""
+"""The built-in frameworks: they load, every rule they name exists, CIS 3.0 and MCSB v1 are
+complete, and the other standards list the controls we promise."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ CATALOG = {spec.id for spec in load_catalog()}
 FRAMEWORKS = {f.id: f for f in load_frameworks()}
 CIS = "cis-aws-foundations-3.0"
 FSBP = "aws-fsbp"
+PCI = "pci-dss-4.0"
+MCSB = "mcsb-v1"
+NIST = "nist-800-53-r5"
+ISO = "iso-27001-2022"
+ALL = [CIS, FSBP, PCI, MCSB, NIST, ISO]
 
 CIS_3_0_IDS = [
     *(f"1.{n}" for n in range(1, 23)),
@@ -99,24 +105,24 @@ def _controls(framework_id: str) -> dict[str, list[str]]:
 
 
 def test_builtin_frameworks_load() -> None:
-    assert set(FRAMEWORKS) == {CIS, FSBP}
+    assert set(FRAMEWORKS) == set(ALL)
     for framework in FRAMEWORKS.values():
         assert framework.provider == "aws"
         assert framework.controls
         assert Path(framework.source).is_file()
 
 
-@pytest.mark.parametrize("framework_id", [CIS, FSBP])
+@pytest.mark.parametrize("framework_id", ALL)
 def test_every_rule_reference_resolves(framework_id: str) -> None:
     named = {r for c in FRAMEWORKS[framework_id].controls for r in c.rules}
     assert sorted(named - CATALOG) == []
 
 
 def test_loader_checks_rule_ids_against_a_catalog() -> None:
-    assert len(load_frameworks(known_rules=CATALOG)) == 2
+    assert len(load_frameworks(known_rules=CATALOG)) == len(ALL)
 
 
-@pytest.mark.parametrize("framework_id", [CIS, FSBP])
+@pytest.mark.parametrize("framework_id", ALL)
 def test_control_kinds_are_consistent(framework_id: str) -> None:
     for control in FRAMEWORKS[framework_id].controls:
         assert not (control.manual and control.rules), control.id
@@ -124,7 +130,7 @@ def test_control_kinds_are_consistent(framework_id: str) -> None:
         assert control.rules or control.manual or control.unsupported, control.id
 
 
-@pytest.mark.parametrize("framework_id", [CIS, FSBP])
+@pytest.mark.parametrize("framework_id", ALL)
 def test_control_ids_unique(framework_id: str) -> None:
     counts = Counter(c.id for c in FRAMEWORKS[framework_id].controls)
     assert [cid for cid, n in counts.items() if n > 1] == []
@@ -159,8 +165,60 @@ def test_fsbp_holds_no_cis_only_controls() -> None:
 
 def test_rules_to_controls() -> None:
     mapping = rules_to_controls(FRAMEWORKS.values())
-    assert sorted(mapping["aws.kms.key_rotation_enabled"]) == [(FSBP, "KMS.4"), (CIS, "3.6")]
-    assert mapping["aws.iam.user_access_keys_unused_disabled"] == [(CIS, "1.12")]
+    assert sorted(mapping["aws.kms.key_rotation_enabled"]) == [
+        (FSBP, "KMS.4"), (CIS, "3.6"), (ISO, "8.24"), (MCSB, "DP-6"), (NIST, "SC-12"),
+        (PCI, "3.7.4")]
+    assert (CIS, "1.12") in mapping["aws.iam.user_access_keys_unused_disabled"]
+    assert not any(fw == FSBP for fw, _ in mapping["aws.iam.user_access_keys_unused_disabled"])
+
+
+
+@pytest.mark.parametrize("framework_id", ALL)
+def test_every_control_has_a_title_and_section(framework_id: str) -> None:
+    for control in FRAMEWORKS[framework_id].controls:
+        assert control.title and control.section, control.id
+        assert control.title[0].isupper(), control.id
+
+
+MCSB_DOMAINS = {"NS": 10, "IM": 9, "PA": 8, "DP": 8, "AM": 5, "LT": 7, "IR": 7, "PV": 7,
+                "ES": 3, "BR": 4, "DS": 7, "GS": 10}
+
+
+def test_mcsb_lists_every_control_of_its_twelve_domains() -> None:
+    expected = [f"{domain}-{n}" for domain, count in MCSB_DOMAINS.items()
+                for n in range(1, count + 1)]
+    assert [c.id for c in FRAMEWORKS[MCSB].controls] == expected
+    assert len({c.section for c in FRAMEWORKS[MCSB].controls}) == 12
+    governance = [c for c in FRAMEWORKS[MCSB].controls if c.id.startswith("GS-")]
+    assert all(c.manual for c in governance)
+
+
+def test_pci_nist_iso_list_the_controls_we_promise() -> None:
+    pci = set(_controls(PCI))
+    assert {"1.2.5", "1.3.1", "1.3.2", "1.4.1", "1.4.2", "1.4.4", "2.2.2", "2.2.5", "3.5.1",
+            "4.2.1", "7.2.2", "8.2.6", "8.3.6", "8.3.7", "8.4.1", "8.4.2", "10.2.1", "10.3.2",
+            "10.4.1.1", "10.5.1", "10.7.2", "11.5.2"} <= pci
+    nist = set(_controls(NIST))
+    assert {"AC-2", "AC-3", "AC-4", "AC-6", "AC-17", "AU-2", "AU-3", "AU-6", "AU-9", "AU-11",
+            "AU-12", "CA-7", "CM-2", "CM-6", "CM-7", "CM-8", "IA-2", "IA-2(1)", "IA-5",
+            "IA-5(1)", "SC-7", "SC-8", "SC-12", "SC-13", "SC-28", "SI-4"} <= nist
+    iso = _controls(ISO)
+    assert {"5.15", "5.16", "5.17", "5.18", "5.23", "8.2", "8.3", "8.5", "8.9", "8.12", "8.15",
+            "8.16", "8.20", "8.21", "8.22", "8.24", "8.25"} <= set(iso)
+    assert all(cid.split(".")[0] in {"5", "8"} for cid in iso)
+
+
+def test_new_standards_map_by_meaning() -> None:
+    # a handful of anchors a reviewer would check first
+    assert set(_controls(PCI)["8.3.6"]) == {"aws.iam.password_policy_min_length",
+                                            "aws.iam.password_policy_strong"}
+    assert _controls(PCI)["3.7.4"] == ["aws.kms.key_rotation_enabled"]
+    assert "aws.iam.root_mfa_enabled" in _controls(NIST)["IA-2(1)"]
+    assert _controls(NIST)["AU-11"] == ["aws.cloudtrail.log_group_retention"]
+    assert "aws.s3.bucket_secure_transport_required" in _controls(MCSB)["DP-3"]
+    assert "aws.ec2.vpc_flow_logs_enabled" in _controls(MCSB)["LT-4"]
+    assert "aws.iam.user_no_cloudshell_full_access" in _controls(ISO)["8.18"]
+    assert FRAMEWORKS[ISO].controls[0].manual  # 5.1 policies are people's work
 
 
 GOOD = """\
