@@ -11,7 +11,8 @@ from posture_builders import EXEMPT, FAIL, NA, PASS, finding, ref, rule
 
 from cloudwarden.core.controls import SecurityControl
 from cloudwarden.core.model import Asset, Finding, Severity
-from cloudwarden.posture import Recommendation, recommendations, secure_score
+from cloudwarden.posture import Recommendation, secure_score
+from cloudwarden.posture.recommendations import recommendations
 
 NET = SecurityControl("net", "Restrict network", 4)
 ENC = SecurityControl("enc", "Encrypt", 6)
@@ -227,3 +228,26 @@ def test_potential_increase_matches_rescoring(findings: list[Finding]) -> None:
         after = secure_score(healed, RULES, controls=CONTROLS)
         assert rec.potential_increase == pytest.approx(after.current - base.current, abs=1e-9)
     assert recs(list(reversed(findings))) == result
+
+
+def test_quick_fixes_equal_the_quickfix_filler_for_every_catalog_rule() -> None:
+    from cloudwarden.outputs.quickfix import fill_remediation
+    from cloudwarden.service.scan import load_catalog
+
+    catalog = {spec.meta.id: spec.meta for spec in load_catalog()}
+    findings, assets = [], {}
+    for meta in catalog.values():
+        asset_ref = ref(f"{meta.id}-thing", asset_type=meta.asset_type)
+        props = {"GroupId": "sg-1", "InstanceId": "i-1", "Name": "n", "VolumeId": "vol-1",
+                 "ImageId": "ami-1", "KeyId": "k-1", "UserName": "alice"}
+        assets[asset_ref.key] = Asset(asset_ref, "thing", props)
+        findings.append(finding(meta.id, asset_ref, FAIL))
+    checked = 0
+    for rec in recommendations(findings, catalog, assets):
+        meta = catalog[rec.rule_id]
+        for fix in rec.quick_fixes:
+            asset = assets[fix.asset_key]
+            expected = fill_remediation(meta.remediation, asset.ref, asset)
+            assert (fix.cli, fix.terraform) == (expected.cli, expected.terraform)
+            checked += 1
+    assert checked > 50

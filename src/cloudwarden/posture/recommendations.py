@@ -29,9 +29,10 @@ inventory, they are not scored.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from cloudwarden.core.controls import CONTROLS, SecurityControl
 from cloudwarden.core.model import Asset, AssetRef, Finding, Severity, Status
@@ -59,10 +60,10 @@ _SENSITIVE_VALUES = frozenset({"confidential", "restricted", "sensitive", "pii"}
 _ref_order = attrgetter("provider", "account", "region", "type", "id")
 
 
-@dataclass(frozen=True, slots=True)
-class QuickFix:
+class QuickFix(NamedTuple):
     """A rule's fix templates filled for one resource. Text for a person to read, never to
-    pipe to a shell (see `cloudwarden.outputs.quickfix`)."""
+    pipe to a shell (see `cloudwarden.outputs.quickfix`). A NamedTuple, like `Evidence`:
+    as immutable as a frozen dataclass and several times cheaper to create by the 100,000."""
 
     asset_key: str
     cli: str
@@ -186,22 +187,75 @@ def _risk(
     return level, tuple(f for f in order if f in present)
 
 
+class _Markers(Mapping[str, str]):
+    """Answers every placeholder with a marked copy of its own name (see `_Template`)."""
+
+    def __getitem__(self, key: str) -> str:
+        return f"{_MARK}{key}{_MARK}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_MARK = "\x00"
+
+
+class _Values(dict[str, str]):
+    """Placeholder values; an unknown placeholder stays as written, as the filler does."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class _Template:
+    """A fix template turned once into a `str.format_map` pattern.
+
+    Filling a long Terraform template with the regex for each of 100,000s of resources was
+    most of the recommendations' time. The template is split once by the quick-fix filler
+    itself (so the same placeholder syntax: `{Name}` yes, `${var.x}` no), its literal text
+    brace-escaped, and each resource is then one C-level `format_map`.
+    """
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, text: str, fill: Callable[[str, Mapping[str, str]], str]) -> None:
+        parts = fill(text, _Markers()).split(_MARK) if _MARK not in text else [text]
+        pattern = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                pattern.append("{" + part + "}")
+            else:
+                pattern.append(part.replace("{", "{{").replace("}", "}}"))
+        self.pattern = "".join(pattern)
+
+    def fill(self, values: _Values) -> str:
+        return self.pattern.format_map(values)
+
+
 def _quick_fixes(
-    meta: RuleMeta, affected: Iterable[AssetRef], assets: Mapping[str, Asset]
+    meta: RuleMeta,
+    affected: Iterable[AssetRef],
+    assets: Mapping[str, Asset],
+    values_cache: dict[AssetRef, _Values],
 ) -> tuple[QuickFix, ...]:
-    cli, terraform = meta.remediation.cli, meta.remediation.terraform
-    if not cli and not terraform:
+    if not meta.remediation.cli and not meta.remediation.terraform:
         return ()
     # Imported here: the outputs package renders posture results, so a module-level import
     # would make posture <-> outputs an import cycle as soon as a format shows recommendations.
     from cloudwarden.outputs.quickfix import fill_placeholders, placeholder_values
 
+    cli = _Template(meta.remediation.cli, fill_placeholders)
+    terraform = _Template(meta.remediation.terraform, fill_placeholders)
     fixes = []
     for ref in affected:
         key = ref.key
-        values = placeholder_values(ref, assets.get(key))
-        fixes.append(QuickFix(key, fill_placeholders(cli, values),
-                              fill_placeholders(terraform, values)))
+        values = values_cache.get(ref)
+        if values is None:
+            values = values_cache[ref] = _Values(placeholder_values(ref, assets.get(key)))
+        fixes.append(QuickFix(key, cli.fill(values), terraform.fill(values)))
     return tuple(fixes)
 
 
@@ -238,6 +292,8 @@ def recommendations(
     for state in states.values():
         fixable.update(fails for fails in state.values() if fails and fails != MULTIPLE)
     asset_map: Mapping[str, Asset] = assets or {}
+    # a resource failing several rules has its placeholder values computed once
+    values_cache: dict[AssetRef, _Values] = {}
 
     out: list[Recommendation] = []
     for rule_id, failing in tally.failing.items():
@@ -259,7 +315,7 @@ def recommendations(
             affected=affected,
             healthy_count=healthy,
             remediation_text=meta.remediation.text,
-            quick_fixes=_quick_fixes(meta, affected, asset_map),
+            quick_fixes=_quick_fixes(meta, affected, asset_map, values_cache),
             potential_increase=gain,
             potential_increase_percent=100.0 * gain / maximum if maximum else 0.0,
             risk_level=level,
