@@ -99,15 +99,23 @@ def test_potential_increase_is_the_exact_rescore_gain() -> None:
         assert rec.potential_increase == pytest.approx(after.current - base.current)
 
 
-def test_score_argument_sets_the_percent_denominator() -> None:
-    findings = [finding("enc.at_rest", ref("a"), FAIL), finding("enc.at_rest", ref("b"), PASS)]
-    own = recs(findings)[0]
+def test_percent_is_of_the_score_maximum_and_a_given_score_is_reused() -> None:
+    findings = [finding("enc.at_rest", ref("a"), FAIL), finding("enc.at_rest", ref("b"), PASS),
+                finding("net.flow_logs", ref("c"), PASS)]
+    (own,) = recs(findings)
     assert own.potential_increase == pytest.approx(3.0)
-    assert own.potential_increase_percent == pytest.approx(50.0)  # of 6 points
-    wide = secure_score([*findings, finding("net.flow_logs", ref("c"), PASS)], RULES,
-                        controls=CONTROLS)
-    given_score = recs(findings, score=wide)[0]
-    assert given_score.potential_increase_percent == pytest.approx(30.0)  # of 10 points
+    assert own.potential_increase_percent == pytest.approx(30.0)  # of 6 + 4 points
+    score = secure_score(findings, RULES, controls=CONTROLS)
+    assert recs(findings, score=score) == [own]
+
+
+def test_ties_in_points_and_risk_go_to_more_affected_resources_then_rule_id() -> None:
+    rules = {rid: rule(rid, "outside_the_catalog") for rid in ("x.b", "x.a", "x.c")}
+    findings = [finding("x.a", ref("1"), FAIL),
+                finding("x.c", ref("1"), FAIL), finding("x.c", ref("2"), FAIL),
+                finding("x.b", ref("1"), FAIL), finding("x.b", ref("2"), FAIL)]
+    result = recommendations(findings, rules, controls=CONTROLS)
+    assert [r.rule_id for r in result] == ["x.b", "x.c", "x.a"]
 
 
 def test_quick_fixes_carry_each_resource_identifiers() -> None:

@@ -271,9 +271,9 @@ def recommendations(
 
     `assets` (by asset key) fills quick-fix placeholders from canonical properties and gives
     the tags for the sensitive-data factor; without it, quick fixes use the identifiers of
-    the asset reference alone. `score`, when given, is the score shown next to these
-    recommendations: its `maximum` is the denominator of `potential_increase_percent` (pass
-    it when the score covers a wider scope); otherwise the findings' own score is used.
+    the asset reference alone. `score`, when given, is `secure_score` of these same findings,
+    already computed for display: its `maximum` is the denominator of
+    `potential_increase_percent` (the points themselves always come from the findings).
 
     Sorted by potential increase (descending), then risk level (descending), then number of
     affected resources (descending), then rule id.
