@@ -11,6 +11,7 @@ BlockPublicPolicy only reject new public ACLs and policies, existing ones stay i
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 import json
 import re
@@ -27,6 +28,7 @@ __all__ = [
     "PAB_SETTINGS",
     "PublicGrant",
     "action_allowed",
+    "bucket_account_public_access_block",
     "bucket_public_access_check",
     "cross_account_acl_grants",
     "cross_account_statements",
@@ -109,8 +111,10 @@ def _effect(statement: Mapping[str, Any]) -> str:
     return str(statement.get("Effect", "")).lower()
 
 
+@functools.lru_cache(maxsize=8192)
 def _wildcard(pattern: str, value: str) -> bool:
     """IAM-style matching: `*` any run of characters, `?` one, case-insensitive."""
+    # cached: the same few patterns meet the same few actions in every policy
     return fnmatch.fnmatchcase(value.lower(), pattern.lower().replace("[", "[[]"))
 
 
@@ -202,6 +206,8 @@ def _open_statements(policy: Any) -> list[tuple[int, Mapping[str, Any]]]:
     """Allow statements open to anyone and unrestricted by conditions, whatever the action
     (memoized like `statements`: the read and the write rules ask about the same policy)."""
     global _last_open
+    if policy is None:
+        return []
     last = _last_open
     if last is not None and last[0] is policy:
         return last[1]
@@ -325,7 +331,14 @@ class PublicGrant:
 def public_acl_grants(acl: Any, permissions: Iterable[str]) -> list[PublicGrant]:
     """ACL grants to AllUsers or AuthenticatedUsers with one of `permissions`."""
     wanted = set(permissions)
+    return [g for g in _public_group_grants(acl) if g.permission in wanted]
+
+
+def _public_group_grants(acl: Any) -> list[PublicGrant]:
+    """ACL grants to AllUsers or AuthenticatedUsers, whatever the permission."""
     out: list[PublicGrant] = []
+    if acl is None:
+        return out
     grants = acl.get("Grants") if isinstance(acl, Mapping) else None
     for i, grant in enumerate(grants if isinstance(grants, list) else []):
         if not isinstance(grant, Mapping):
@@ -333,7 +346,7 @@ def public_acl_grants(acl: Any, permissions: Iterable[str]) -> list[PublicGrant]
         grantee = grant.get("Grantee") or {}
         uri = str(grantee.get("URI") or "")
         permission = str(grant.get("Permission") or "")
-        if uri in PUBLIC_GROUPS and permission in wanted:
+        if uri in PUBLIC_GROUPS:
             out.append(PublicGrant(i, uri.rsplit("/", 1)[-1], permission))
     return out
 
@@ -366,10 +379,80 @@ def effective_public_access_block(bucket_pab: Any, account_pab: Any) -> dict[str
     bucket = bucket_pab if type(bucket_pab) is dict or isinstance(bucket_pab, Mapping) else {}
     account = (account_pab if type(account_pab) is dict or isinstance(account_pab, Mapping)
                else {})
-    return {k: bucket.get(k) is True or account.get(k) is True for k in PAB_SETTINGS}
+    # spelled out rather than a comprehension over PAB_SETTINGS: this runs for every bucket
+    return {
+        "BlockPublicAcls": bucket.get("BlockPublicAcls") is True
+        or account.get("BlockPublicAcls") is True,
+        "IgnorePublicAcls": bucket.get("IgnorePublicAcls") is True
+        or account.get("IgnorePublicAcls") is True,
+        "BlockPublicPolicy": bucket.get("BlockPublicPolicy") is True
+        or account.get("BlockPublicPolicy") is True,
+        "RestrictPublicBuckets": bucket.get("RestrictPublicBuckets") is True
+        or account.get("RestrictPublicBuckets") is True,
+    }
 
 
 # -- shared bucket checks --------------------------------------------------------------------
+
+
+class _BucketAnalysis:
+    """What the public read, public write and public access block rules all read of one
+    bucket: the effective public access block and, read on first use, the public ACL grants
+    (any permission) and the open policy statements with, per action list asked about, those
+    that grant one of them."""
+
+    __slots__ = ("_by_actions", "_grants", "_open", "account_pab", "doc", "pab")
+
+    def __init__(self, asset: Asset, ctx: CheckContext) -> None:
+        self.doc = doc = asset.properties
+        account = ctx.account_asset(asset)
+        self.account_pab = account.properties.get("S3PublicAccessBlock") if account else None
+        self.pab = effective_public_access_block(doc.get("PublicAccessBlock"), self.account_pab)
+        self._grants: list[PublicGrant] | None = None
+        self._open: list[tuple[int, Mapping[str, Any]]] | None = None
+        self._by_actions: dict[tuple[str, ...], list[tuple[int, Mapping[str, Any]]]] = {}
+
+    def grants(self) -> list[PublicGrant]:
+        if self._grants is None:
+            self._grants = _public_group_grants(self.doc.get("Acl"))
+        return self._grants
+
+    def public(self, actions: tuple[str, ...]) -> list[tuple[int, Mapping[str, Any]]]:
+        if self._open is None:
+            self._open = _open_statements(self.doc.get("Policy"))
+        if not self._open:
+            return self._open
+        found = self._by_actions.get(actions)
+        if found is None:
+            found = self._by_actions[actions] = [
+                (i, statement) for i, statement in self._open
+                if any(action_allowed(statement, a) for a in actions)]
+        return found
+
+
+#: the last bucket document analysed, for the rules that follow on the same bucket (the
+#: engine runs every bucket rule on one bucket before the next). Identity plus a strong
+#: reference keeps it exact; documents are read-only during an assessment.
+_last_bucket: tuple[Any, _BucketAnalysis] | None = None
+
+
+def _bucket_analysis(asset: Asset, ctx: CheckContext) -> _BucketAnalysis:
+    global _last_bucket
+    doc = asset.properties
+    last = _last_bucket
+    if last is not None and last[0] is doc:
+        return last[1]
+    analysis = _BucketAnalysis(asset, ctx)
+    _last_bucket = (doc, analysis)
+    return analysis
+
+
+def bucket_account_public_access_block(asset: Asset, ctx: CheckContext) -> tuple[Any,
+                                                                                  dict[str, bool]]:
+    """The account-level public access block of the bucket's account and the effective one
+    (shared with the other bucket rules evaluated on the same bucket; copy before changing)."""
+    analysis = _bucket_analysis(asset, ctx)
+    return analysis.account_pab, analysis.pab
 
 
 def bucket_public_access_check(asset: Asset, ctx: CheckContext, acl_permissions: Iterable[str],
@@ -377,34 +460,40 @@ def bucket_public_access_check(asset: Asset, ctx: CheckContext, acl_permissions:
     """Fail when the bucket ACL or policy gives the public `what` access that the effective
     public access block does not neutralize."""
     doc = asset.properties
+    analysis = _bucket_analysis(asset, ctx)
+    pab = analysis.pab
+    grants = analysis.grants()
+    if grants:
+        wanted = (acl_permissions if isinstance(acl_permissions, frozenset | set)
+                  else set(acl_permissions))
+        grants = [g for g in grants if g.permission in wanted]
+    public = analysis.public(actions if isinstance(actions, tuple) else tuple(actions))
     name = doc.get("Name") or asset.name
-    account = ctx.account_asset(asset)
-    account_pab = account.properties.get("S3PublicAccessBlock") if account else None
-    pab = effective_public_access_block(doc.get("PublicAccessBlock"), account_pab)
-    evidence: list[Evidence] = []
-    reasons: list[str] = []
-    grants = public_acl_grants(doc.get("Acl"), acl_permissions)
-    if grants and not pab["IgnorePublicAcls"]:
-        reasons.append("ACL grants " + ", ".join(f"{g.permission} to {g.group}" for g in grants))
-        evidence.extend(Evidence(f"Acl.Grants[{g.index}]", f"{g.group} {g.permission}",
-                                 "no grant to AllUsers or AuthenticatedUsers") for g in grants)
-    public = public_statements(doc.get("Policy"), actions)
-    if public and not pab["RestrictPublicBuckets"]:
-        reasons.append("policy statement(s) " + ", ".join(
-            str(s.get("Sid") or f"#{i}") for i, s in public) + " allow anyone")
-        evidence.extend(Evidence(f"Policy.Statement[{i}]", s.get("Action", s.get("NotAction")),
-                                 "no unconditioned Allow to the * principal")
-                        for i, s in public)
-    if reasons:
+    if (grants and not pab["IgnorePublicAcls"]) or (public and not pab["RestrictPublicBuckets"]):
+        evidence: list[Evidence] = []
+        reasons: list[str] = []
+        if grants and not pab["IgnorePublicAcls"]:
+            reasons.append("ACL grants " + ", ".join(f"{g.permission} to {g.group}"
+                                                     for g in grants))
+            evidence.extend(Evidence(f"Acl.Grants[{g.index}]", f"{g.group} {g.permission}",
+                                     "no grant to AllUsers or AuthenticatedUsers")
+                            for g in grants)
+        if public and not pab["RestrictPublicBuckets"]:
+            reasons.append("policy statement(s) " + ", ".join(
+                str(s.get("Sid") or f"#{i}") for i, s in public) + " allow anyone")
+            evidence.extend(Evidence(f"Policy.Statement[{i}]",
+                                     s.get("Action", s.get("NotAction")),
+                                     "no unconditioned Allow to the * principal")
+                            for i, s in public)
         return CheckResult.failed(f"bucket {name} allows public {what}: " + "; ".join(reasons),
                                   *evidence)
-    neutralized = []
-    if grants:
-        neutralized.append("public ACL grants are ignored (IgnorePublicAcls)")
-    if public:
-        neutralized.append("public policy access is restricted (RestrictPublicBuckets)")
     message = f"bucket {name} allows no public {what}"
-    if neutralized:
+    if grants or public:
+        neutralized = []
+        if grants:
+            neutralized.append("public ACL grants are ignored (IgnorePublicAcls)")
+        if public:
+            neutralized.append("public policy access is restricted (RestrictPublicBuckets)")
         message += ": " + " and ".join(neutralized)
-    return CheckResult.passed(message, Evidence("PublicAccessBlock (effective)", pab,
+    return CheckResult.passed(message, Evidence("PublicAccessBlock (effective)", dict(pab),
                                                 f"no public {what} in force"))

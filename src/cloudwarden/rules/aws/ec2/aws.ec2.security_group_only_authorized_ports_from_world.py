@@ -33,7 +33,7 @@ def _parameters(ctx: CheckContext) -> tuple[list[tuple[int, int]], str]:
         expected = "only ports " + ", ".join(
             str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in allowed) + " open to the internet"
         found = ctx.scratch["authorized"] = (sorted(allowed), expected)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:

@@ -8,12 +8,21 @@ from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
+def _parameters(ctx: CheckContext) -> tuple[tuple[str, ...], str]:
+    """The denied actions and the expected value, read on the first call only."""
+    found = ctx.scratch.get("denied")
+    if found is None:
+        denied = tuple(str(a) for a in ctx.params.get("denied_actions") or [])
+        found = ctx.scratch["denied"] = (
+            denied, "no grant of " + ", ".join(denied) + " to other accounts")
+    return found
+
+
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("Name") or asset.name
-    denied = [str(a) for a in ctx.params.get("denied_actions") or []]
+    denied, expected = _parameters(ctx)
     grants = cross_account_statements(doc.get("Policy"), asset.ref.account, denied)
-    expected = "no grant of " + ", ".join(denied) + " to other accounts"
     if grants:
         return CheckResult.failed(
             f"bucket {name}'s policy lets other accounts run "
