@@ -481,10 +481,7 @@ class _Compiler:
 
         def explain(doc: Any, pre: str, out: list[Evidence]) -> bool:
             v = get(doc)
-            if not pre:
-                label = top_label
-            else:
-                label = f"{pre}{dotted}" if dotted else (pre.rstrip(".") or ".")
+            label = (f"{pre}{dotted}" if dotted else pre.rstrip(".") or ".") if pre else top_label
             out.append(Evidence(label, v if type(v) in _PLAIN else _shown(v), expected))
             return pred(v)
 

@@ -57,22 +57,34 @@ class Engine:
             assets = inventory.of_type(asset_type)
             if not assets:
                 continue
-            pairs = [(r, CheckContext(inventory, self.now, r.params)) for r in rules]
+            plan: list[tuple[CompiledRule, CheckContext, _Memo | None]] = [
+                (r, CheckContext(inventory, self.now, r.params),
+                     {} if _memoizable(r) else None) for r in rules]
             evaluate = self._evaluate
             for asset in assets:
-                for rule, ctx in pairs:
-                    yield evaluate(rule, asset, ctx)
+                for rule, ctx, memo in plan:
+                    yield evaluate(rule, asset, ctx, memo)
 
     def assess_asset(self, asset: Asset, inventory: InventoryView) -> list[Finding]:
         return [self._evaluate(rule, asset, CheckContext(inventory, self.now, rule.params))
                 for rule in self.rules_for(asset.ref.type)]
 
-    def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext) -> Finding:
+    def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext,
+                  memo: _Memo | None = None) -> Finding:
         meta = rule.meta
         doc = asset.properties
         # Costs one truth test when nothing is unknown, which is almost always.
         if asset.unknown and not rule.reads.isdisjoint(asset.unknown):
             return self._not_assessed(rule, asset)
+        if memo is not None:
+            key = _memo_key(rule, doc)
+            if key is not None:
+                hit = memo.get(key)
+                if hit is None:
+                    hit = self._judge(rule, doc)
+                    if len(memo) < _MEMO_ENTRIES:
+                        memo[key] = hit
+                return self._finding(rule, asset, hit)
         try:
             if rule.applies is not None and not rule.applies.test(doc):
                 return Finding(meta.id, asset.ref, _NA, meta.severity,
@@ -105,6 +117,35 @@ class Engine:
                            f"rule failed on this resource: {type(exc).__name__}: {exc}",
                            (Evidence("rule", meta.source),))
 
+    def _judge(self, rule: CompiledRule,
+               doc: Any) -> tuple[Status, tuple[Evidence, ...]]:
+        """The status and evidence of a declarative rule, from the document alone."""
+        try:
+            if rule.applies is not None and not rule.applies.test(doc):
+                return _NA, ()
+            assert rule.match is not None
+            if self.evidence:
+                ok, evidence = rule.match.explain(doc)
+                return (_PASS if ok else _FAIL), tuple(evidence)
+            return (_PASS if rule.match.test(doc) else _FAIL), ()
+        except Exception as exc:  # recorded, not raised: see _finding
+            return _ERROR, (Evidence("rule", f"{type(exc).__name__}: {exc}"),)
+
+    def _finding(self, rule: CompiledRule, asset: Asset,
+                 judged: tuple[Status, tuple[Evidence, ...]]) -> Finding:
+        meta = rule.meta
+        status, evidence = judged
+        if status is _PASS:
+            message = rule.render_pass(asset)
+        elif status is _FAIL:
+            message = rule.render_fail(asset)
+        elif status is _NA:
+            message = "the rule does not apply to this resource"
+        else:
+            message = f"rule failed on this resource: {evidence[0].value}"
+            evidence = (Evidence("rule", meta.source),)
+        return Finding(meta.id, asset.ref, status, meta.severity, message, evidence)
+
     def _not_assessed(self, rule: CompiledRule, asset: Asset) -> Finding:
         """A rule that reads an unknown field: not applicable if `applies_if` says so from known
         fields alone, otherwise an error naming what was not collected."""
@@ -125,3 +166,27 @@ class Engine:
             f"{f} was not collected ({unknown[f]})" for f in missing)
         evidence = tuple(Evidence(f, None, "collected") for f in missing) if self.evidence else ()
         return Finding(meta.id, asset.ref, _ERROR, meta.severity, message, evidence)
+
+
+_Memo = dict[tuple[Any, ...], tuple[Status, tuple[Evidence, ...]]]
+
+#: results remembered per rule; past this many distinct value combinations a rule's results
+#: are simply computed (high-cardinality inputs gain nothing from a memo)
+_MEMO_ENTRIES = 4096
+
+
+def _memoizable(rule: CompiledRule) -> bool:
+    """A declarative rule whose conditions read only scalar values: equal values, equal
+    result and evidence (messages are still filled per asset)."""
+    if rule.match is None or rule.match.memo_getters is None:
+        return False
+    return rule.applies is None or rule.applies.memo_getters is not None
+
+
+def _memo_key(rule: CompiledRule, doc: Any) -> tuple[Any, ...] | None:
+    assert rule.match is not None
+    key = rule.match.memo_key(doc)
+    if key is None or rule.applies is None:
+        return key
+    applies = rule.applies.memo_key(doc)
+    return None if applies is None else (*applies, None, *key)
