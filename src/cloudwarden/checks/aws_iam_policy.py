@@ -13,6 +13,7 @@ these helpers can over-report a grant that a Deny elsewhere cancels, never under
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -73,6 +74,8 @@ def as_list(value: Any) -> list[Any]:
 
 
 def _document(doc: Any) -> Mapping[str, Any] | None:
+    if type(doc) is dict:
+        return doc
     if isinstance(doc, str):
         try:
             doc = json.loads(doc)
@@ -81,12 +84,28 @@ def _document(doc: Any) -> Mapping[str, Any] | None:
     return doc if isinstance(doc, Mapping) else None
 
 
+#: The last policy document read and its statements. The engine runs every rule of one asset
+#: before the next, so the rules that read the same document (a managed policy's admin, KMS
+#: and wildcard rules; a role's inline policies) share one reading. Identity plus a strong
+#: reference keeps the memo exact; documents are read-only during an assessment.
+_last_statements: tuple[Any, list[Mapping[str, Any]]] | None = None
+
+
 def statements(doc: Any) -> list[Mapping[str, Any]]:
     """The statements of a policy document (a mapping or its JSON text); [] when unreadable."""
+    global _last_statements
+    if doc is None:
+        return []
+    last = _last_statements
+    if last is not None and last[0] is doc:
+        return list(last[1])
     parsed = _document(doc)
     if parsed is None:
         return []
-    return [s for s in as_list(parsed.get("Statement")) if isinstance(s, Mapping)]
+    out = [s for s in as_list(parsed.get("Statement"))
+           if type(s) is dict or isinstance(s, Mapping)]
+    _last_statements = (doc, out)
+    return list(out)
 
 
 def _is_allow(stmt: Mapping[str, Any]) -> bool:
@@ -98,7 +117,13 @@ def allow_statements(doc: Any) -> list[Mapping[str, Any]]:
 
 
 def _pattern_matches(pattern: Any, action: str) -> bool:
-    return isinstance(pattern, str) and fnmatchcase(action.lower(), pattern.lower())
+    return isinstance(pattern, str) and _matches(pattern, action)
+
+
+@functools.lru_cache(maxsize=8192)
+def _matches(pattern: str, action: str) -> bool:
+    # cached: the same few patterns meet the same few actions in every policy
+    return fnmatchcase(action.lower(), pattern.lower())
 
 
 def action_allowed(stmt: Mapping[str, Any], action: str) -> bool:
@@ -120,20 +145,22 @@ def resource_covers_all_kms_keys(stmt: Mapping[str, Any]) -> bool:
         # Allow ... NotResource [some keys] covers every other key.
         return True
     for raw in as_list(stmt.get("Resource")):
-        if not isinstance(raw, str):
-            continue
-        pattern = raw.lower()
-        if pattern in ("*", "arn:*"):
-            return True
-        parts = pattern.split(":", 5)
-        if len(parts) < 6:
-            if fnmatchcase("arn:aws:kms:r:000000000000:" + _PROBE_KEY, pattern):
-                return True
-            continue
-        service, resource = parts[2], parts[5]
-        if fnmatchcase("kms", service) and fnmatchcase(_PROBE_KEY, resource):
+        if isinstance(raw, str) and _covers_all_kms_keys(raw):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _covers_all_kms_keys(raw: str) -> bool:
+    """Does one Resource pattern match every KMS key? (Cached: patterns recur.)"""
+    pattern = raw.lower()
+    if pattern in ("*", "arn:*"):
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return fnmatchcase("arn:aws:kms:r:000000000000:" + _PROBE_KEY, pattern)
+    service, resource = parts[2], parts[5]
+    return fnmatchcase("kms", service) and fnmatchcase(_PROBE_KEY, resource)
 
 
 def is_full_admin_statement(stmt: Mapping[str, Any]) -> bool:

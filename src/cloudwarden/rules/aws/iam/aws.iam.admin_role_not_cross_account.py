@@ -20,6 +20,20 @@ from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
+def _account_policies(asset: Asset, ctx: CheckContext, arns: set[str]) -> list[Asset]:
+    """The aws.iam.policy assets of the role's account whose Arn is one of `arns`, in
+    inventory order: an indexed lookup per ARN rather than a scan of the account's policies."""
+    account = asset.ref.account
+    found: list[Asset] = []
+    for arn in arns:
+        found.extend(p for p in ctx.inventory.find_by("aws.iam.policy", "Arn", arn)
+                     if p.ref.account == account)
+    if len(found) > 1:  # several: back to the account's order, which the message follows
+        found = [p for p in ctx.same_account(asset, "aws.iam.policy")
+                 if p.properties.get("Arn") in arns]
+    return found
+
+
 def _admin_sources(asset: Asset, ctx: CheckContext) -> list[str]:
     doc = asset.properties
     sources: list[str] = []
@@ -27,11 +41,11 @@ def _admin_sources(asset: Asset, ctx: CheckContext) -> list[str]:
         sources.append("AdministratorAccess")
     attached = {str(p.get("PolicyArn")) for p in as_list(doc.get("AttachedPolicies"))
                 if isinstance(p, Mapping) and p.get("PolicyArn")}
-    for policy in ctx.same_account(asset, "aws.iam.policy"):
-        props = policy.properties
-        if props.get("Arn") in attached and props.get("AwsManaged") is not True \
-                and grants_full_admin(props.get("Document")):
-            sources.append(str(props.get("PolicyName")))
+    if attached:
+        for policy in _account_policies(asset, ctx, attached):
+            props = policy.properties
+            if props.get("AwsManaged") is not True and grants_full_admin(props.get("Document")):
+                sources.append(str(props.get("PolicyName")))
     sources.extend(f"inline {n}" for n in inline_policies_where(doc, grants_full_admin))
     return sources
 
