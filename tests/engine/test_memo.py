@@ -1,0 +1,53 @@
+"""The engine's per-rule memo never changes a result: every finding of an assessment equals the
+finding computed afresh, with the memo bypassed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cloudwarden.assets import default_registry
+from cloudwarden.core.checks import CheckContext
+from cloudwarden.core.fixtures import fixture_assets, read_fixtures
+from cloudwarden.core.loader import RuleSpec, load_rules
+from cloudwarden.core.model import Asset, AssetRef
+from cloudwarden.engine import Engine
+from cloudwarden.inventory.snapshot import Inventory
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _declarative() -> list[RuleSpec]:
+    specs, _ = load_rules(known_types=default_registry().names())
+    return [s for s in specs if s.match is not None]  # the memo serves declarative rules
+
+
+def _inventory() -> Inventory:
+    specs = _declarative()
+    inv = Inventory()
+    n = 0
+    for spec in specs:
+        if not spec.fixtures_path.is_file():
+            continue
+        for fixture in read_fixtures(spec.id, spec.fixtures_path):
+            subject, related = fixture_assets(spec.meta.asset_type, fixture)
+            for copy in range(3):  # equal documents under different ids and names
+                for asset in (subject, *related):
+                    n += 1
+                    ref = AssetRef(asset.ref.provider, asset.ref.account, asset.ref.region,
+                                   asset.ref.type, f"{asset.ref.id}-{n}-{copy}")
+                    inv.add(Asset(ref, f"{asset.name}-{copy}", asset.properties, asset.tags))
+    return inv
+
+
+def test_memoized_results_equal_fresh_results() -> None:
+    engine = Engine(_declarative(), now=NOW)
+    inventory = _inventory()
+    memoized = list(engine.assess(inventory))
+    fresh = []
+    for asset_type in sorted({r.meta.asset_type for r in engine.rules}):
+        for asset in inventory.of_type(asset_type):
+            for rule in engine.rules_for(asset_type):
+                ctx = CheckContext(inventory, engine.now, rule.params)
+                fresh.append(engine._evaluate(rule, asset, ctx, None))
+    assert len(memoized) == len(fresh) > 1000
+    assert sorted(memoized, key=repr) == sorted(fresh, key=repr)
