@@ -13,8 +13,10 @@ Nothing here does I/O: every function reads canonical documents from the invento
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -257,6 +259,18 @@ _CLAUSE = re.compile(
 def parse_clauses(pattern: str | None) -> list[Clause]:
     """Every comparison in a filter pattern, with quotes and extra whitespace removed, so
     `$.eventName="DeleteTrail"` and `$.eventName = DeleteTrail` read the same."""
+    if type(pattern) is str:
+        return list(_parse_cached(pattern))
+    return _parse(pattern)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(pattern: str) -> tuple[Clause, ...]:
+    # the fifteen controls of an account read the same few filter patterns
+    return tuple(_parse(pattern))
+
+
+def _parse(pattern: str | None) -> list[Clause]:
     clauses: list[Clause] = []
     for m in _CLAUSE.finditer(pattern or ""):
         if m.group("word"):
@@ -269,6 +283,7 @@ def parse_clauses(pattern: str | None) -> list[Clause]:
     return clauses
 
 
+@functools.lru_cache(maxsize=4096)
 def _covers(found: Clause, required: Clause) -> bool:
     """Does the pattern's clause select at least the events the required clause selects?
     An equality whose value has `*` wildcards covers every value it matches."""
@@ -287,7 +302,7 @@ def missing_terms(pattern: str | None, control: MetricControl) -> list[str]:
     `$.eventSource = kms.amazonaws.com` is optional, but when the pattern pins that field to
     other values the filter watches another service and the qualifier is reported missing.
     """
-    clauses = parse_clauses(pattern)
+    clauses = _parse_cached(pattern) if type(pattern) is str else _parse(pattern)
     missing: list[str] = []
     for options in control.required:
         wanted = [_parse_one(o) for o in options]
@@ -301,6 +316,7 @@ def missing_terms(pattern: str | None, control: MetricControl) -> list[str]:
     return missing
 
 
+@functools.lru_cache(maxsize=512)
 def _parse_one(term: str) -> Clause:
     (clause,) = parse_clauses(term)
     return clause
@@ -458,9 +474,7 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
     alarm watches the filter's metric; an enabled alarm action is an SNS topic with at least
     one subscription. The failure names the first step that broke."""
     control = METRIC_CONTROLS[key]
-    trails = [t for t in ctx.same_account(account, TRAIL)
-              if is_logging_multi_region(t.properties)
-              and t.properties.get("CloudWatchLogsLogGroupArn")]
+    trails, arns, groups = _trails_and_groups(account, ctx)
     if not trails:
         gaps = [f"{t.properties.get('Name')}: {', '.join(trail_gaps(t.properties))}"
                 for t in ctx.same_account(account, TRAIL)]
@@ -470,12 +484,11 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
                      "CloudWatch Logs, so nothing can alert on " + control.summary
                      + (f" ({'; '.join(gaps)})" if gaps else " (no trails)"),
                      Evidence("aws.cloudtrail.trail", gaps, "CloudWatchLogsLogGroupArn set"))
-    arns = [str(t.properties["CloudWatchLogsLogGroupArn"]) for t in trails]
-    groups = _unique(g for arn in arns if (g := find_log_group(ctx, arn)) is not None)
     if not groups:
         return _fail("log_group", "the trail's log group in the inventory",
                      "the CloudTrail log group was not collected: " + ", ".join(arns),
-                     Evidence("trail.CloudWatchLogsLogGroupArn", arns, "a collected log group"))
+                     Evidence("trail.CloudWatchLogsLogGroupArn", list(arns),
+                              "a collected log group"))
 
     matching: list[tuple[Asset, Doc]] = []
     closest: list[str] = []
@@ -525,7 +538,7 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
             else:
                 return CheckResult.passed(
                     f"alarm {doc.get('AlarmName')} notifies {action} on {control.summary}",
-                    Evidence("trail.CloudWatchLogsLogGroupArn", arns),
+                    Evidence("trail.CloudWatchLogsLogGroupArn", list(arns)),
                     Evidence("alarm.MetricName", doc.get("MetricName")),
                     Evidence("topic.Subscriptions", len(topic.properties["Subscriptions"]),
                              "at least one subscription"))
@@ -534,6 +547,37 @@ def check_metric_alarm(account: Asset, ctx: CheckContext, key: str) -> CheckResu
     return _fail("subscriber", "an alarm action that is an SNS topic with a subscription",
                  f"alarms on {', '.join(metric_names)} notify nobody: " + "; ".join(seen),
                  Evidence("alarm.AlarmActions", seen, "an SNS topic with a subscription"))
+
+
+_Chain = tuple[list[Asset], list[str], Sequence[Asset]]
+
+#: the last account whose trails and log groups were looked up, with the inventory asked and
+#: the answer. The engine runs the fifteen alarm rules of one account one after the other, so
+#: they share one walk over the account's trails and log groups. Identity, with a strong
+#: reference to the document and a weak one to the inventory, keeps the memo exact;
+#: documents and inventory are read-only during an assessment.
+_last_chain: tuple[Any, weakref.ref[Any], _Chain] | None = None
+
+
+def _trails_and_groups(account: Asset, ctx: CheckContext) -> _Chain:
+    """The account's multi-region, logging trails that deliver to CloudWatch Logs, the log
+    group ARNs they name and the collected log groups those are."""
+    global _last_chain
+    last = _last_chain
+    doc, inventory = account.properties, ctx.inventory
+    if last is not None and last[0] is doc and last[1]() is inventory:
+        return last[2]
+    trails = [t for t in ctx.same_account(account, TRAIL)
+              if is_logging_multi_region(t.properties)
+              and t.properties.get("CloudWatchLogsLogGroupArn")]
+    arns = [str(t.properties["CloudWatchLogsLogGroupArn"]) for t in trails]
+    groups = _unique(g for arn in arns if (g := find_log_group(ctx, arn)) is not None)
+    chain = (trails, arns, groups)
+    try:  # the inventory by weak reference: the memo must not keep a whole scan alive
+        _last_chain = (doc, weakref.ref(inventory), chain)
+    except TypeError:  # an inventory type without weak references: no memo
+        _last_chain = None
+    return chain
 
 
 def _unique(assets: Iterable[Asset]) -> Sequence[Asset]:

@@ -15,6 +15,7 @@ import functools
 import ipaddress
 import json
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -430,20 +431,25 @@ class _BucketAnalysis:
         return found
 
 
-#: the last bucket document analysed, for the rules that follow on the same bucket (the
-#: engine runs every bucket rule on one bucket before the next). Identity plus a strong
-#: reference keeps it exact; documents are read-only during an assessment.
-_last_bucket: tuple[Any, _BucketAnalysis] | None = None
+#: the last bucket document analysed with the inventory it was looked up in (the account's
+#: block comes from there), for the rules that follow on the same bucket: the engine runs
+#: every bucket rule on one bucket before the next. Identity, with a strong reference to the
+#: document and a weak one to the inventory, keeps it exact; documents and inventory are
+#: read-only during an assessment.
+_last_bucket: tuple[Any, weakref.ref[Any], _BucketAnalysis] | None = None
 
 
 def _bucket_analysis(asset: Asset, ctx: CheckContext) -> _BucketAnalysis:
     global _last_bucket
-    doc = asset.properties
+    doc, inventory = asset.properties, ctx.inventory
     last = _last_bucket
-    if last is not None and last[0] is doc:
-        return last[1]
+    if last is not None and last[0] is doc and last[1]() is inventory:
+        return last[2]
     analysis = _BucketAnalysis(asset, ctx)
-    _last_bucket = (doc, analysis)
+    try:  # the inventory by weak reference: the memo must not keep a whole scan alive
+        _last_bucket = (doc, weakref.ref(inventory), analysis)
+    except TypeError:  # an inventory type without weak references: no memo
+        _last_bucket = None
     return analysis
 
 
