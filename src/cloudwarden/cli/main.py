@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from cloudwarden.cli import posture as posture_cli
 from cloudwarden.cli import rules as rules_cli
 from cloudwarden.cli._common import (
     EXIT_ERROR,
@@ -40,6 +41,9 @@ app = typer.Typer(
 scan_app = typer.Typer(help="Collect a cloud's configuration and assess it.", no_args_is_help=True)
 app.add_typer(scan_app, name="scan")
 app.add_typer(rules_cli.app, name="rules")
+app.command("score")(posture_cli.score)
+app.command("recommendations")(posture_cli.recommendations)
+app.command("compliance")(posture_cli.compliance)
 
 
 @app.command()
