@@ -12,7 +12,7 @@ from cloudwarden.core.model import Asset, Finding
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.inventory.snapshot import Inventory
 
-__all__ = ["PostureView", "load_view", "score_document", "recommendation_documents"]
+__all__ = ["PostureView", "load_view", "recommendation_documents", "score_document"]
 
 
 @dataclass(frozen=True)
