@@ -33,7 +33,9 @@ __all__ = [
     "has_attached_policy",
     "has_restricting_condition",
     "inline_policies",
+    "inline_policies_decrypting_all_keys",
     "inline_policies_where",
+    "inline_policies_with_full_admin",
     "is_full_admin_statement",
     "kms_decrypt_actions_on_all_keys",
     "principal_accounts",
@@ -178,7 +180,14 @@ def full_admin_statements(doc: Any) -> list[Mapping[str, Any]]:
 
 
 def grants_full_admin(doc: Any) -> bool:
-    return bool(full_admin_statements(doc))
+    return _any_full_admin(statements(doc))
+
+
+def _any_full_admin(stmts: list[Mapping[str, Any]]) -> bool:
+    for stmt in stmts:  # noqa: SIM110 - a loop: no generator frame on the hot path
+        if is_full_admin_statement(stmt):
+            return True
+    return False
 
 
 def service_wildcard_actions(doc: Any) -> list[str]:
@@ -201,10 +210,13 @@ def kms_decrypt_actions_on_all_keys(doc: Any,
                                     actions: Iterable[str] = _KMS_DECRYPT_ACTIONS) -> list[str]:
     """Which of `actions` (kms:Decrypt, kms:ReEncryptFrom) an Allow statement grants on every
     KMS key. Conditions are not read, as in AWS's own control for this."""
-    wanted = list(actions)
+    return _kms_decrypt_actions(statements(doc), list(actions))
+
+
+def _kms_decrypt_actions(stmts: list[Mapping[str, Any]], wanted: Iterable[str]) -> list[str]:
     found: list[str] = []
-    for stmt in allow_statements(doc):
-        if not resource_covers_all_kms_keys(stmt):
+    for stmt in stmts:
+        if not _is_allow(stmt) or not resource_covers_all_kms_keys(stmt):
             continue
         for action in wanted:
             if action not in found and action_allowed(stmt, action):
@@ -311,6 +323,39 @@ def inline_policies_where(doc: Mapping[str, Any],
                           predicate: Callable[[Any], object]) -> list[str]:
     """Names of the identity's inline policies whose document satisfies `predicate`."""
     return [name for name, document in inline_policies(doc) if predicate(document)]
+
+
+#: the last InlinePolicies list read, with each policy's name and statements: the engine runs
+#: an identity's full-admin and KMS rules one after the other, and they read the same
+#: documents. Identity plus a strong reference keeps the memo exact; documents are read-only
+#: during an assessment.
+_last_inline: tuple[Any, list[tuple[str, list[Mapping[str, Any]]]]] | None = None
+
+
+def _inline_statements(doc: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """(name, statements) of each inline policy of a user, role or group."""
+    global _last_inline
+    items = doc.get("InlinePolicies")
+    if items is None:
+        return []
+    last = _last_inline
+    if last is not None and last[0] is items:
+        return last[1]
+    out = [(name, statements(document)) for name, document in inline_policies(doc)]
+    _last_inline = (items, out)
+    return out
+
+
+def inline_policies_with_full_admin(doc: Mapping[str, Any]) -> list[str]:
+    """`inline_policies_where(doc, grants_full_admin)`, from statements read once."""
+    return [name for name, stmts in _inline_statements(doc) if _any_full_admin(stmts)]
+
+
+def inline_policies_decrypting_all_keys(doc: Mapping[str, Any]) -> list[str]:
+    """`inline_policies_where(doc, kms_decrypt_actions_on_all_keys)`, from statements read
+    once."""
+    return [name for name, stmts in _inline_statements(doc)
+            if _kms_decrypt_actions(stmts, _KMS_DECRYPT_ACTIONS)]
 
 
 def inline_policies(doc: Mapping[str, Any]) -> list[tuple[str, Any]]:

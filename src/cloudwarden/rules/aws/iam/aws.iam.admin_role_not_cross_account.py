@@ -12,7 +12,7 @@ from cloudwarden.checks.aws_iam_policy import (
     as_list,
     grants_full_admin,
     has_attached_policy,
-    inline_policies_where,
+    inline_policies_with_full_admin,
     principal_accounts,
     principal_is_public,
 )
@@ -46,7 +46,7 @@ def _admin_sources(asset: Asset, ctx: CheckContext) -> list[str]:
             props = policy.properties
             if props.get("AwsManaged") is not True and grants_full_admin(props.get("Document")):
                 sources.append(str(props.get("PolicyName")))
-    sources.extend(f"inline {n}" for n in inline_policies_where(doc, grants_full_admin))
+    sources.extend(f"inline {n}" for n in inline_policies_with_full_admin(doc))
     return sources
 
 

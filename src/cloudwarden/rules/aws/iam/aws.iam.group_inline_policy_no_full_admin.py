@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_iam_policy import grants_full_admin, inline_policies_where
+from cloudwarden.checks.aws_iam_policy import inline_policies_with_full_admin
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -10,7 +10,7 @@ from cloudwarden.core.model import Asset, Evidence
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("GroupName")
-    admin = inline_policies_where(doc, grants_full_admin)
+    admin = inline_policies_with_full_admin(doc)
     evidence = Evidence("InlinePolicies[].PolicyName", admin, "no inline policy granting *:*")
     if admin:
         return CheckResult.failed(

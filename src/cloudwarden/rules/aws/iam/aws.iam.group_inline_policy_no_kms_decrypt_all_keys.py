@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_iam_policy import inline_policies_where, kms_decrypt_actions_on_all_keys
+from cloudwarden.checks.aws_iam_policy import inline_policies_decrypting_all_keys
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -10,7 +10,7 @@ from cloudwarden.core.model import Asset, Evidence
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("GroupName")
-    offending = inline_policies_where(doc, kms_decrypt_actions_on_all_keys)
+    offending = inline_policies_decrypting_all_keys(doc)
     evidence = Evidence("InlinePolicies[].PolicyName", offending,
                         "no inline policy allowing kms:Decrypt or kms:ReEncryptFrom on all keys")
     if offending:
