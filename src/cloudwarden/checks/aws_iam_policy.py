@@ -130,9 +130,16 @@ def _matches(pattern: str, action: str) -> bool:
 
 def action_allowed(stmt: Mapping[str, Any], action: str) -> bool:
     """True when the statement's Action (or NotAction) covers `action` - Effect is not read."""
+    # loops rather than any(<generator>): this runs per statement and action asked about
     if "NotAction" in stmt:
-        return not any(_pattern_matches(p, action) for p in as_list(stmt.get("NotAction")))
-    return any(_pattern_matches(p, action) for p in as_list(stmt.get("Action")))
+        for pattern in as_list(stmt.get("NotAction")):
+            if isinstance(pattern, str) and _matches(pattern, action):
+                return False
+        return True
+    for pattern in as_list(stmt.get("Action")):
+        if isinstance(pattern, str) and _matches(pattern, action):
+            return True
+    return False
 
 
 def resource_covers_all(stmt: Mapping[str, Any]) -> bool:

@@ -121,9 +121,16 @@ def _wildcard(pattern: str, value: str) -> bool:
 
 def action_allowed(statement: Mapping[str, Any], action: str) -> bool:
     """Does the statement's Action (or NotAction) cover `action`?"""
+    # loops rather than any(<generator>): this runs per statement and action asked about
     if "NotAction" in statement:
-        return not any(_wildcard(str(p), action) for p in _as_list(statement["NotAction"]))
-    return any(_wildcard(str(p), action) for p in _as_list(statement.get("Action")))
+        for pattern in _as_list(statement["NotAction"]):
+            if _wildcard(str(pattern), action):
+                return False
+        return True
+    for pattern in _as_list(statement.get("Action")):  # noqa: SIM110
+        if _wildcard(str(pattern), action):
+            return True
+    return False
 
 
 def resource_covered(statement: Mapping[str, Any], arn: str) -> bool:
@@ -313,7 +320,7 @@ def cross_account_statements(policy: Any, own_account: str,
                            if (acct := _account_of(p)) is not None and acct != own_account)
         if not others or ("*" in others and _pinned_to_account(statement, own_account)):
             continue
-        granted = tuple(a for a in wanted if action_allowed(statement, a))
+        granted = tuple([a for a in wanted if action_allowed(statement, a)])
         if granted:
             out.append(CrossAccountGrant(i, others, granted))
     return out

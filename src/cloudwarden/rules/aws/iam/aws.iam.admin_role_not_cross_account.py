@@ -66,7 +66,10 @@ def _external_trust(trust: Any, own: str, allowed: set[str]) -> list[str]:
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     role = doc.get("RoleName")
-    allowed = {str(a) for a in ctx.params.get("trusted_accounts") or []}
+    allowed = ctx.scratch.get("trusted")
+    if allowed is None:  # the parameter, read on the first call only
+        allowed = ctx.scratch["trusted"] = {str(a) for a in ctx.params.get("trusted_accounts")
+                                            or []}
     external = _external_trust(doc.get("AssumeRolePolicyDocument"), asset.ref.account, allowed)
     trust_ev = Evidence("AssumeRolePolicyDocument.Statement[].Principal", external,
                         "no account other than this one (or trusted_accounts)")
