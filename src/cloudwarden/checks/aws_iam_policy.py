@@ -310,20 +310,29 @@ def attached_policy_names(doc: Mapping[str, Any]) -> list[str]:
 
 def has_attached_policy(doc: Mapping[str, Any], aws_managed_name: str) -> bool:
     """True when the AWS managed policy `aws_managed_name` is attached to the identity."""
-    arn_tail = f":aws:policy/{aws_managed_name}".lower()
-    for item in as_list(doc.get("AttachedPolicies")):
+    items = doc.get("AttachedPolicies")
+    if not items:
+        return False
+    arn_tails = _managed_arn_tails(aws_managed_name)
+    for item in as_list(items):
         if isinstance(item, Mapping):
             arn = str(item.get("PolicyArn") or "").lower()
             if arn:
-                if arn.endswith(arn_tail) or arn.endswith(f":aws:policy/service-role/"
-                                                          f"{aws_managed_name.lower()}"):
+                if arn.endswith(arn_tails):
                     return True
                 continue  # a customer policy may reuse the name; the ARN decides
             if item.get("PolicyName") == aws_managed_name:
                 return True
-        elif isinstance(item, str) and item.lower().endswith(arn_tail):
+        elif isinstance(item, str) and item.lower().endswith(arn_tails[0]):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=64)
+def _managed_arn_tails(aws_managed_name: str) -> tuple[str, str]:
+    """How the ARN of an AWS managed policy ends, lowercased: plain and service-role."""
+    return (f":aws:policy/{aws_managed_name}".lower(),
+            f":aws:policy/service-role/{aws_managed_name.lower()}")
 
 
 def inline_policies_where(doc: Mapping[str, Any],

@@ -29,9 +29,10 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     holders = _from_policy_assets(asset, ctx)
     for kind, name_field in (("role", "RoleName"), ("group", "GroupName"), ("user", "UserName")):
         for identity in ctx.same_account(asset, f"aws.iam.{kind}"):
-            label = f"{kind} {identity.properties.get(name_field)}"
-            if label not in holders and has_attached_policy(identity.properties, POLICY):
-                holders.append(label)
+            if has_attached_policy(identity.properties, POLICY):
+                label = f"{kind} {identity.properties.get(name_field)}"
+                if label not in holders:
+                    holders.append(label)
     evidence = Evidence(f"aws.iam.policy:arn:aws:iam::aws:policy/{POLICY}", holders,
                         "attached to at least one role, group or user")
     if holders:
