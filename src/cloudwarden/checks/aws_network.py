@@ -281,15 +281,18 @@ def _world_entries(entries: list[Any]) -> list[_WorldEntry]:
         v6 = isinstance(cidr, str) and _world_family(cidr) == "ipv6"
         if not (v4 or v6):
             continue
-        number = _as_int(entry.get("RuleNumber"))
-        if number is None:
-            number = 32767
+        number = entry.get("RuleNumber")
+        if type(number) is not int:  # the usual case first; bool is not an int here
+            number = _as_int(number)
+            if number is None:
+                number = 32767
         raw = entry.get("Protocol", "-1")
         protocol = normalize_protocol(raw)
         # the ports are read from the protocol's text, so an explicit null protocol is the
         # unknown protocol "none" (no ports), not all traffic
         ports = _entry_ports(entry) if raw is None else _protocol_ports(protocol, entry)
-        allowed = str(entry.get("RuleAction", "")).lower() == "allow"
+        action = entry.get("RuleAction", "")
+        allowed = action == "allow" or (action != "deny" and str(action).lower() == "allow")
         if v4:
             out.append((number, "ipv4", protocol, ports, allowed))
         if v6:
@@ -308,6 +311,8 @@ def _protocol_ports(protocol: str, entry: Mapping[str, Any]) -> tuple[int, int] 
         return ALL_PORTS
     if protocol not in _PORT_PROTOCOLS:
         return None
+    if type(from_port) is int and type(to_port) is int and from_port >= 0 and to_port >= 0:
+        return (from_port, to_port) if from_port <= to_port else (to_port, from_port)
     return permission_ports(protocol, from_port, to_port)
 
 
@@ -323,7 +328,10 @@ def _world_verdicts(rows: Sequence[_WorldEntry], ports: Iterable[int],
     leaves the rest of the internet to later entries, and an allow of a narrower range is not
     world exposure."""
     out: list[NaclVerdict] = []
-    if not rows:
+    for row in rows:
+        if row[4]:
+            break
+    else:  # no world entry allows anything (or there is none): nothing is let in
         return out
     for port in ports:
         for protocol in protocols:
