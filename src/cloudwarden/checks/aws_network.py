@@ -212,14 +212,15 @@ def _tagged_exposures(permissions: Any) -> tuple[_Tagged, ...]:
         return ()
     out: list[_Tagged] = []
     for i, perm in enumerate(permissions):
-        if not _is_mapping(perm):
+        if type(perm) is not dict and not isinstance(perm, Mapping):
             continue
         protocol: str | None = None
         ports: tuple[int, int] | None = None
         for key, cidr_key in _CIDR_FIELDS:
             for item in perm.get(key) or ():
-                cidr = item.get(cidr_key) if _is_mapping(item) else item
-                family = is_world_cidr(cidr)
+                cidr = (item.get(cidr_key) if type(item) is dict or isinstance(item, Mapping)
+                        else item)
+                family = _world_family(cidr) if isinstance(cidr, str) else None
                 if family is None:
                     continue
                 if protocol is None:
