@@ -6,18 +6,30 @@ asset with the reason; the assessment goes on.
 
 Unknown is never judged non-compliant: where a field a rule reads could not be collected
 (`Asset.unknown`), the rule yields an `error` finding saying so instead of a verdict.
+
+With a policy (`cloudwarden.posture.policy.PolicyConfig`), rules and their parameters depend on
+the asset's (account, region). A rule turned off there is *not assessed*: it yields no finding
+at all for the asset (unlike NOT_APPLICABLE, which is a verdict: assessed, does not apply).
+Each distinct set of effective parameters of a rule is compiled once (a *variant*, with its
+own memo); each (account, region) gets its plan of variants once, so the per-asset cost of a
+policy is one dict lookup. Without a policy, or with one that changes no rule, the engine
+takes the plain path.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudwarden.core.checks import CheckContext, InventoryView
 from cloudwarden.core.loader import CompiledRule, RuleSpec
 from cloudwarden.core.model import Asset, Evidence, Finding, Status
+
+if TYPE_CHECKING:
+    from cloudwarden.posture.policy import PolicyConfig
 
 __all__ = ["Engine"]
 
@@ -34,23 +46,50 @@ class Engine:
         now: datetime | None = None,
         params: Mapping[str, Mapping[str, Any]] | None = None,
         evidence: bool = True,
+        policy: PolicyConfig | None = None,
     ) -> None:
-        """`params` maps rule id -> parameter overrides. With `evidence=False` findings carry
-        no evidence (the fastest mode, for bulk statistics)."""
+        """`params` maps rule id -> parameter overrides for every scope (a policy's
+        organization, account and region parameters go on top). With `evidence=False`
+        findings carry no evidence (the fastest mode, for bulk statistics)."""
         self.now = now or datetime.now(UTC)
         overrides = params or {}
         self.evidence = evidence
+        self.policy = policy if policy is not None and policy.changes_assessment else None
         self._by_type: dict[str, list[CompiledRule]] = defaultdict(list)
         self.rules: list[CompiledRule] = []
+        self._specs: dict[str, RuleSpec] = {}
+        self._base_params: dict[str, Mapping[str, Any]] = {}
+        #: (rule id, frozen effective parameters) -> the rule compiled with them
+        self._variants: dict[tuple[str, str], CompiledRule] = {}
+        #: (rule id, account, region) -> the variant assessed there, None when turned off
+        self._resolved: dict[tuple[str, str, str], CompiledRule | None] = {}
         for spec in rules:
             compiled = spec.compile(now=self.now, params=overrides.get(spec.id))
             self.rules.append(compiled)
             self._by_type[spec.meta.asset_type].append(compiled)
+            if self.policy is not None:
+                self._specs[spec.id] = spec
+                self._base_params[spec.id] = overrides.get(spec.id) or {}
+                self._variants[(spec.id, _frozen(compiled.params))] = compiled
 
     def rules_for(self, asset_type: str) -> Sequence[CompiledRule]:
+        """The rules of an asset type as compiled without a policy's scopes."""
         return self._by_type.get(asset_type, ())
 
+    def rules_for_scope(self, asset_type: str, account: str,
+                        region: str) -> list[CompiledRule]:
+        """The rule variants assessed on an asset type in an account's region: the policy's
+        turned-off rules left out, its parameters applied."""
+        rules = self._by_type.get(asset_type, ())
+        if self.policy is None:
+            return list(rules)
+        resolve = self._resolve
+        return [v for v in (resolve(r, account, region) for r in rules) if v is not None]
+
     def assess(self, inventory: InventoryView) -> Iterator[Finding]:
+        if self.policy is not None:
+            yield from self._assess_scoped(inventory)
+            return
         types = sorted(self._by_type)
         for asset_type in types:
             rules = self._by_type[asset_type]
@@ -65,9 +104,64 @@ class Engine:
                 for rule, ctx, memo in plan:
                     yield evaluate(rule, asset, ctx, memo)
 
+    def _assess_scoped(self, inventory: InventoryView) -> Iterator[Finding]:
+        """`assess` under a policy: one plan per (account, region), built the first time an
+        asset of that scope is met; the context and memo of a variant are shared by every
+        scope that assesses it."""
+        evaluate = self._evaluate
+        # id(variant) -> its context and memo, for this assessment
+        slots: dict[int, tuple[CompiledRule, CheckContext, _Memo | None]] = {}
+        for asset_type in sorted(self._by_type):
+            assets = inventory.of_type(asset_type)
+            if not assets:
+                continue
+            plans: dict[tuple[str, str], list[tuple[CompiledRule, CheckContext, _Memo | None]]]
+            plans = {}
+            for asset in assets:
+                ref = asset.ref
+                scope = (ref.account, ref.region)
+                plan = plans.get(scope)
+                if plan is None:
+                    plan = plans[scope] = []
+                    for variant in self.rules_for_scope(asset_type, *scope):
+                        slot = slots.get(id(variant))
+                        if slot is None:
+                            slot = slots[id(variant)] = (
+                                variant, CheckContext(inventory, self.now, variant.params),
+                                {} if _memoizable(variant) else None)
+                        plan.append(slot)
+                for rule, ctx, memo in plan:
+                    yield evaluate(rule, asset, ctx, memo)
+
+    def _resolve(self, base: CompiledRule, account: str, region: str) -> CompiledRule | None:
+        key = (base.meta.id, account, region)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            pass
+        policy = self.policy
+        assert policy is not None
+        variant: CompiledRule | None = None
+        rule_id = base.meta.id
+        if policy.rule_enabled(rule_id, account, region):
+            scoped = policy.overrides(rule_id, account, region)
+            if not scoped:
+                variant = base
+            else:
+                spec = self._specs[rule_id]
+                wanted = {**self._base_params[rule_id], **scoped}
+                frozen = _frozen({**spec.meta.parameters, **wanted})
+                variant = self._variants.get((rule_id, frozen))
+                if variant is None:
+                    variant = spec.compile(now=self.now, params=wanted)
+                    self._variants[(rule_id, frozen)] = variant
+        self._resolved[key] = variant
+        return variant
+
     def assess_asset(self, asset: Asset, inventory: InventoryView) -> list[Finding]:
+        ref = asset.ref
         return [self._evaluate(rule, asset, CheckContext(inventory, self.now, rule.params))
-                for rule in self.rules_for(asset.ref.type)]
+                for rule in self.rules_for_scope(ref.type, ref.account, ref.region)]
 
     def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext,
                   memo: _Memo | None = None) -> Finding:
@@ -173,6 +267,11 @@ _Memo = dict[tuple[Any, ...], tuple[Status, tuple[Evidence, ...]]]
 #: results remembered per rule; past this many distinct value combinations a rule's results
 #: are simply computed (high-cardinality inputs gain nothing from a memo)
 _MEMO_ENTRIES = 4096
+
+
+def _frozen(params: Mapping[str, Any]) -> str:
+    """A hashable, order-independent form of a parameter set, to find equal variants."""
+    return json.dumps(params, sort_keys=True, default=repr)
 
 
 def _memoizable(rule: CompiledRule) -> bool:
