@@ -5,6 +5,16 @@ SQLite by default (one file per user, see `default_database_url`), PostgreSQL th
 """
 
 from cloudwarden.store._engine import StoreError, default_database_url
-from cloudwarden.store._store import ScanRecord, ScanStatus, Store
+from cloudwarden.store._posture import ExemptionEvent, ScorePoint
+from cloudwarden.store._store import UNCHANGED, ScanRecord, ScanStatus, Store
 
-__all__ = ["ScanRecord", "ScanStatus", "Store", "StoreError", "default_database_url"]
+__all__ = [
+    "UNCHANGED",
+    "ExemptionEvent",
+    "ScanRecord",
+    "ScanStatus",
+    "ScorePoint",
+    "Store",
+    "StoreError",
+    "default_database_url",
+]

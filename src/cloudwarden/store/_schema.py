@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -31,10 +32,13 @@ __all__ = [
     "SCAN_STATUSES",
     "assets",
     "collection_errors",
+    "exemption_events",
+    "exemptions",
     "findings",
     "json_type",
     "metadata",
     "scans",
+    "score_history",
 ]
 
 SCAN_STATUSES = ("running", "completed", "failed", "interrupted")
@@ -166,5 +170,60 @@ collection_errors = Table(
     Column("service", Text(), nullable=False),
     Column("operation", Text(), nullable=False),
     Column("reason", Text(), nullable=False),
+    Index(None, "scan_id"),
+)
+
+# Exemptions are never deleted, only marked (`deleted_at`): the audit trail refers to them.
+exemptions = Table(
+    "exemptions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("scope", String(16), nullable=False),
+    Column("rule_id", Text(), nullable=True),
+    Column("account", Text(), nullable=True),
+    Column("asset_key", Text(), nullable=True),
+    Column("category", String(16), nullable=False),
+    Column("reason", Text(), nullable=False),
+    Column("author", Text(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=True),
+    Column("deleted_at", UTCDateTime(), nullable=True),
+    CheckConstraint("scope IN ('resource', 'account', 'rule')", name="scope"),
+    CheckConstraint("category IN ('waiver', 'mitigated')", name="category"),
+    Index(None, "created_at"),
+)
+
+exemption_events = Table(
+    "exemption_events",
+    metadata,
+    Column("id", _row_id, primary_key=True, autoincrement=True),
+    Column("exemption_id", String(36), ForeignKey("exemptions.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", Text(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    # The exemption as it was right after the change (Exemption.to_dict()).
+    Column("snapshot", json_type(), nullable=False),
+    CheckConstraint("action IN ('created', 'updated', 'deleted')", name="action"),
+    Index(None, "exemption_id", "id"),
+)
+
+# One row per scan for the total, per control (control_id set) and per account (scope
+# 'account'; with control_id set for the account's own control scores).
+score_history = Table(
+    "score_history",
+    metadata,
+    Column("id", _row_id, primary_key=True, autoincrement=True),
+    Column("scan_id", String(36), ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("account", Text(), nullable=True),
+    Column("control_id", Text(), nullable=True),
+    Column("current", Double(), nullable=True),
+    Column("max_score", Double(), nullable=True),
+    Column("healthy", Integer(), nullable=True),
+    Column("unhealthy", Integer(), nullable=True),
+    Column("percentage", Double(), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    CheckConstraint("scope IN ('total', 'account')", name="scope"),
+    Index(None, "scope", "account", "control_id", "recorded_at"),
     Index(None, "scan_id"),
 )

@@ -26,7 +26,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from cloudwarden.core.model import Finding, Severity, Status, utcnow
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.store import _codec
+from cloudwarden.posture.exemptions import Exemption, ExemptionCategory
+from cloudwarden.posture.score import SecureScore
+from cloudwarden.store import _codec, _posture
 from cloudwarden.store._engine import (
     WRITE_OPTION,
     StoreError,
@@ -36,16 +38,25 @@ from cloudwarden.store._engine import (
     safe_url,
 )
 from cloudwarden.store._migrate import upgrade_to_head
+from cloudwarden.store._posture import ExemptionEvent, ScorePoint
 from cloudwarden.store._process import process_alive, process_start
 from cloudwarden.store._schema import assets, collection_errors, scans
 from cloudwarden.store._schema import findings as findings_table
 
-__all__ = ["DEFAULT_STALE_AFTER", "ScanRecord", "ScanStatus", "Store"]
+__all__ = ["DEFAULT_STALE_AFTER", "UNCHANGED", "ScanRecord", "ScanStatus", "Store"]
 
 # A `running` scan older than this is abandoned even if we cannot tell whether its process lives
 # (another host, or a reused pid). Generous: a large multi-account scan can take hours.
 DEFAULT_STALE_AFTER = timedelta(hours=24)
 _BATCH = 1_000
+
+
+class _Unchanged(enum.Enum):
+    UNCHANGED = "unchanged"
+
+
+#: The default of `Store.update_exemption(expires_at=...)`: keep the expiry (None removes it).
+UNCHANGED = _Unchanged.UNCHANGED
 
 
 class ScanStatus(enum.StrEnum):
@@ -252,6 +263,76 @@ class Store:
                 .where(scans.c.id.in_(dead), scans.c.status == ScanStatus.RUNNING.value)
                 .values(status=ScanStatus.INTERRUPTED.value, finished_at=now)
             )
+
+    # -- exemptions and score history ---------------------------------------------------------
+
+    def add_exemption(self, exemption: Exemption) -> Exemption:
+        """Store a new exemption (see `Exemption.new`) and its `created` event, by its author."""
+        with self._transaction(write=True) as conn:
+            return _posture.add_exemption(conn, exemption, utcnow())
+
+    def update_exemption(
+        self,
+        exemption_id: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        expires_at: datetime | _Unchanged | None = UNCHANGED,
+        category: ExemptionCategory | None = None,
+        now: datetime | None = None,
+    ) -> Exemption:
+        """Change an exemption's reason, expiry (None: never expires) or category, with an
+        `updated` event by `actor`. Arguments left out keep their value; a change to nothing
+        new records no event. Raises `StoreError` for an unknown or deleted exemption and
+        `InvalidExemption` for an invalid result."""
+        changes: dict[str, Any] = {}
+        if reason is not None:
+            changes["reason"] = reason
+        if not isinstance(expires_at, _Unchanged):
+            changes["expires_at"] = expires_at
+        if category is not None:
+            changes["category"] = category
+        with self._transaction(write=True) as conn:
+            return _posture.update_exemption(conn, exemption_id, actor, changes,
+                                             now or utcnow())
+
+    def delete_exemption(self, exemption_id: str, *, actor: str,
+                         now: datetime | None = None) -> None:
+        """Soft delete: the exemption stops applying but stays readable, with a `deleted`
+        event by `actor`. Raises `StoreError` for an unknown or already deleted exemption."""
+        with self._transaction(write=True) as conn:
+            _posture.delete_exemption(conn, exemption_id, actor, now or utcnow())
+
+    def exemptions(self, *, include_deleted: bool = False, include_expired: bool = True,
+                   now: datetime | None = None) -> list[Exemption]:
+        """Oldest first. Expired ones (expiry at or before `now`, default the current time)
+        are listed unless `include_expired=False`; they no longer apply either way."""
+        with self._transaction() as conn:
+            return _posture.list_exemptions(conn, include_deleted=include_deleted,
+                                            include_expired=include_expired,
+                                            now=now or utcnow())
+
+    def exemption_events(self, exemption_id: str | None = None) -> list[ExemptionEvent]:
+        """The audit trail, oldest first: of one exemption, or of all."""
+        with self._transaction() as conn:
+            return _posture.list_exemption_events(conn, exemption_id)
+
+    def save_score(self, scan_id: str, score: SecureScore, recorded_at: datetime, *,
+                   accounts: Mapping[str, SecureScore] | None = None) -> None:
+        """Record a scan's score: one row for the total, one per control, one per account
+        (`score.accounts`). With `accounts` (each account's own score) an account's row carries
+        its points and resource counts, and its controls get rows too; without, only its
+        percentage. Saving a scan again replaces its rows."""
+        with self._transaction(write=True) as conn:
+            _posture.save_score(conn, scan_id, score, recorded_at, accounts)
+
+    def score_history(self, *, account: str | None = None, control_id: str | None = None,
+                      limit: int = 50) -> list[ScorePoint]:
+        """The latest `limit` points of one series, newest last: the total (no `account`) or
+        an account's, overall (no `control_id`) or of one control."""
+        with self._transaction() as conn:
+            return _posture.list_score_history(conn, account=account, control_id=control_id,
+                                               limit=limit)
 
     # -- reading -----------------------------------------------------------------------------
 
