@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +17,9 @@ from cloudwarden.checks.aws_iam_policy import (
     has_attached_policy,
     has_restricting_condition,
     inline_policies,
+    inline_policies_decrypting_all_keys,
     inline_policies_where,
+    inline_policies_with_full_admin,
     kms_decrypt_actions_on_all_keys,
     principal_accounts,
     principal_is_public,
@@ -237,6 +240,25 @@ class TestIdentities:
         assert [n for n, _ in inline_policies(doc)] == ["admin", "#1"]
         assert inline_policies_where(doc, grants_full_admin) == ["admin"]
         assert inline_policies({}) == []
+
+    def test_inline_helpers_agree_with_the_generic_form(self) -> None:
+        decrypt = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+        docs = [
+            {"InlinePolicies": [{"PolicyName": "admin", "PolicyDocument": _doc(ADMIN)},
+                                {"PolicyName": "kms", "PolicyDocument": _doc(decrypt)},
+                                {"PolicyName": "both", "PolicyDocument": _doc(ADMIN, decrypt)},
+                                {"PolicyName": "text", "PolicyDocument": json.dumps(_doc(decrypt))},
+                                {"PolicyDocument": None}, "junk"]},
+            {"InlinePolicies": None}, {}, {"InlinePolicies": "junk"},
+        ]
+        for doc in docs:  # each twice: the second answer comes from the memo
+            for _ in range(2):
+                assert inline_policies_with_full_admin(doc) == inline_policies_where(
+                    doc, grants_full_admin)
+                assert inline_policies_decrypting_all_keys(doc) == inline_policies_where(
+                    doc, kms_decrypt_actions_on_all_keys)
+        assert inline_policies_with_full_admin(docs[0]) == ["admin", "both"]
+        assert inline_policies_decrypting_all_keys(docs[0]) == ["admin", "kms", "both", "text"]
 
 
 def test_days_since() -> None:

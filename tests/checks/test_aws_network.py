@@ -110,3 +110,29 @@ def test_nacl_ipv6_egress_and_empty() -> None:
     assert [(v.port, v.family) for v in found] == [(3389, "ipv6")]
     assert nacl_world_ingress_allowed(None, [22]) == []
     assert nacl_world_ingress_allowed([], [22]) == []
+
+
+def test_world_exposures_memo_answers_every_family_of_the_same_list() -> None:
+    perms = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+              "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+    # rules asking about one family, then the other, then both, of one group
+    assert [x.cidr for x in world_exposures(perms, ("ipv4",))] == ["0.0.0.0/0"]
+    assert [x.cidr for x in world_exposures(perms, ("ipv6",))] == ["::/0"]
+    assert [x.cidr for x in world_exposures(perms)] == ["0.0.0.0/0", "::/0"]
+    # a different list with the same content is analysed afresh, not mixed up
+    other = [{"IpProtocol": "udp", "FromPort": 53, "ToPort": 53,
+              "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    assert [x.protocol for x in world_exposures(other)] == ["udp"]
+
+
+def test_nacl_null_protocol_opens_no_port_and_unsorted_numbers_decide_in_order() -> None:
+    entries = [
+        {"RuleNumber": 200, "Protocol": "-1", "RuleAction": "allow", "Egress": False,
+         "CidrBlock": "0.0.0.0/0"},
+        {"RuleNumber": "100", "Protocol": "6", "RuleAction": "DENY", "Egress": False,
+         "CidrBlock": "0.0.0.0/0", "PortRange": {"From": "22", "To": 22}},
+        {"RuleNumber": 50, "Protocol": None, "RuleAction": "allow", "Egress": False,
+         "CidrBlock": "0.0.0.0/0"},
+    ]
+    found = nacl_world_ingress_allowed(entries, [22, 3389], ["tcp"], ["ipv4"])
+    assert [(v.port, v.rule_number) for v in found] == [(3389, 200)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from cloudwarden.checks.aws_s3_policy import (
@@ -11,6 +12,7 @@ from cloudwarden.checks.aws_s3_policy import (
     READ_PERMISSIONS,
     WRITE_ACTIONS,
     action_allowed,
+    bucket_public_access_check,
     cross_account_acl_grants,
     cross_account_statements,
     denies_insecure_transport,
@@ -21,6 +23,9 @@ from cloudwarden.checks.aws_s3_policy import (
     restricting_conditions,
     statements,
 )
+from cloudwarden.core.checks import CheckContext
+from cloudwarden.core.model import Asset, AssetRef, Status
+from cloudwarden.inventory.snapshot import Inventory
 
 
 def _policy(*stmts: dict[str, Any]) -> dict[str, Any]:
@@ -134,3 +139,23 @@ def test_effective_public_access_block_is_account_or_bucket() -> None:
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
         "RestrictPublicBuckets": True}
     assert not any(effective_public_access_block(None, None).values())
+
+
+def test_bucket_analysis_is_not_reused_across_inventories() -> None:
+    doc = {"Name": "b", "Acl": {"Grants": [{"Grantee": {"URI": ALL_USERS},
+                                             "Permission": "READ"}]}}
+    bucket = Asset(AssetRef("aws", "111122223333", "us-east-1", "aws.s3.bucket", "b"), "b", doc)
+
+    def account(ignore: bool) -> Asset:
+        return Asset(AssetRef("aws", "111122223333", "global", "aws.account", "111122223333"),
+                     "111122223333", {"S3PublicAccessBlock": {"IgnorePublicAcls": ignore}})
+
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    results = []
+    for ignore in (True, False, True):
+        inv = Inventory([bucket, account(ignore)])
+        # the same document, read twice per inventory, as the read and write rules do
+        for _ in range(2):
+            results.append(bucket_public_access_check(
+                bucket, CheckContext(inv, now), READ_PERMISSIONS, READ_ACTIONS, "read").status)
+    assert results == [Status.PASS] * 2 + [Status.FAIL] * 2 + [Status.PASS] * 2
