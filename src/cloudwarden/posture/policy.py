@@ -195,6 +195,14 @@ class PolicyConfig(BaseModel):
         bound._overrides = {}
         return bound
 
+    def __eq__(self, other: object) -> bool:
+        """Equal configurations are equal policies, bound to a catalog or not."""
+        if not isinstance(other, PolicyConfig):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # dict fields: not hashable
+
     # -- validation ------------------------------------------------------------------------
 
     def problems(self, rules: Mapping[str, RuleMeta],
