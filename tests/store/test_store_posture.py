@@ -327,3 +327,16 @@ def test_deleting_a_scan_deletes_its_score_history(store: Store) -> None:
     with store._engine.begin() as conn:
         conn.execute(text("DELETE FROM scans WHERE id = :id"), {"id": scan_id})
     assert store.score_history() == []
+
+
+def test_record_score_round_trips_on_this_backend(store: Store) -> None:
+    from cloudwarden.posture.history import record_score, trend
+
+    for day, healthy in enumerate((1, 4)):
+        found = _findings(healthy)
+        score = record_score(store, _scan(store), found, RULES, T0 + timedelta(days=day),
+                             controls=CONTROLS)
+        (a1,) = store.score_history(account=A1)[-1:]
+        assert a1.percentage == score.accounts[A1]
+        assert a1.healthy is not None and a1.healthy == 4 + healthy
+    assert trend(store.score_history()) == [(T0, 42.86), (T0 + timedelta(days=1), 85.71)]
