@@ -206,8 +206,10 @@ class ExemptionIndex:
     __slots__ = ("_by_account", "_by_resource", "_by_rule")
 
     def __init__(self, exemptions: Iterable[Exemption], now: datetime) -> None:
-        self._by_resource: dict[tuple[AssetRef, str | None], Exemption] = {}
-        self._by_account: dict[tuple[str, str | None], Exemption] = {}
+        # Nested by asset (or account), then rule id (None: every rule), so a finding costs one
+        # hash of its AssetRef and a few small-dict lookups.
+        self._by_resource: dict[AssetRef, dict[str | None, Exemption]] = {}
+        self._by_account: dict[str, dict[str | None, Exemption]] = {}
         self._by_rule: dict[str, Exemption] = {}
         # Oldest first, and setdefault: when two exemptions cover the same key, the older one
         # is shown, whatever the order they were given in.
@@ -215,9 +217,10 @@ class ExemptionIndex:
             if not ex.active(now):
                 continue
             if ex.scope == "resource" and ex.asset_key is not None:
-                self._by_resource.setdefault((AssetRef.from_key(ex.asset_key), ex.rule_id), ex)
+                ref = AssetRef.from_key(ex.asset_key)
+                self._by_resource.setdefault(ref, {}).setdefault(ex.rule_id, ex)
             elif ex.scope == "account" and ex.account is not None:
-                self._by_account.setdefault((ex.account, ex.rule_id), ex)
+                self._by_account.setdefault(ex.account, {}).setdefault(ex.rule_id, ex)
             elif ex.scope == "rule" and ex.rule_id is not None:
                 self._by_rule.setdefault(ex.rule_id, ex)
 
@@ -231,17 +234,18 @@ class ExemptionIndex:
         rule_id = finding.rule_id
         if rule_id.startswith(_COLLECTOR_PREFIX):
             return None
-        ref = finding.asset
         if self._by_resource:
-            found = (self._by_resource.get((ref, rule_id))
-                     or self._by_resource.get((ref, None)))
-            if found is not None:
-                return found
+            per_rule = self._by_resource.get(finding.asset)
+            if per_rule is not None:
+                found = per_rule.get(rule_id) or per_rule.get(None)
+                if found is not None:
+                    return found
         if self._by_account:
-            found = (self._by_account.get((ref.account, rule_id))
-                     or self._by_account.get((ref.account, None)))
-            if found is not None:
-                return found
+            per_rule = self._by_account.get(finding.asset.account)
+            if per_rule is not None:
+                found = per_rule.get(rule_id) or per_rule.get(None)
+                if found is not None:
+                    return found
         return self._by_rule.get(rule_id) if self._by_rule else None
 
 
