@@ -83,7 +83,7 @@ def _document(doc: Any) -> Mapping[str, Any] | None:
             doc = json.loads(doc)
         except ValueError:
             return None
-    return doc if isinstance(doc, Mapping) else None
+    return doc if (type(doc) is dict or isinstance(doc, Mapping)) else None
 
 
 #: The last policy document read and its statements. The engine runs every rule of one asset
@@ -232,7 +232,7 @@ def _kms_decrypt_actions(stmts: list[Mapping[str, Any]], wanted: Iterable[str]) 
 
 
 def _principal_values(principal: Any) -> list[Any]:
-    if isinstance(principal, Mapping):
+    if (type(principal) is dict or isinstance(principal, Mapping)):
         values: list[Any] = []
         for v in principal.values():
             values.extend(as_list(v))
@@ -245,7 +245,7 @@ def principal_is_public(principal: Any) -> bool:
     (`arn:aws:iam::*:root`)."""
     if principal == "*":
         return True
-    if isinstance(principal, Mapping):
+    if (type(principal) is dict or isinstance(principal, Mapping)):
         aws = as_list(principal.get("AWS"))
         other = [v for k, v in principal.items() if k != "AWS" for v in as_list(v)]
         if any(v == "*" for v in other):
@@ -257,7 +257,8 @@ def principal_is_public(principal: Any) -> bool:
 def principal_accounts(principal: Any) -> set[str]:
     """The 12-digit account ids named by AWS principals (`123456789012`, any ARN)."""
     accounts: set[str] = set()
-    aws = principal.get("AWS") if isinstance(principal, Mapping) else None
+    is_map = type(principal) is dict or isinstance(principal, Mapping)
+    aws = principal.get("AWS") if is_map else None
     for value in as_list(aws):
         if not isinstance(value, str):
             continue
@@ -278,10 +279,11 @@ def has_restricting_condition(stmt: Mapping[str, Any]) -> bool:
     """True when a Condition limits the statement to known accounts, principals or networks
     with concrete values (a condition key compared with `*` restricts nothing)."""
     condition = stmt.get("Condition")
-    if not isinstance(condition, Mapping):
+    if not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, tests in condition.items():
-        if not isinstance(tests, Mapping) or "ifexists" in str(operator).lower():
+        if (not (type(tests) is dict or isinstance(tests, Mapping))
+                or "ifexists" in str(operator).lower()):
             continue  # ...IfExists passes when the key is absent: no restriction
         for key, value in tests.items():
             if str(key).lower() in RESTRICTING_CONDITION_KEYS and _values_restrict(value):
@@ -299,7 +301,7 @@ def attached_policy_names(doc: Mapping[str, Any]) -> list[str]:
     """Names of the managed policies in an identity's AttachedPolicies (name or ARN tail)."""
     names: list[str] = []
     for item in as_list(doc.get("AttachedPolicies")):
-        if isinstance(item, Mapping):
+        if (type(item) is dict or isinstance(item, Mapping)):
             name = item.get("PolicyName") or str(item.get("PolicyArn") or "").rsplit("/", 1)[-1]
             if name:
                 names.append(str(name))
@@ -315,7 +317,7 @@ def has_attached_policy(doc: Mapping[str, Any], aws_managed_name: str) -> bool:
         return False
     arn_tails = _managed_arn_tails(aws_managed_name)
     for item in as_list(items):
-        if isinstance(item, Mapping):
+        if (type(item) is dict or isinstance(item, Mapping)):
             arn = str(item.get("PolicyArn") or "").lower()
             if arn:
                 if arn.endswith(arn_tails):
@@ -378,7 +380,7 @@ def inline_policies(doc: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """(name, document) of each inline policy of a user, role or group."""
     out: list[tuple[str, Any]] = []
     for i, item in enumerate(as_list(doc.get("InlinePolicies"))):
-        if isinstance(item, Mapping):
+        if (type(item) is dict or isinstance(item, Mapping)):
             out.append((str(item.get("PolicyName") or f"#{i}"), item.get("PolicyDocument")))
     return out
 

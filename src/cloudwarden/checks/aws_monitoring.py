@@ -217,18 +217,18 @@ def _statements(policy: Any) -> list[Doc]:
             policy = json.loads(policy)
         except ValueError:
             return []
-    if not isinstance(policy, Mapping):
+    if not (type(policy) is dict or isinstance(policy, Mapping)):
         return []
     stmts = policy.get("Statement") or []
-    if isinstance(stmts, Mapping):
+    if (type(stmts) is dict or isinstance(stmts, Mapping)):
         stmts = [stmts]
-    return [s for s in stmts if isinstance(s, Mapping)]
+    return [s for s in stmts if (type(s) is dict or isinstance(s, Mapping))]
 
 
 def _principal_is_anyone(principal: Any) -> bool:
     if principal == "*":
         return True
-    if isinstance(principal, Mapping):
+    if (type(principal) is dict or isinstance(principal, Mapping)):
         aws = principal.get("AWS")
         values = aws if isinstance(aws, list) else [aws]
         return "*" in values

@@ -103,9 +103,10 @@ def _statements(policy: Any) -> list[Mapping[str, Any]]:
             policy = json.loads(policy)
         except ValueError:
             return []
-    if not isinstance(policy, Mapping):
+    if not (type(policy) is dict or isinstance(policy, Mapping)):
         return []
-    return [s for s in _as_list(policy.get("Statement")) if isinstance(s, Mapping)]
+    return [s for s in _as_list(policy.get("Statement"))
+            if type(s) is dict or isinstance(s, Mapping)]
 
 
 def _effect(statement: Mapping[str, Any]) -> str:
@@ -145,7 +146,7 @@ def principal_values(statement: Mapping[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     if principal == "*":
         return ["*"]
-    if isinstance(principal, Mapping):
+    if (type(principal) is dict or isinstance(principal, Mapping)):
         values = [str(v) for v in _as_list(principal.get("AWS"))]
         if "*" in _as_list(principal.get("CanonicalUser")):
             values.append("*")
@@ -189,10 +190,11 @@ def restricting_conditions(statement: Mapping[str, Any]) -> list[str]:
     """
     found: list[str] = []
     condition = statement.get("Condition")
-    if not isinstance(condition, Mapping):
+    if not (type(condition) is dict or isinstance(condition, Mapping)):
         return found
     for operator, block in condition.items():
-        if str(operator).lower() not in _POSITIVE_OPERATORS or not isinstance(block, Mapping):
+        if (str(operator).lower() not in _POSITIVE_OPERATORS
+                or not (type(block) is dict or isinstance(block, Mapping))):
             continue
         for key, values in block.items():
             k = str(key).lower()
@@ -238,10 +240,11 @@ def _denies_http(statement: Mapping[str, Any]) -> bool:
             and action_allowed(statement, "s3:ListBucket")):
         return False
     condition = statement.get("Condition")
-    if not isinstance(condition, Mapping):
+    if not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, block in condition.items():
-        if str(operator).lower() not in ("bool", "boolifexists") or not isinstance(block, Mapping):
+        if (str(operator).lower() not in ("bool", "boolifexists")
+                or not (type(block) is dict or isinstance(block, Mapping))):
             continue
         for key, values in block.items():
             if str(key).lower() == "aws:securetransport" and _bool_false(values):
@@ -284,10 +287,11 @@ def _account_of(principal: str) -> str | None:
 
 def _pinned_to_account(statement: Mapping[str, Any], account: str) -> bool:
     condition = statement.get("Condition")
-    if not isinstance(condition, Mapping):
+    if not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, block in condition.items():
-        if str(operator).lower() not in _POSITIVE_OPERATORS or not isinstance(block, Mapping):
+        if (str(operator).lower() not in _POSITIVE_OPERATORS
+                or not (type(block) is dict or isinstance(block, Mapping))):
             continue
         for key, values in block.items():
             if str(key).lower() in ("aws:principalaccount", "aws:sourceaccount"):
@@ -347,9 +351,9 @@ def _public_group_grants(acl: Any) -> list[PublicGrant]:
     out: list[PublicGrant] = []
     if acl is None:
         return out
-    grants = acl.get("Grants") if isinstance(acl, Mapping) else None
+    grants = acl.get("Grants") if (type(acl) is dict or isinstance(acl, Mapping)) else None
     for i, grant in enumerate(grants if isinstance(grants, list) else []):
-        if not isinstance(grant, Mapping):
+        if not (type(grant) is dict or isinstance(grant, Mapping)):
             continue
         grantee = grant.get("Grantee") or {}
         uri = str(grantee.get("URI") or "")
@@ -362,13 +366,13 @@ def _public_group_grants(acl: Any) -> list[PublicGrant]:
 def cross_account_acl_grants(acl: Any) -> list[tuple[int, str, str]]:
     """Grants to a canonical user other than the owner, or to an e-mail address:
     (index, grantee, permission)."""
-    if not isinstance(acl, Mapping):
+    if not (type(acl) is dict or isinstance(acl, Mapping)):
         return []
     owner = str((acl.get("Owner") or {}).get("ID") or "")
     out: list[tuple[int, str, str]] = []
     grants = acl.get("Grants")
     for i, grant in enumerate(grants if isinstance(grants, list) else []):
-        if not isinstance(grant, Mapping):
+        if not (type(grant) is dict or isinstance(grant, Mapping)):
             continue
         grantee = grant.get("Grantee") or {}
         kind = grantee.get("Type")

@@ -40,7 +40,7 @@ def _admin_sources(asset: Asset, ctx: CheckContext) -> list[str]:
     if has_attached_policy(doc, "AdministratorAccess"):
         sources.append("AdministratorAccess")
     attached = {str(p.get("PolicyArn")) for p in as_list(doc.get("AttachedPolicies"))
-                if isinstance(p, Mapping) and p.get("PolicyArn")}
+                if (type(p) is dict or isinstance(p, Mapping)) and p.get("PolicyArn")}
     if attached:
         for policy in _account_policies(asset, ctx, attached):
             props = policy.properties

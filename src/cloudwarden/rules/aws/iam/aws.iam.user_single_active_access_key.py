@@ -12,7 +12,7 @@ from cloudwarden.core.model import Asset, Evidence
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     active = [str(k.get("AccessKeyId")) for k in as_list(doc.get("AccessKeys"))
-              if isinstance(k, Mapping) and k.get("Status") == "Active"]
+              if (type(k) is dict or isinstance(k, Mapping)) and k.get("Status") == "Active"]
     evidence = Evidence("AccessKeys[Status=Active].AccessKeyId", active, "at most 1")
     name = doc.get("UserName")
     if len(active) > 1:
