@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,12 @@ def test_duplicate_id_is_refused_and_leaves_no_event(store: Store) -> None:
     with pytest.raises(StoreError, match=f"exemption {ex.id} already exists"):
         store.add_exemption(ex)
     assert len(store.exemption_events()) == 1
+
+
+def test_overlong_id_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="longer than 36 characters"):
+        store.add_exemption(dataclasses.replace(new(), id="x" * 37))
+    assert store.exemptions() == [] and store.exemption_events() == []
 
 
 def test_update_changes_only_what_is_given_and_is_audited(store: Store) -> None:

@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 ExemptionAction = Literal["created", "updated", "deleted"]
+_ID_LENGTH = 36  # exemptions.id is a String(36): a uuid4 in text
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,9 @@ def _check_actor(actor: str) -> None:
 def add_exemption(conn: Connection, exemption: Exemption, now: datetime) -> Exemption:
     if exemption.deleted_at is not None:
         raise StoreError(f"exemption {exemption.id} is already deleted; add a live one")
+    if len(exemption.id) > _ID_LENGTH:
+        raise StoreError(f"exemption id {exemption.id[:40]!r}... is longer than "
+                         f"{_ID_LENGTH} characters; use Exemption.new (a uuid4)")
     if conn.execute(select(exemptions.c.id)
                     .where(exemptions.c.id == exemption.id)).first() is not None:
         raise StoreError(f"exemption {exemption.id} already exists")
