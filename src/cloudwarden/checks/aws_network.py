@@ -185,11 +185,6 @@ def _wanted_protocols(protocols: tuple[str, ...]) -> frozenset[str]:
     return frozenset(normalize_protocol(p) for p in protocols)
 
 
-def _is_mapping(value: Any) -> bool:
-    # `type(...) is dict` first: the ABC check behind isinstance(x, Mapping) is slow in loops
-    return type(value) is dict or isinstance(value, Mapping)
-
-
 #: One world-open (permission, CIDR) pair: its address family, the exposure, and the
 #: exposure described for messages (every security group rule words it the same way).
 _Tagged = tuple[str, Exposure, str]
@@ -240,11 +235,6 @@ def world_exposures(permissions: Any, families: Iterable[str] = FAMILIES) -> lis
 
 
 # -- network ACLs --------------------------------------------------------------------------
-
-
-def _rule_number(entry: Mapping[str, Any]) -> int:
-    n = _as_int(entry.get("RuleNumber"))
-    return n if n is not None else 32767
 
 
 def _entry_ports(entry: Mapping[str, Any]) -> tuple[int, int] | None:
