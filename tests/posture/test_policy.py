@@ -176,3 +176,39 @@ def test_the_documented_example_is_valid(tmp_path: Path, catalog: list[RuleSpec]
     assert not policy.rule_enabled("aws.s3.bucket_acls_disabled", "444455556666", "us-east-1")
     assert policy.rule_enabled("aws.iam.root_mfa_enabled", "444455556666", "us-east-1")
     assert [r.due_days for r in policy.governance.rules] == [7, 14, 90]
+
+
+def test_run_scan_and_assess_follow_the_policy(tmp_path: Path, catalog: list[RuleSpec]) -> None:
+    from cloudwarden.core.model import Asset, AssetRef
+    from cloudwarden.inventory.snapshot import Inventory
+    from cloudwarden.service.scan import assess, run_scan
+
+    inventory = Inventory()
+    for account in ("111122223333", "444455556666"):
+        arn = f"arn:aws:iam::{account}:user/ci"
+        key = {"AccessKeyId": "AKIAEXAMPLE", "Status": "Active",
+               "CreateDate": "2020-01-01T00:00:00Z"}
+        doc = {"UserName": "ci", "Arn": arn, "AccessKeys": [key]}
+        inventory.add(Asset(AssetRef("aws", account, "us-east-1", "aws.iam.user", arn), "ci", doc))
+    snapshot = tmp_path / "snapshot.json"
+    inventory.save(snapshot)
+    policy = PolicyConfig.from_dict(
+        {"scopes": [{"account": "444455556666", "rules": {"disabled": [ROTATED]}}]},
+        rules=catalog, frameworks=())
+
+    outcome = run_scan(from_snapshot=snapshot, store=False, policy=policy)
+    assert outcome.policy == policy
+    assert {f.asset.account for f in outcome.findings if f.rule_id == ROTATED} == {
+        "111122223333"}
+    plain = run_scan(from_snapshot=snapshot, store=False)
+    assert plain.policy is None
+    assert {f.asset.account for f in plain.findings if f.rule_id == ROTATED} == {
+        "111122223333", "444455556666"}
+    specs = [s for s in catalog if s.id == ROTATED]
+    assert len(assess(inventory, specs, policy=policy)) == 1
+    assert len(assess(inventory, specs)) == 2
+
+    # checked against the scan's catalog before anything is read
+    unknown = PolicyConfig.model_validate({"rules": {"disabled": ["aws.iam.not_a_rule"]}})
+    with pytest.raises(PolicyError, match="not_a_rule"):
+        run_scan(from_snapshot=tmp_path / "missing.json", store=False, policy=unknown)

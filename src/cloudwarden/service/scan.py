@@ -20,6 +20,7 @@ from cloudwarden.core.model import Finding, Status
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.engine import Engine
 from cloudwarden.inventory.snapshot import Inventory
+from cloudwarden.posture.policy import PolicyConfig
 
 if TYPE_CHECKING:
     from cloudwarden.collectors.aws import AwsScanOptions
@@ -38,6 +39,8 @@ class ScanOutcome:
     started_at: datetime
     finished_at: datetime
     timings: dict[str, float] = field(default_factory=dict)
+    #: the policy the scan was assessed with (None: every rule on, default parameters)
+    policy: PolicyConfig | None = None
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -71,9 +74,12 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> list[RuleSpec]:
 
 def assess(inventory: Inventory, specs: Sequence[RuleSpec], *,
            params: Mapping[str, Mapping[str, Any]] | None = None,
-           now: datetime | None = None) -> list[Finding]:
-    """Rule findings plus one error finding per collection error."""
-    engine = Engine(specs, now=now, params=params)
+           now: datetime | None = None,
+           policy: PolicyConfig | None = None) -> list[Finding]:
+    """Rule findings plus one error finding per collection error. With a `policy`, rules
+    turned off for an asset's account and region yield no finding for it, and parameters
+    follow its scopes (see `cloudwarden.posture.policy`)."""
+    engine = Engine(specs, now=now, params=params, policy=policy)
     findings = list(engine.assess(inventory))
     findings.extend(e.to_finding() for e in inventory.errors)
     return findings
@@ -89,9 +95,17 @@ def run_scan(
     rules_dirs: Iterable[Path] = (),
     progress: Progress | None = None,
     session: Any = None,
+    policy: PolicyConfig | None = None,
 ) -> ScanOutcome:
-    """Run one scan end to end. Either `aws` options (live) or `from_snapshot` (offline)."""
+    """Run one scan end to end. Either `aws` options (live) or `from_snapshot` (offline).
+
+    A `policy` is checked against the catalog (built-in rules plus `rules_dirs`) before
+    anything is collected; PolicyError lists every problem."""
     specs = load_catalog(rules_dirs)  # fail fast on bad rules, before any API call
+    if policy is not None:
+        # framework ids were checked where the policy was loaded (frameworks may come from
+        # user files); here the rules, which may come from `rules_dirs`
+        policy = policy.bind(specs, frameworks=policy.frameworks.disabled)
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     db = None
@@ -121,7 +135,7 @@ def run_scan(
         if save_snapshot is not None:
             inventory.save(save_snapshot)
         t1 = time.perf_counter()
-        findings = assess(inventory, specs)
+        findings = assess(inventory, specs, policy=policy)
         timings["assess"] = time.perf_counter() - t1
         if db is not None and scan_id is not None:
             t2 = time.perf_counter()
@@ -139,4 +153,4 @@ def run_scan(
         if db is not None:
             db.close()
     return ScanOutcome(scan_id, inventory, findings, {s.id: s.meta for s in specs}, started,
-                       datetime.now(UTC), timings)
+                       datetime.now(UTC), timings, policy)
