@@ -79,3 +79,47 @@ def test_views_without_a_scan_say_so(tmp_path: Path) -> None:
     for command in ("score", "recommendations", "compliance"):
         code, _, err = run(command, "--db", f"sqlite:///{tmp_path / 'empty.db'}")
         assert code == 1 and "no completed scan" in err
+
+
+def test_exemptions_apply_at_read_time_with_an_audit_trail(db: str) -> None:
+    code, out, _ = run("findings", "--db", db, "--rule", "aws.s3.bucket_no_public_read",
+                       "-o", "json")
+    failing = json.loads(out)["findings"]
+    public = next(f for f in failing if "cw-demo-public-assets" in f["asset"]["id"])
+    key = "|".join(public["asset"][k] for k in ("provider", "account", "region", "type", "id"))
+
+    code, out, _ = run("score", "--db", db, "-o", "json")
+    before = json.loads(out)["percentage"]
+    code, out, err = run("exemptions", "add", "--db", db, "--resource", key,
+                         "--rule", "aws.s3.bucket_no_public_read", "--category", "mitigated",
+                         "--reason", "static website behind CloudFront", "--author", "alice",
+                         "--expires", "30d")
+    assert code == 0, err
+    exemption_id = out.split()[1]
+
+    code, out, _ = run("findings", "--db", db, "--rule", "aws.s3.bucket_no_public_read",
+                       "--status", "exempt", "-o", "json")
+    (exempted,) = json.loads(out)["findings"]
+    assert exempted["asset"]["id"] == public["asset"]["id"]
+    assert "static website behind CloudFront" in exempted["message"]
+    code, out, _ = run("score", "--db", db, "-o", "json")
+    assert json.loads(out)["percentage"] >= before
+
+    code, out, _ = run("exemptions", "list", "--db", db, "-o", "json")
+    (listed,) = json.loads(out)
+    assert listed["active"] is True and listed["author"] == "alice"
+    code, _, _ = run("exemptions", "update", exemption_id[:8], "--db", db, "--expires",
+                     "never", "--author", "bob")
+    assert code == 0
+    code, _, _ = run("exemptions", "remove", exemption_id[:8], "--db", db, "--author", "carol")
+    assert code == 0
+    code, out, _ = run("exemptions", "history", "--db", db)
+    assert code == 0 and all(word in out for word in ("created", "updated", "deleted", "carol"))
+    code, out, _ = run("findings", "--db", db, "--rule", "aws.s3.bucket_no_public_read",
+                       "--status", "exempt", "-o", "json")
+    assert json.loads(out)["findings"] == []
+
+    code, _, err = run("exemptions", "add", "--db", db, "--reason", "x", "--author", "a")
+    assert code == 1 and "rule" in err  # a rule-scope exemption needs a rule id
+    code, _, err = run("exemptions", "remove", "nope", "--db", db)
+    assert code == 1 and "no exemption" in err

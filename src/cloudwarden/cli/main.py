@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from cloudwarden.cli import exemptions as exemptions_cli
 from cloudwarden.cli import posture as posture_cli
 from cloudwarden.cli import rules as rules_cli
 from cloudwarden.cli._common import (
@@ -44,6 +45,7 @@ app.add_typer(rules_cli.app, name="rules")
 app.command("score")(posture_cli.score)
 app.command("recommendations")(posture_cli.recommendations)
 app.command("compliance")(posture_cli.compliance)
+app.add_typer(exemptions_cli.app, name="exemptions")
 
 
 @app.command()
@@ -154,6 +156,7 @@ def findings(
     """Show the findings of a stored scan, filtered."""
     from cloudwarden.core.errors import CloudwardenError
     from cloudwarden.core.model import Severity, Status
+    from cloudwarden.service.posture import with_exemptions
     from cloudwarden.service.scan import load_catalog
     from cloudwarden.store import Store
 
@@ -176,10 +179,13 @@ def findings(
             if scan_id is None:
                 fail("no completed scan in the database yet: run `cloudwarden scan aws` "
                      "or `cloudwarden demo` first")
-            found = store.findings(
-                scan_id, statuses=statuses, severities=severities,
+            # exemptions apply at read time: filter by status after applying them
+            found = with_exemptions(store, store.findings(
+                scan_id, severities=severities,
                 rule_ids=list(split_csv(rule) or ()), accounts=list(split_csv(account) or ()),
-                asset_types=list(split_csv(asset_type) or ()), min_severity=min_severity)
+                asset_types=list(split_csv(asset_type) or ()), min_severity=min_severity))
+            if statuses:
+                found = [f for f in found if f.status in statuses]
             inventory = store.inventory(scan_id)
     except CloudwardenError as exc:
         fail(str(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from cloudwarden.core.model import Asset, Finding
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.inventory.snapshot import Inventory
 
-__all__ = ["PostureView", "load_view", "recommendation_documents", "score_document"]
+__all__ = ["PostureView", "load_view", "recommendation_documents", "score_document",
+           "with_exemptions"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,19 @@ def load_view(db_url: str | None, scan_id: str | None = None,
                 raise CloudwardenError("no completed scan in the database yet: run "
                                        "`cloudwarden scan aws` or `cloudwarden demo` first")
             scan_id = record.id
-        findings = store.findings(scan_id)
+        findings = with_exemptions(store, store.findings(scan_id))
         inventory = store.inventory(scan_id)
     return PostureView(scan_id, findings, {s.id: s.meta for s in specs}, inventory)
+
+
+def with_exemptions(store: Any, findings: Sequence[Finding],
+                    now: datetime | None = None) -> list[Finding]:
+    """Findings with the exemptions active now applied. Stored findings stay raw, so an
+    exemption that expires stops applying by itself on the next read."""
+    from cloudwarden.posture.exemptions import apply_exemptions
+
+    now = now or datetime.now(UTC)
+    return apply_exemptions(findings, store.exemptions(include_expired=False, now=now), now)
 
 
 def score_document(view: PostureView) -> dict[str, Any]:
