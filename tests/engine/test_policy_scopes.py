@@ -179,3 +179,17 @@ def test_a_policy_that_changes_no_rule_takes_the_plain_path(iam_rules: list[Rule
     assert Engine(iam_rules, now=NOW, policy=policy).policy is None
     assert Engine(iam_rules, now=NOW, policy=PolicyConfig.empty()).policy is None
     assert _assess(iam_rules, policy) == _assess(iam_rules, None)
+
+
+def test_rules_no_scope_mentions_are_resolved_once_for_every_scope(
+        iam_rules: list[RuleSpec], catalog: list[RuleSpec]) -> None:
+    policy = _policy({"rules": {"disabled": [MFA]},
+                      "parameters": {ROTATED: {"max_age_days": 30}},
+                      "scopes": [{"account": A, "rules": {"disabled": ["aws.iam.root_*"]}}]},
+                     catalog)
+    assert not policy.scoped(MFA) and not policy.scoped(ROTATED)
+    findings = _assess(iam_rules, policy)
+    assert MFA not in {f.rule_id for f in findings}
+    assert _statuses(findings, ROTATED) == {
+        (A, EAST): {Status.FAIL}, (A, WEST): {Status.FAIL},
+        (B, EAST): {Status.FAIL}, (B, WEST): {Status.FAIL}}

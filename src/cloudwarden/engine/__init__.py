@@ -63,6 +63,8 @@ class Engine:
         self._variants: dict[tuple[str, str], CompiledRule] = {}
         #: (rule id, account, region) -> the variant assessed there, None when turned off
         self._resolved: dict[tuple[str, str, str], CompiledRule | None] = {}
+        #: rule id -> its variant in every scope, for rules no account or region mentions
+        self._everywhere: dict[str, CompiledRule | None] = {}
         for spec in rules:
             compiled = spec.compile(now=self.now, params=overrides.get(spec.id))
             self.rules.append(compiled)
@@ -134,28 +136,39 @@ class Engine:
                     yield evaluate(rule, asset, ctx, memo)
 
     def _resolve(self, base: CompiledRule, account: str, region: str) -> CompiledRule | None:
-        key = (base.meta.id, account, region)
+        """The variant of a rule assessed in an account's region, None when turned off; a
+        rule no account or region scope mentions is resolved once for every scope."""
+        rule_id = base.meta.id
+        key = (rule_id, account, region)
         try:
             return self._resolved[key]
         except KeyError:
             pass
         policy = self.policy
         assert policy is not None
-        variant: CompiledRule | None = None
+        if not policy.scoped(rule_id):
+            if rule_id not in self._everywhere:
+                self._everywhere[rule_id] = self._variant(base, policy, None, None)
+            variant = self._resolved[key] = self._everywhere[rule_id]
+            return variant
+        variant = self._resolved[key] = self._variant(base, policy, account, region)
+        return variant
+
+    def _variant(self, base: CompiledRule, policy: PolicyConfig, account: str | None,
+                 region: str | None) -> CompiledRule | None:
         rule_id = base.meta.id
-        if policy.rule_enabled(rule_id, account, region):
-            scoped = policy.overrides(rule_id, account, region)
-            if not scoped:
-                variant = base
-            else:
-                spec = self._specs[rule_id]
-                wanted = {**self._base_params[rule_id], **scoped}
-                frozen = _frozen({**spec.meta.parameters, **wanted})
-                variant = self._variants.get((rule_id, frozen))
-                if variant is None:
-                    variant = spec.compile(now=self.now, params=wanted)
-                    self._variants[(rule_id, frozen)] = variant
-        self._resolved[key] = variant
+        if not policy.rule_enabled(rule_id, account, region):
+            return None
+        scoped = policy.overrides(rule_id, account, region)
+        if not scoped:
+            return base
+        spec = self._specs[rule_id]
+        wanted = {**self._base_params[rule_id], **scoped}
+        frozen = _frozen({**spec.meta.parameters, **wanted})
+        variant = self._variants.get((rule_id, frozen))
+        if variant is None:
+            variant = self._variants[(rule_id, frozen)] = spec.compile(now=self.now,
+                                                                        params=wanted)
         return variant
 
     def assess_asset(self, asset: Asset, inventory: InventoryView) -> list[Finding]:

@@ -135,6 +135,7 @@ class PolicyConfig(BaseModel):
     _enabled: dict[tuple[str, str | None, str | None], bool] = PrivateAttr(default_factory=dict)
     _overrides: dict[tuple[str, str | None, str | None], dict[str, Any]] = PrivateAttr(
         default_factory=dict)
+    _scoped: dict[str, bool] = PrivateAttr(default_factory=dict)
 
     # -- construction ----------------------------------------------------------------------
 
@@ -193,6 +194,7 @@ class PolicyConfig(BaseModel):
         bound._index = None
         bound._enabled = {}
         bound._overrides = {}
+        bound._scoped = {}
         return bound
 
     def __eq__(self, other: object) -> bool:
@@ -243,9 +245,21 @@ class PolicyConfig(BaseModel):
                    (self.rules, *(s.rules for s in self.scopes))) or any(
             (self.org_parameters, *(s.parameters for s in self.scopes)))
 
+    def scoped(self, rule_id: str) -> bool:
+        """Whether any account or region scope says something about the rule (turns it on or
+        off, or sets one of its parameters); if not, the organization answers everywhere."""
+        cached = self._scoped.get(rule_id)
+        if cached is None:
+            cached = self._scoped[rule_id] = any(
+                rule_id in s.parameters or s.rules.decision(rule_id) is not None
+                for s in self.scopes)
+        return cached
+
     def rule_enabled(self, rule_id: str, account: str | None = None,
                      region: str | None = None) -> bool:
         """Whether the rule is assessed in the account's region (narrowest scope wins)."""
+        if not self.scoped(rule_id):
+            account = region = None
         key = (rule_id, account, region)
         cached = self._enabled.get(key)
         if cached is None:
@@ -262,6 +276,8 @@ class PolicyConfig(BaseModel):
                   region: str | None = None) -> dict[str, Any]:
         """The policy's parameter values for the rule there, without the rule's defaults:
         organization < account < region."""
+        if not self.scoped(rule_id):
+            account = region = None
         key = (rule_id, account, region)
         cached = self._overrides.get(key)
         if cached is None:
