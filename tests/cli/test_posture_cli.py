@@ -123,3 +123,50 @@ def test_exemptions_apply_at_read_time_with_an_audit_trail(db: str) -> None:
     assert code == 1 and "rule" in err  # a rule-scope exemption needs a rule id
     code, _, err = run("exemptions", "remove", "nope", "--db", db)
     assert code == 1 and "no exemption" in err
+
+
+POLICY = """\
+rules:
+  disabled: [aws.s3.bucket_object_lock_enabled]
+governance:
+  default_owner: secops@example.com
+  account_owners: {"123456789012": platform@example.com}
+  rules:
+    - {name: critical first, severities: [critical], due_days: 7}
+    - {name: identity, rules: ["aws.iam.*"], due_days: 14, grace_period: true}
+"""
+
+
+def test_policy_governance_and_history(db: str, tmp_path: Path, aws_endpoint: str) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    code, out, err = run("scan", "aws", "--endpoint-url", aws_endpoint, "--regions",
+                         ",".join(LAB_REGIONS), "--db", db, "--policy", str(policy),
+                         "-o", "json")
+    assert code == 0, err
+    findings = json.loads(out)["findings"]
+    assert not [f for f in findings if f["rule_id"] == "aws.s3.bucket_object_lock_enabled"]
+    graced = [f for f in findings if f["status"] == "exempt"]
+    assert graced and all(f["rule_id"].startswith("aws.iam.") for f in graced)
+    assert all("grace period" in f["message"] for f in graced)
+
+    code, out, _ = run("score", "--history", "--db", db, "-o", "json")
+    points = json.loads(out)
+    assert code == 0 and len(points) == 2  # the fixture's scan, then this one
+    assert points[1]["percentage"] >= points[0]["percentage"]  # grace lifts the score
+    code, out, _ = run("score", "--history", "--db", db)
+    assert code == 0 and "Secure score trend" in out
+
+    code, out, _ = run("governance", "--policy", str(policy), "--db", db, "-o", "json")
+    assignments = json.loads(out)
+    assert code == 0 and assignments
+    states = {a["state"] for a in assignments}
+    assert states <= {"on_time", "overdue", "unassigned", "completed"}
+    assert any(a["owner"] == "platform@example.com" for a in assignments)
+    assert any(a["state"] == "unassigned" and a["owner"] is None for a in assignments)
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules: {disabled: [aws.nope.rule]}\nfoo: 1\n")
+    code, _, err = run("scan", "aws", "--endpoint-url", aws_endpoint, "--db", db,
+                       "--policy", str(bad))
+    assert code == 1 and "foo" in err

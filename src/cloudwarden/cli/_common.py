@@ -52,6 +52,10 @@ OutputFileOption = Annotated[Path | None, typer.Option(
 FailOnOption = Annotated[str | None, typer.Option(
     "--fail-on", callback=_check_severity,
     help="Exit with code 3 when a failed finding has at least this severity.")]
+PolicyOption = Annotated[Path | None, typer.Option(
+    "--policy", envvar="CLOUDWARDEN_POLICY",
+    help="Policy file: rules and frameworks on/off, parameters per account and region, "
+         "governance (see docs/policy.md).")]
 RulesDirOption = Annotated[list[Path] | None, typer.Option(
     "--rules-dir", help="Extra directory of rule files (repeatable).")]
 
@@ -98,6 +102,16 @@ def emit_report(
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         render(output, report, fh)
     tmp.replace(output_file)
+
+
+def load_policy(path: Path | None, rules_dir: list[Path] | None) -> Any:
+    """The policy file checked against the catalog in use; None without a file."""
+    if path is None:
+        return None
+    from cloudwarden.posture.policy import PolicyConfig
+    from cloudwarden.service.scan import load_catalog
+
+    return PolicyConfig.load(path, rules=load_catalog(rules_dir or []))
 
 
 def exit_for_fail_on(findings: Iterable[Finding], fail_on: str | None) -> None:

@@ -24,11 +24,13 @@ from cloudwarden.cli._common import (
     FailOnOption,
     OutputFileOption,
     OutputOption,
+    PolicyOption,
     RulesDirOption,
     console,
     emit_report,
     exit_for_fail_on,
     fail,
+    load_policy,
     split_csv,
 )
 
@@ -46,6 +48,7 @@ app.command("score")(posture_cli.score)
 app.command("recommendations")(posture_cli.recommendations)
 app.command("compliance")(posture_cli.compliance)
 app.add_typer(exemptions_cli.app, name="exemptions")
+app.command("governance")(posture_cli.governance)
 
 
 @app.command()
@@ -72,6 +75,7 @@ def scan_aws(
     max_workers: Annotated[int, typer.Option(min=1, max=64,
                                              help="Concurrent API tasks.")] = 8,
     rules_dir: RulesDirOption = None,
+    policy: PolicyOption = None,
     db: DbOption = None,
     no_store: Annotated[bool, typer.Option("--no-store",
                                            help="Do not record the scan in the database.")] = False,
@@ -92,10 +96,12 @@ def scan_aws(
                                  services=split_csv(services), endpoint_url=endpoint_url,
                                  max_workers=max_workers)
     try:
+        assignment = load_policy(policy, rules_dir)
         with scan_progress() as progress:
             outcome = run_scan(aws=options, from_snapshot=from_snapshot,
                                save_snapshot=save_snapshot, db_url=db, store=not no_store,
-                               rules_dirs=rules_dir or [], progress=progress)
+                               rules_dirs=rules_dir or [], progress=progress,
+                               policy=assignment)
     except (CloudwardenError, ValueError) as exc:
         fail(str(exc))
     except Exception as exc:

@@ -54,10 +54,20 @@ def score(
     scan: ScanOption = None,
     db: DbOption = None,
     rules_dir: RulesDirOption = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help="The trend over past scans instead of one scan.")] = False,
+    account: Annotated[str | None, typer.Option(
+        help="With --history: one account's trend.")] = None,
+    control: Annotated[str | None, typer.Option(
+        help="With --history: one security control's trend, e.g. enable_mfa.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="With --history: at most this many.")] = 30,
     output: ViewOutput = "table",
 ) -> None:
     """The secure score of a scan: overall, per security control and per account."""
     _check(output)
+    if history:
+        _score_history(db, account, control, limit, output)
+        return
     from cloudwarden.service.posture import score_document
 
     doc = score_document(_view(db, scan, rules_dir))
@@ -82,6 +92,95 @@ def score(
     if len(doc["accounts"]) > 1:
         for account, pct in sorted(doc["accounts"].items()):
             out.print(f"  account {account}: {pct:.2f}%")
+
+
+def _score_history(db: str | None, account: str | None, control: str | None, limit: int,
+                   output: str) -> None:
+    from cloudwarden.posture.history import sparkline
+    from cloudwarden.store import Store
+
+    with Store.open(db) as store:
+        points = store.score_history(account=account, control_id=control, limit=limit)
+    rows = [{"scan_id": p.scan_id, "recorded_at": p.recorded_at.isoformat(),
+             "percentage": p.percentage, "current": p.current, "max_score": p.max_score,
+             "healthy": p.healthy, "unhealthy": p.unhealthy} for p in points]
+    if output == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if output == "csv":
+        _csv(rows, list(rows[0]) if rows else ["scan_id", "recorded_at", "percentage"])
+        return
+    if not points:
+        console().print("no score history yet: every stored scan records one")
+        return
+    from rich.table import Table
+
+    what = f"account {account}" if account else "all accounts"
+    if control:
+        what += f", control {control}"
+    values = [p.percentage for p in points]
+    console().print(f"[bold]Secure score trend[/] ({what}): {sparkline(values, low=0, high=100)}"
+                    f"  {values[0]:.2f}% -> {values[-1]:.2f}%")
+    table = Table("recorded", "scan", "score %")
+    for p in points:
+        table.add_row(p.recorded_at.strftime("%Y-%m-%d %H:%M"), p.scan_id[:8],
+                      f"{p.percentage:.2f}")
+    console().print(table)
+
+
+def governance(
+    policy: Annotated[Path, typer.Option(
+        "--policy", envvar="CLOUDWARDEN_POLICY",
+        help="The policy file holding the governance rules.")],
+    scan: ScanOption = None,
+    db: DbOption = None,
+    rules_dir: RulesDirOption = None,
+    state: Annotated[str | None, typer.Option(
+        help="Only unassigned, on_time, overdue or completed.")] = None,
+    output: ViewOutput = "table",
+) -> None:
+    """Owners and due dates of failing resources, from the policy's governance rules."""
+    _check(output)
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from cloudwarden.cli._common import load_policy
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.posture.governance import assign
+    from cloudwarden.service.posture import previous_view
+
+    try:
+        config = load_policy(policy, rules_dir)
+    except CloudwardenError as exc:
+        fail(str(exc))
+    view = _view(db, scan, rules_dir)
+    now = datetime.now(UTC)
+    before = previous_view(db, view.scan_id, rules_dir or [])
+    previous = (assign(before.findings, before.assets, config.governance, now)
+                if before is not None else [])
+    assignments = assign(view.findings, view.assets, config.governance, now, previous=previous)
+    if state is not None:
+        assignments = [a for a in assignments if a.state == state]
+    rows: list[dict[str, Any]] = [{"rule_id": a.rule_id, "asset": a.asset_key, "owner": a.owner,
+             "due_date": a.due_date.isoformat() if a.due_date else None,
+             "grace_period": a.grace_period, "state": a.state} for a in assignments]
+    if output == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if output == "csv":
+        _csv(rows, ["rule_id", "asset", "owner", "due_date", "grace_period", "state"])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    counts = Counter(a.state for a in assignments)
+    console().print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing due")
+    table = Table("state", "owner", "due", "rule", "resource")
+    for a in sorted(assignments, key=lambda a: (a.state != "overdue", str(a.due_date or ""))):
+        due = a.due_date.strftime("%Y-%m-%d") if a.due_date else ""
+        table.add_row(a.state, escape(a.owner or "-"), due, a.rule_id,
+                      escape(a.asset_key.split("|")[-1]))
+    console().print(table)
 
 
 def recommendations(

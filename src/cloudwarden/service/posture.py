@@ -13,8 +13,8 @@ from cloudwarden.core.model import Asset, Finding
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.inventory.snapshot import Inventory
 
-__all__ = ["PostureView", "load_view", "recommendation_documents", "score_document",
-           "with_exemptions"]
+__all__ = ["PostureView", "load_view", "previous_view", "recommendation_documents",
+           "score_document", "with_exemptions"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,19 @@ def load_view(db_url: str | None, scan_id: str | None = None,
         findings = with_exemptions(store, store.findings(scan_id))
         inventory = store.inventory(scan_id)
     return PostureView(scan_id, findings, {s.id: s.meta for s in specs}, inventory)
+
+
+def previous_view(db_url: str | None, scan_id: str,
+                  rules_dirs: Iterable[Path] = ()) -> PostureView | None:
+    """The completed scan before `scan_id` of the same provider, if there is one."""
+    from cloudwarden.store import Store
+
+    with Store.open(db_url) as store:
+        scans = [s for s in store.list_scans(limit=200) if s.status == "completed"]
+    ids = [s.id for s in scans]  # newest first
+    if scan_id not in ids or ids.index(scan_id) + 1 >= len(ids):
+        return None
+    return load_view(db_url, ids[ids.index(scan_id) + 1], rules_dirs)
 
 
 def with_exemptions(store: Any, findings: Sequence[Finding],

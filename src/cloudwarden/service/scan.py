@@ -7,6 +7,7 @@ running first and completed last, so a scan killed half way never shows as a res
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,34 @@ def assess(inventory: Inventory, specs: Sequence[RuleSpec], *,
     return findings
 
 
+def judged_findings(db: Any, findings: list[Finding], inventory: Inventory,
+                    policy: PolicyConfig | None, now: datetime | None = None) -> list[Finding]:
+    """Raw findings with active exemptions and governance grace periods applied."""
+    from cloudwarden.service.posture import with_exemptions
+
+    now = now or datetime.now(UTC)
+    out = with_exemptions(db, findings, now)
+    if policy is not None and policy.governance.rules:
+        from cloudwarden.posture.governance import apply_grace, assign
+
+        assets = {a.ref.key: a for a in inventory}
+        out = apply_grace(out, assign(out, assets, policy.governance, now), now)
+    return out
+
+
+def _record_score(db: Any, scan_id: str, findings: list[Finding],
+                  specs: Sequence[RuleSpec]) -> None:
+    from cloudwarden.posture.history import record_score
+
+    # the history is a view of the results, not a result: a failure to record it must not
+    # lose the scan, which is already committed - it is logged, and the scan goes on
+    try:
+        record_score(db, scan_id, findings, {s.id: s.meta for s in specs}, datetime.now(UTC))
+    except Exception as exc:
+        logging.getLogger(__name__).warning("score history not recorded for scan %s: %s",
+                                            scan_id, exc)
+
+
 def run_scan(
     *,
     aws: AwsScanOptions | None = None,
@@ -141,6 +170,10 @@ def run_scan(
             t2 = time.perf_counter()
             findings = db.save_results(scan_id, inventory, findings)
             db.finish_scan(scan_id, "completed")
+            # stored findings stay raw; what the user sees, gates CI on and scores has the
+            # exemptions active now and any governance grace periods applied
+            findings = judged_findings(db, findings, inventory, policy)
+            _record_score(db, scan_id, findings, specs)
             timings["store"] = time.perf_counter() - t2
     except BaseException as exc:
         if db is not None and scan_id is not None:
