@@ -85,14 +85,21 @@ def emit_report(
     scan: Mapping[str, Any],
     output: str,
     output_file: Path | None,
+    history: Sequence[tuple[str, float]] = (),
 ) -> None:
     from cloudwarden.frameworks import load_frameworks, rules_to_controls
     from cloudwarden.outputs import render
     from cloudwarden.outputs.report import Report
 
-    report = Report(findings=findings, rules=rules, assets={a.ref.key: a for a in inventory},
+    assets = {a.ref.key: a for a in inventory}
+    posture: dict[str, Any] = {}
+    if output == "html":
+        from cloudwarden.service.posture import posture_summary
+
+        posture = posture_summary(findings, dict(rules), assets, history)
+    report = Report(findings=findings, rules=rules, assets=assets,
                     generated_at=datetime.now(UTC), scan=scan,
-                    controls=rules_to_controls(load_frameworks()))
+                    controls=rules_to_controls(load_frameworks()), posture=posture)
     if output_file is None and output == "html":
         output_file = Path("cloudwarden-report.html")
     if output_file is None:

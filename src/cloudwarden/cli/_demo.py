@@ -56,6 +56,12 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
         f"[green]{counts['pass']} passed[/], [red]{counts['fail']} failed[/] "
         f"({', '.join(f'{n} {s}' for s, n in severities.most_common())}), "
         f"[yellow]{counts['error']} collection errors[/]")
+    from cloudwarden.posture.score import secure_score
+
+    score = secure_score(outcome.findings, outcome.rules)
+    console().print(f"[bold]Secure score {score.percentage:.2f}%[/] ({score.current:.2f} of "
+                    f"{score.maximum} points) - `cloudwarden recommendations` says what to fix "
+                    "first, `cloudwarden compliance` where each standard stands")
     errors = outcome.inventory.errors
     if errors:
         console().print("[yellow]Calls that could not be collected[/] (recorded as error results; "
@@ -63,8 +69,13 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
         for error in errors:
             console().print(f"  {error.service} {error.operation} in {error.region}: "
                             f"{escape(error.reason[:100])}", soft_wrap=True)
+    history = []
+    if outcome.scan_id is not None:
+        from cloudwarden.service.posture import score_trend
+
+        history = score_trend(db)
     emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, "html",
-                report)
+                report, history)
     console().print(f"HTML report: [cyan]{report.resolve()}[/]")
     if outcome.scan_id:
         console().print(f"stored as scan [cyan]{outcome.scan_id}[/]; explore it with "

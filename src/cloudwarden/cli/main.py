@@ -106,8 +106,13 @@ def scan_aws(
         fail(str(exc))
     except Exception as exc:
         fail(_explain_unexpected(exc))
+    history = []
+    if outcome.scan_id is not None and output == "html":
+        from cloudwarden.service.posture import score_trend
+
+        history = score_trend(db)
     emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, output,
-                output_file)
+                output_file, history)
     _print_scan_footer(outcome, output, output_file)
     exit_for_fail_on(outcome.findings, fail_on)
 

@@ -93,6 +93,12 @@ details.section>summary{cursor:pointer;font-weight:600}
 .muted{color:var(--muted)}.empty{padding:14px;color:var(--muted)}
 a{color:var(--accent)}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:24px}
+.posture{margin:16px 0}.posture h2{margin:0 0 10px;font-size:16px}
+.posture .big{font-size:40px;font-weight:700}.posture table{width:100%;border-collapse:collapse}
+.posture td,.posture th{padding:4px 6px;border-bottom:1px solid var(--line);text-align:left}
+.posture .ok{color:#15803d}.posture .bad{color:#b91c1c}
+.trend{width:100%;max-width:520px;color:#2563eb}.trend .grid{stroke:var(--line)}
+.trend .axis{font-size:10px;fill:var(--muted)}
 @media (max-width:860px){.charts,.grid2,.grid3{grid-template-columns:1fr}main{padding:16px}}
 @media print{header.top{background:none;color:#000}.toolbar,.copy{display:none}}
 """

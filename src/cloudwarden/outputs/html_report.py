@@ -28,6 +28,7 @@ from cloudwarden.outputs._common import (
 )
 from cloudwarden.outputs._html_static import CSS, JS
 from cloudwarden.outputs.html_charts import SEVERITY_COLORS, bar_chart, donut_chart
+from cloudwarden.outputs.html_posture import posture_section
 from cloudwarden.outputs.quickfix import fill_remediation
 from cloudwarden.outputs.report import Report
 
@@ -315,6 +316,7 @@ def render_html(report: Report, out: TextIO) -> None:
     out.write("<main>")
     out.write(_cards(summary))
     out.write(_charts(report, failing))
+    out.write(posture_section(report.posture))
     out.write(_failed_section(report, failing))
     out.write(_errors_section(report, errors))
     out.write(_other_rules_section(report, others, failed_rules))

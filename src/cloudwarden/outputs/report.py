@@ -25,3 +25,6 @@ class Report:
     scan: Mapping[str, Any] = field(default_factory=dict)
     #: rule id -> the (framework id, control id) pairs it serves (frameworks own the mapping)
     controls: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    #: optional posture summary for reports: {"score": {percentage, current, maximum},
+    #: "history": [(iso time, percentage)], "recommendations": [...], "compliance": [...]}
+    posture: Mapping[str, Any] = field(default_factory=dict)

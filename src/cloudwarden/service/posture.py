@@ -13,8 +13,8 @@ from cloudwarden.core.model import Asset, Finding
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.inventory.snapshot import Inventory
 
-__all__ = ["PostureView", "load_view", "previous_view", "recommendation_documents",
-           "score_document", "with_exemptions"]
+__all__ = ["PostureView", "load_view", "posture_summary", "previous_view",
+           "recommendation_documents", "score_document", "score_trend", "with_exemptions"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,37 @@ def recommendation_documents(view: PostureView) -> list[dict[str, Any]]:
                          for q in r.quick_fixes]}
         for r in recs
     ]
+
+
+def posture_summary(findings: Sequence[Finding], rules: dict[str, RuleMeta],
+                    assets: dict[str, Asset],
+                    history: Sequence[tuple[str, float]] = ()) -> dict[str, Any]:
+    """What a report shows of posture: score, trend, ten recommendations, standards."""
+    from cloudwarden.posture.compliance import compliance, load_compliance_frameworks
+    from cloudwarden.posture.recommendations import recommendations
+    from cloudwarden.posture.score import secure_score
+
+    score = secure_score(findings, rules)
+    recs = recommendations(findings, rules, assets, score=score)[:10]
+    standards = compliance(findings, load_compliance_frameworks())
+    return {
+        "score": {"percentage": score.percentage, "current": score.current,
+                  "maximum": score.maximum},
+        "history": list(history),
+        "recommendations": [
+            {"rule_id": r.rule_id, "title": r.title, "risk_level": r.risk_level.label,
+             "affected_count": len(r.affected),
+             "potential_increase_percent": r.potential_increase_percent} for r in recs],
+        "compliance": [{"name": c.name, "version": c.version, "passed": c.passed,
+                        "failed": c.failed, "skipped": c.skipped,
+                        "unsupported": c.unsupported} for c in standards],
+    }
+
+
+def score_trend(db_url: str | None, limit: int = 30) -> list[tuple[str, float]]:
+    """(time, percentage) of the last scans, oldest first; empty if nothing is recorded."""
+    from cloudwarden.store import Store
+
+    with Store.open(db_url) as store:
+        points = store.score_history(limit=limit)
+    return [(p.recorded_at.isoformat(timespec="minutes"), p.percentage) for p in points]
