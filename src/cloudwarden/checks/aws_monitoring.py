@@ -585,3 +585,47 @@ def _unique(assets: Iterable[Asset]) -> Sequence[Asset]:
     for a in assets:
         out.setdefault(a.ref.key, a)
     return list(out.values())
+
+
+# --- shared rule bodies -----------------------------------------------------------------------
+
+
+def check_s3_object_events(account: Asset, ctx: CheckContext,
+                           kind: Literal["read", "write"]) -> CheckResult:
+    """CIS 3.8 (`kind` write) and 3.9 (`kind` read): a multi-region, logging trail records
+    S3 object-level `kind` events for all buckets."""
+    trails = ctx.same_account(account, TRAIL)
+    for trail in trails:
+        doc = trail.properties
+        if is_multi_region_and_logging(doc) and s3_object_events_logged(doc, kind):
+            return CheckResult.passed(
+                f"trail {doc.get('Name')} records S3 object {kind} events for all buckets",
+                Evidence(f"trail:{doc.get('TrailARN')}.EventSelectors",
+                         doc.get("AdvancedEventSelectors") or doc.get("EventSelectors")))
+    seen = [f"{t.properties.get('Name')}: "
+            + ("multi-region and logging" if is_multi_region_and_logging(t.properties)
+               else "not a logging multi-region trail")
+            + ("" if s3_object_events_logged(t.properties, kind)
+               else f", no S3 object {kind} data events for all buckets")
+            for t in trails]
+    return CheckResult.failed(
+        f"no multi-region, logging trail records S3 object-level {kind} events for all buckets"
+        + (f" ({'; '.join(seen)})" if seen else " (no trails)"),
+        Evidence("aws.cloudtrail.trail", seen,
+                 f"a multi-region, logging trail with AWS::S3::Object {kind} data events"))
+
+
+def trail_log_group(trail: Asset, ctx: CheckContext) -> Asset | CheckResult:
+    """The collected log group a trail delivers to, or the not-applicable result saying why
+    there is none to judge."""
+    arn = trail.properties.get("CloudWatchLogsLogGroupArn")
+    if not arn:
+        return CheckResult.not_applicable(
+            f"trail {trail.properties.get('Name')} does not deliver to CloudWatch Logs",
+            Evidence("CloudWatchLogsLogGroupArn", arn))
+    group = find_log_group(ctx, str(arn))
+    if group is None:
+        return CheckResult.not_applicable(
+            f"log group {arn} is not in the inventory",
+            Evidence("CloudWatchLogsLogGroupArn", arn, "a collected log group"))
+    return group

@@ -18,23 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from cloudwarden.core.errors import CollectionError, SnapshotError
+from cloudwarden.core.jsonutil import json_default
 from cloudwarden.core.model import Asset, AssetRef
 
 __all__ = ["FORMAT", "Inventory"]
 
 FORMAT = "cloudwarden.inventory/1"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 class Inventory:
@@ -138,9 +127,9 @@ class Inventory:
             "assets": len(self),
         }
         with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
-            fh.write(json.dumps(header, default=_json_default) + "\n")
+            fh.write(json.dumps(header, default=json_default) + "\n")
             for asset in self:
-                fh.write(json.dumps(asset.to_dict(), default=_json_default,
+                fh.write(json.dumps(asset.to_dict(), default=json_default,
                                     separators=(",", ":")) + "\n")
         tmp.replace(target)
         return len(self)

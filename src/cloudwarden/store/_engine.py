@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from cloudwarden.core.errors import CloudwardenError
+from cloudwarden.core.jsonutil import json_default
 
 __all__ = [
     "ENV_VAR",
@@ -61,20 +61,8 @@ def safe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
 def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default, separators=(",", ":"))
+    return json.dumps(value, default=json_default, separators=(",", ":"))
 
 
 def _is_sqlite_memory(url: URL) -> bool:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_monitoring import find_log_group
+from cloudwarden.checks.aws_monitoring import trail_log_group
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    arn = asset.properties.get("CloudWatchLogsLogGroupArn")
-    if not arn:
-        return CheckResult.not_applicable(
-            f"trail {asset.properties.get('Name')} does not deliver to CloudWatch Logs",
-            Evidence("CloudWatchLogsLogGroupArn", arn))
-    group = find_log_group(ctx, str(arn))
-    if group is None:
-        return CheckResult.not_applicable(
-            f"log group {arn} is not in the inventory",
-            Evidence("CloudWatchLogsLogGroupArn", arn, "a collected log group"))
+    group = trail_log_group(asset, ctx)
+    if isinstance(group, CheckResult):
+        return group
     minimum = int(ctx.params.get("min_retention_days", 365))
     days = group.properties.get("retentionInDays")
     name = group.properties.get("logGroupName")
