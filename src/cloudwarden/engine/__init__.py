@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -98,13 +98,11 @@ class Engine:
             assets = inventory.of_type(asset_type)
             if not assets:
                 continue
-            plan: list[tuple[CompiledRule, CheckContext, _Memo | None]] = [
-                (r, CheckContext(inventory, self.now, r.params),
-                     {} if _memoizable(r) else None) for r in rules]
-            evaluate = self._evaluate
+            plan = [self._evaluator(r, CheckContext(inventory, self.now, r.params),
+                                    {} if _memoizable(r) else None) for r in rules]
             for asset in assets:
-                for rule, ctx, memo in plan:
-                    yield evaluate(rule, asset, ctx, memo)
+                for evaluate in plan:
+                    yield evaluate(asset)
 
     def _assess_scoped(self, inventory: InventoryView) -> Iterator[Finding]:
         """`assess` under a policy: one plan per (account, region), built the first time an
@@ -223,6 +221,71 @@ class Engine:
             return Finding(meta.id, asset.ref, _ERROR, meta.severity,
                            f"rule failed on this resource: {type(exc).__name__}: {exc}",
                            (Evidence("rule", meta.source),))
+
+    def _evaluator(self, rule: CompiledRule, ctx: CheckContext,
+                   memo: _Memo | None) -> Callable[[Asset], Finding]:
+        """`_evaluate` specialised for one rule: the hot loop's per-evaluation work with every
+        lookup that does not depend on the asset done once, here."""
+        rule_id, severity, reads = rule.meta.id, rule.meta.severity, rule.reads
+        render_pass, render_fail = rule.render_pass, rule.render_fail
+        not_assessed, slow = self._not_assessed, self._evaluate
+        if memo is not None:
+            judge, key_of, limit = self._judge, rule.match, _MEMO_ENTRIES
+            assert key_of is not None
+            match_key = key_of.memo_key
+            applies_key = rule.applies.memo_key if rule.applies is not None else None
+
+            def memoized(asset: Asset) -> Finding:
+                if asset.unknown and not reads.isdisjoint(asset.unknown):
+                    return not_assessed(rule, asset)
+                doc = asset.properties
+                key = match_key(doc)
+                if key is None:
+                    return slow(rule, asset, ctx, None)
+                if applies_key is not None:
+                    before = applies_key(doc)
+                    if before is None:
+                        return slow(rule, asset, ctx, None)
+                    key = (*before, None, *key)
+                hit = memo.get(key)
+                if hit is None:
+                    hit = judge(rule, doc)
+                    if len(memo) < limit:
+                        memo[key] = hit
+                status, evidence = hit
+                if status is _PASS:
+                    return Finding(rule_id, asset.ref, _PASS, severity, render_pass(asset),
+                                   evidence)
+                if status is _FAIL:
+                    return Finding(rule_id, asset.ref, _FAIL, severity, render_fail(asset),
+                                   evidence)
+                return self._finding(rule, asset, hit)
+
+            return memoized
+        check = rule.check
+        if check is None or rule.applies is not None:
+            return lambda asset: slow(rule, asset, ctx, None)
+        keep_evidence = self.evidence
+        title = rule.meta.title
+
+        def checked(asset: Asset) -> Finding:
+            if asset.unknown and not reads.isdisjoint(asset.unknown):
+                return not_assessed(rule, asset)
+            try:
+                status, message, evidence = check(asset, ctx)
+            except Exception:
+                return slow(rule, asset, ctx, None)  # reports the error as _evaluate does
+            if not message:
+                if status is _PASS:
+                    message = render_pass(asset)
+                elif status is _FAIL:
+                    message = render_fail(asset)
+                else:
+                    message = f"{status.value}: {title}"
+            return Finding(rule_id, asset.ref, status, severity, message,
+                           evidence if keep_evidence else ())
+
+        return checked
 
     def _judge(self, rule: CompiledRule,
                doc: Any) -> tuple[Status, tuple[Evidence, ...]]:
