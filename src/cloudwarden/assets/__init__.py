@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from functools import cache
 
-from cloudwarden.assets.schema import AssetType, AssetTypeRegistry, F
+from cloudwarden.assets.schema import F, AssetType, AssetTypeRegistry
 
 __all__ = ["AssetType", "AssetTypeRegistry", "F", "default_registry"]
 
 
 @cache
 def default_registry() -> AssetTypeRegistry:
-    from cloudwarden.assets import aws
+    from cloudwarden.assets import (
+        aws,
+        aws_compute,
+        aws_data,
+        aws_integration,
+        aws_network,
+        aws_security,
+    )
 
-    return AssetTypeRegistry(aws.ALL)
+    return AssetTypeRegistry((*aws.ALL, *aws_compute.ALL, *aws_data.ALL, *aws_network.ALL,
+                              *aws_security.ALL, *aws_integration.ALL))

@@ -14,14 +14,18 @@ from datetime import UTC, datetime
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from cloudwarden.collectors.aws import services as _extra
 from cloudwarden.collectors.aws._context import ScanContext, error_reason
 from cloudwarden.collectors.aws._tasks import ProgressCallback, plan, run
 from cloudwarden.core.errors import CloudwardenError
 from cloudwarden.inventory.snapshot import Inventory
 
-__all__ = ["SERVICES", "AwsScanOptions", "ProgressCallback", "collect"]
+__all__ = ["CORE_SERVICES", "SERVICES", "AwsScanOptions", "ProgressCallback", "collect"]
 
-SERVICES: tuple[str, ...] = ("iam", "s3", "ec2", "cloudtrail", "kms", "cloudwatch", "config")
+CORE_SERVICES: tuple[str, ...] = ("iam", "s3", "ec2", "cloudtrail", "kms", "cloudwatch",
+                                  "config")
+#: every service this installation can collect: the core ones and the registered extras
+SERVICES: tuple[str, ...] = CORE_SERVICES + tuple(_extra.available())
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from functools import partial
 
 from cloudwarden.collectors.aws import account, cloudtrail, cloudwatch, config, ec2, iam, kms, s3
 from cloudwarden.collectors.aws._context import GLOBAL, ScanContext, error_reason
+from cloudwarden.collectors.aws.services import EXTRA_SERVICES
 from cloudwarden.core.model import Asset
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -54,11 +55,24 @@ def plan(ctx: ScanContext, services: Sequence[str], regions: Sequence[str]) -> l
             ]
         elif service == "s3":
             tasks.append(Task("s3", GLOBAL, "s3 buckets", lambda: _s3_buckets(ctx)))
+        elif service in _CORE_REGIONAL:
+            tasks += _regional(_CORE_REGIONAL[service].collect_region, ctx, service, regions)
         else:
-            module = {"ec2": ec2, "cloudtrail": cloudtrail, "kms": kms,
-                      "cloudwatch": cloudwatch, "config": config}[service]
-            tasks += _regional(module.collect_region, ctx, service, regions)
+            tasks += _extra_tasks(ctx, service, regions)
     return tasks
+
+
+_CORE_REGIONAL = {"ec2": ec2, "cloudtrail": cloudtrail, "kms": kms, "cloudwatch": cloudwatch,
+                  "config": config}
+
+
+def _extra_tasks(ctx: ScanContext, service: str, regions: Sequence[str]) -> list[Task]:
+    """Tasks of a registered extra service (see `services.py`), its module imported now."""
+    entry = EXTRA_SERVICES[service]
+    module = entry.load()
+    if entry.scope == "global":
+        return [Task(service, GLOBAL, service, partial(module.collect_global, ctx))]
+    return _regional(module.collect_region, ctx, service, regions)
 
 
 def run(ctx: ScanContext, tasks: Sequence[Task], *, max_workers: int,
