@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from cloudwarden.assets.schema import F, AssetType, AssetTypeRegistry
+from cloudwarden.assets.schema import AssetType, AssetTypeRegistry, F
 
 __all__ = ["AssetType", "AssetTypeRegistry", "F", "default_registry"]
 
