@@ -74,6 +74,11 @@ def scan_aws(
         help="Save the collected inventory to this .jsonl.gz file.")] = None,
     max_workers: Annotated[int, typer.Option(min=1, max=64,
                                              help="Concurrent API tasks.")] = 8,
+    role_arn: Annotated[str | None, typer.Option(
+        help="Role to assume. With --org: the role in every member account (a name such as "
+             "OrganizationAccountAccessRole, an ARN, or an ARN with {account}).")] = None,
+    org: Annotated[bool, typer.Option(
+        "--org", help="Scan every active account of the AWS Organization.")] = False,
     rules_dir: RulesDirOption = None,
     policy: PolicyOption = None,
     db: DbOption = None,
@@ -94,7 +99,7 @@ def scan_aws(
 
         options = AwsScanOptions(profile=profile, regions=split_csv(regions),
                                  services=split_csv(services), endpoint_url=endpoint_url,
-                                 max_workers=max_workers)
+                                 max_workers=max_workers, role_arn=role_arn, org=org)
     try:
         assignment = load_policy(policy, rules_dir)
         with scan_progress() as progress:

@@ -8,16 +8,17 @@ recorded as `CollectionError`s in the returned inventory and the scan goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from cloudwarden.collectors.aws import services as _extra
-from cloudwarden.collectors.aws._context import ScanContext, error_reason
+from cloudwarden.collectors.aws._context import GLOBAL, ScanContext, error_reason
 from cloudwarden.collectors.aws._tasks import ProgressCallback, plan, run
-from cloudwarden.core.errors import CloudwardenError
+from cloudwarden.core.errors import CloudwardenError, CollectionError
+from cloudwarden.core.model import Asset
 from cloudwarden.inventory.snapshot import Inventory
 
 __all__ = ["CORE_SERVICES", "SERVICES", "AwsScanOptions", "ProgressCallback", "collect"]
@@ -39,8 +40,12 @@ class AwsScanOptions:
     endpoint_url: str | None = None
     #: Bounded concurrency across (service, region) tasks.
     max_workers: int = 8
-    #: A role to assume (in the account to scan) with the base credentials.
+    #: A role to assume (in the account to scan) with the base credentials. With `org`, the
+    #: role to assume in every member account: a role name, an ARN whose account is replaced
+    #: per account, or an ARN template holding `{account}`.
     role_arn: str | None = None
+    #: Scan every active account of the AWS Organization the base credentials can list.
+    org: bool = False
 
 
 def _services(options: AwsScanOptions) -> tuple[str, ...]:
@@ -79,8 +84,80 @@ def _regions(ctx: ScanContext, options: AwsScanOptions) -> tuple[str, ...]:
     return tuple(sorted(r["RegionName"] for r in found))
 
 
+def role_arn_for(template: str, account: str, partition: str = "aws") -> str:
+    """The role to assume in `account`, from a role name, an ARN or an `{account}` template."""
+    if "{account}" in template:
+        return template.replace("{account}", account)
+    if template.startswith("arn:"):
+        parts = template.split(":", 5)
+        if len(parts) == 6:
+            parts[4] = account
+            return ":".join(parts)
+        raise ValueError(f"not a role ARN: {template!r}")
+    name = template.removeprefix("role/")
+    return f"arn:{partition}:iam::{account}:role/{name}"
+
+
 def collect(options: AwsScanOptions, *, session: boto3.Session | None = None,
             progress: ProgressCallback | None = None) -> Inventory:
+    """Collect one AWS account, or with `options.org` every account of the organization."""
+    if options.org:
+        return _collect_organization(options, session, progress)
+    return _collect_account(options, session, progress)
+
+
+def _collect_organization(options: AwsScanOptions, session: boto3.Session | None,
+                          progress: ProgressCallback | None) -> Inventory:
+    """Assume `role_arn` into each active member account and collect it; an account whose
+    role cannot be assumed (or whose scan fails) is one recorded error, and the scan goes on."""
+    if not options.role_arn:
+        raise ValueError("--org needs --role-arn: the role to assume in every member account "
+                         "(a name such as OrganizationAccountAccessRole, or an ARN)")
+    base = session if session is not None else boto3.Session(profile_name=options.profile)
+    home = base.region_name or "us-east-1"
+    try:
+        me = base.client("sts", region_name=home,
+                         endpoint_url=options.endpoint_url).get_caller_identity()
+        org = base.client("organizations", region_name=home, endpoint_url=options.endpoint_url)
+        accounts = [a for page in org.get_paginator("list_accounts").paginate()
+                    for a in page["Accounts"] if a.get("Status", "ACTIVE") == "ACTIVE"]
+    except (ClientError, BotoCoreError) as exc:
+        raise CloudwardenError(
+            "cannot list the organization's accounts (run from the management account or a "
+            f"delegated administrator): {error_reason(exc)}") from exc
+    if not accounts:
+        raise CloudwardenError("the organization lists no active accounts to scan")
+    partition = str(me.get("Arn", "arn:aws:")).split(":")[1] or "aws"
+    assets: list[Asset] = []
+    errors: list[CollectionError] = []
+    scanned: list[str] = []
+    for i, account in enumerate(sorted(str(a["Id"]) for a in accounts)):
+        one = replace(options, org=False,
+                      role_arn=role_arn_for(options.role_arn, account, partition))
+
+        def step(detail: str, done: int, total: int, account: str = account,
+                 i: int = i) -> None:
+            if progress is not None:
+                progress(f"account {account} ({i + 1}/{len(accounts)}): {detail}", done, total)
+
+        try:
+            inventory = _collect_account(one, base, step)
+        except (CloudwardenError, ClientError, BotoCoreError) as exc:
+            errors.append(CollectionError("aws", account, GLOBAL, "sts", "AssumeRole",
+                                          str(exc).removeprefix("cannot identify the AWS "
+                                                                "account: ")))
+            continue
+        scanned.append(account)
+        assets.extend(inventory)
+        errors.extend(inventory.errors)
+    metadata = {"provider": "aws", "organization": True, "accounts": scanned,
+                "principal": me.get("Arn"), "regions": list(options.regions or ()),
+                "services": list(_services(options))}
+    return Inventory(sorted(assets, key=lambda a: a.ref), errors=errors, metadata=metadata)
+
+
+def _collect_account(options: AwsScanOptions, session: boto3.Session | None,
+                     progress: ProgressCallback | None) -> Inventory:
     """Collect one AWS account. Raises ValueError for bad options and CloudwardenError when the
     credentials cannot identify an account; every other failure is recorded in the inventory."""
     services = _services(options)
