@@ -39,8 +39,6 @@ LAMBDA_FUNCTION = AssetType(
         "VpcConfig.SubnetIds": F("list[str]", "subnets"),
         "VpcConfig.SecurityGroupIds": F("list[str]", "security groups"),
         "VpcConfig.VpcId": F("str", "VPC id"),
-        "VpcConfig.AvailabilityZones": F("list[str]", "distinct availability zones of the "
-                                         "subnets, null when the subnets were not described"),
         "TracingConfig": F("dict", "{Mode}"),
         "TracingConfig.Mode": F("str", "Active or PassThrough"),
         "DeadLetterConfig": F("dict", "{TargetArn}, null when no dead-letter queue"),
