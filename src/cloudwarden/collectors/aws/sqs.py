@@ -55,7 +55,7 @@ def normalize_queue(url: str, attrs: Mapping[str, Any], tags: Mapping[str, Any] 
 
 def _epoch(value: Any) -> Any:
     try:
-        return datetime.fromtimestamp(int(value), tz=UTC)
+        return datetime.fromtimestamp(float(value), tz=UTC)
     except (TypeError, ValueError):
         return value
 
