@@ -11,7 +11,7 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("Name")
     interval = (doc.get("RotationRules") or {}).get("AutomaticallyAfterDays")
-    allowed = float(interval) + float(ctx.params.get("grace_days", 2))
+    allowed = float(interval or 0) + float(ctx.params.get("grace_days") or 2)
     since = doc.get("LastRotatedDate") or doc.get("CreatedDate")
     age = days_since(since, ctx.now)
     evidence = Evidence("LastRotatedDate", doc.get("LastRotatedDate"),
