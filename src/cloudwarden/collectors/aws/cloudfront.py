@@ -3,6 +3,7 @@ access for S3 origins."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,9 @@ from cloudwarden.core.model import Asset
 
 #: fields only the full distribution config carries (the list summary lacks them)
 _CONFIG_ONLY = ("DefaultRootObject", "Logging")
+#: an S3 REST endpoint (bucket.s3.amazonaws.com, bucket.s3.<region>.amazonaws.com); website
+#: endpoints (s3-website) are custom origins
+_S3_REST = re.compile(r"\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$")
 
 
 def _items(container: Mapping[str, Any] | None) -> list[Any]:
@@ -36,7 +40,9 @@ def normalize_origin(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "Id": raw.get("Id"),
         "DomainName": raw.get("DomainName"),
-        "S3Origin": s3 is not None,
+        # an S3 origin whose OriginAccessIdentity is "" may come back without S3OriginConfig
+        "S3Origin": s3 is not None or (
+            custom is None and bool(_S3_REST.search(raw.get("DomainName") or ""))),
         "OriginAccessIdentity": (s3 or {}).get("OriginAccessIdentity") or None,
         "OriginAccessControlId": raw.get("OriginAccessControlId") or None,
         "OriginProtocolPolicy": None if custom is None else custom.get("OriginProtocolPolicy"),

@@ -20,6 +20,7 @@ _V2_ATTRIBUTES: dict[str, tuple[str, bool]] = {
     "load_balancing.cross_zone.enabled": ("CrossZoneEnabled", True),
 }
 _ATTRIBUTE_FIELDS = tuple(field for field, _ in _V2_ATTRIBUTES.values())
+_TLS_PROTOCOLS = ("HTTPS", "TLS")
 _TAG_BATCH = 20  # DescribeTags takes at most 20 names or ARNs
 
 
@@ -134,7 +135,8 @@ def normalize_listener(raw: Mapping[str, Any]) -> dict[str, Any]:
         "ListenerArn": raw.get("ListenerArn"),
         "Protocol": raw.get("Protocol"),
         "Port": raw.get("Port"),
-        "SslPolicy": raw.get("SslPolicy"),
+        # only HTTPS and TLS listeners negotiate TLS (some endpoints echo a policy on others)
+        "SslPolicy": raw.get("SslPolicy") if raw.get("Protocol") in _TLS_PROTOCOLS else None,
         "Certificates": [c["CertificateArn"] for c in raw.get("Certificates") or []
                          if c.get("CertificateArn")],
         "DefaultActions": [{

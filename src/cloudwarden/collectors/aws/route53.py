@@ -42,13 +42,20 @@ def normalize_zone(raw: Mapping[str, Any], partition: str, *,
 
 def collect_global(ctx: ScanContext) -> list[Asset]:
     api = ctx.api("route53", GLOBAL)
+    zones = api.pages("list_hosted_zones", "HostedZones") or []
+    # One listing of the account's query logging configs serves every zone.
+    logging = api.fetch_pages("list_query_logging_configs", "QueryLoggingConfigs") \
+        if zones else Fetched([])
+    by_zone: dict[str, list[Any]] = {}
+    for config in logging.value or []:
+        by_zone.setdefault(zone_id(config.get("HostedZoneId") or ""), []).append(config)
     assets = []
-    for raw in api.pages("list_hosted_zones", "HostedZones") or []:
+    for raw in zones:
         zid = zone_id(raw["Id"])
         private = bool((raw.get("Config") or {}).get("PrivateZone"))
         fetched: dict[str, Fetched[Any]] = {
-            "QueryLoggingConfigs": api.fetch_pages("list_query_logging_configs",
-                                                   "QueryLoggingConfigs", HostedZoneId=zid),
+            "QueryLoggingConfigs": Fetched(by_zone.get(zid, []), "") if logging.value is not None
+            else logging,
             # DNSSEC signing exists for public zones only: null for private ones, not unknown
             "DNSSEC": Fetched(None) if private else api.fetch("get_dnssec", HostedZoneId=zid),
             "Tags": api.fetch("list_tags_for_resource", ResourceType="hostedzone",
