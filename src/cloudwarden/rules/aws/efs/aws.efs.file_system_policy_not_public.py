@@ -1,4 +1,4 @@
-"""A EFS file system resource policy statement open to any principal that no condition restricts."""
+"""Statements of a EFS file system policy open to any principal, unrestricted by conditions."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     evidence = Evidence("FileSystemPolicy.Statement", labels,
                         "no Allow to Principal * without a restricting condition")
     if public:
-        return CheckResult.failed(f"the policy of EFS file system {name} grants access to any principal: "
-                                  f"{', '.join(labels)}", evidence)
-    return CheckResult.passed(f"the policy of EFS file system {name} does not grant public access",
-                              evidence)
+        return CheckResult.failed(
+            f"the policy of EFS file system {name} grants access to any principal: "
+            f"{', '.join(labels)}", evidence)
+    return CheckResult.passed(
+        f"the policy of EFS file system {name} does not grant public access", evidence)

@@ -1,4 +1,4 @@
-"""A OpenSearch domain resource policy statement open to any principal that no condition restricts."""
+"""Statements of a OpenSearch domain policy open to any principal, unrestricted by conditions."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     evidence = Evidence("AccessPolicies.Statement", labels,
                         "no Allow to Principal * without a restricting condition")
     if public:
-        return CheckResult.failed(f"the policy of OpenSearch domain {name} grants access to any principal: "
-                                  f"{', '.join(labels)}", evidence)
-    return CheckResult.passed(f"the policy of OpenSearch domain {name} does not grant public access",
-                              evidence)
+        return CheckResult.failed(
+            f"the policy of OpenSearch domain {name} grants access to any principal: "
+            f"{', '.join(labels)}", evidence)
+    return CheckResult.passed(
+        f"the policy of OpenSearch domain {name} does not grant public access", evidence)
