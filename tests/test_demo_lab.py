@@ -12,7 +12,7 @@ import pytest
 from cloudwarden.collectors.aws import AwsScanOptions
 from cloudwarden.core.model import Asset, Status
 from cloudwarden.demo.emulator import DUMMY_CREDENTIALS
-from cloudwarden.demo.lab import LAB_REGIONS, PLANTED, WELL_CONFIGURED, seed_lab
+from cloudwarden.demo.lab import LAB_REGIONS, LAB_SERVICES, PLANTED, WELL_CONFIGURED, seed_lab
 from cloudwarden.service.scan import ScanOutcome, run_scan
 
 _NAME_FIELDS = ("GroupName", "Name", "UserName", "RoleName", "PolicyName", "Description",
@@ -30,7 +30,8 @@ def outcome(moto_server: str) -> Iterator[ScanOutcome]:
             f"{moto_server}/moto-api/reset", method="POST"), timeout=10).read()
         seed_lab(moto_server)
         session = boto3.Session(region_name=LAB_REGIONS[0], **DUMMY_CREDENTIALS)
-        yield run_scan(aws=AwsScanOptions(regions=LAB_REGIONS, endpoint_url=moto_server),
+        yield run_scan(aws=AwsScanOptions(regions=LAB_REGIONS, services=LAB_SERVICES,
+                                          endpoint_url=moto_server),
                        store=False, session=session)
     finally:
         mp.undo()

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cloudwarden.cli.main import app
 from cloudwarden.core.loader import load_rules
-from cloudwarden.demo.lab import LAB_REGIONS, seed_lab
+from cloudwarden.demo.lab import LAB_REGIONS, LAB_SERVICES, seed_lab
 
 runner = CliRunner()
 
@@ -93,6 +93,7 @@ def test_scan_store_findings_and_snapshot(lab: str, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cw.db'}"
     snap = tmp_path / "lab.jsonl.gz"
     code, out, err = run("scan", "aws", "--endpoint-url", lab, "--regions", ",".join(LAB_REGIONS),
+                         "--services", ",".join(LAB_SERVICES),
                          "--db", db, "--save-snapshot", str(snap), "-o", "json")
     assert code == 0, err
     live = json.loads(out)

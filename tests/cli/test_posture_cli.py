@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cloudwarden.cli.main import app
-from cloudwarden.demo.lab import LAB_REGIONS, seed_lab
+from cloudwarden.demo.lab import LAB_REGIONS, LAB_SERVICES, seed_lab
 
 runner = CliRunner()
 
@@ -26,7 +26,8 @@ def db(aws_endpoint: str, tmp_path: Path) -> str:
     seed_lab(aws_endpoint)
     url = f"sqlite:///{tmp_path / 'cw.db'}"
     code, _, err = run("scan", "aws", "--endpoint-url", aws_endpoint, "--regions",
-                       ",".join(LAB_REGIONS), "--db", url, "-o", "json")
+                       ",".join(LAB_REGIONS), "--services", ",".join(LAB_SERVICES),
+                       "--db", url, "-o", "json")
     assert code == 0, err
     return url
 
@@ -141,7 +142,8 @@ def test_policy_governance_and_history(db: str, tmp_path: Path, aws_endpoint: st
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
     code, out, err = run("scan", "aws", "--endpoint-url", aws_endpoint, "--regions",
-                         ",".join(LAB_REGIONS), "--db", db, "--policy", str(policy),
+                         ",".join(LAB_REGIONS), "--services", ",".join(LAB_SERVICES),
+                         "--db", db, "--policy", str(policy),
                          "-o", "json")
     assert code == 0, err
     findings = json.loads(out)["findings"]

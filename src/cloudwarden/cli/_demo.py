@@ -17,7 +17,7 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
     from cloudwarden.collectors.aws import AwsScanOptions
     from cloudwarden.core.model import Status
     from cloudwarden.demo.emulator import demo_session, running_emulator
-    from cloudwarden.demo.lab import LAB_REGIONS, seed_lab
+    from cloudwarden.demo.lab import LAB_REGIONS, LAB_SERVICES, seed_lab
     from cloudwarden.service.scan import run_scan
 
     out = console(stderr=True)
@@ -31,7 +31,8 @@ def run_demo(report: Path, db: str | None, *, store: bool = True) -> None:
                   f"({', '.join(LAB_REGIONS)}), IAM, S3, EC2, VPC, KMS, CloudTrail, "
                   "CloudWatch, Config")
         session = demo_session(LAB_REGIONS[0])
-        options = AwsScanOptions(regions=LAB_REGIONS, endpoint_url=endpoint)
+        options = AwsScanOptions(regions=LAB_REGIONS, services=LAB_SERVICES,
+                                 endpoint_url=endpoint)
         with scan_progress() as progress:
             outcome = run_scan(aws=options, db_url=db, store=store, progress=progress,
                                session=session)

@@ -14,9 +14,12 @@ from typing import Any
 
 from cloudwarden.demo.emulator import demo_session
 
-__all__ = ["LAB_REGIONS", "PLANTED", "WELL_CONFIGURED", "seed_lab"]
+__all__ = ["LAB_REGIONS", "LAB_SERVICES", "PLANTED", "WELL_CONFIGURED", "seed_lab"]
 
 LAB_REGIONS = ("us-east-1", "eu-west-1")
+#: the services the lab seeds: the demo scans these (scanning services the emulator does not
+#: implement would only add error results and retry delays)
+LAB_SERVICES = ("iam", "s3", "ec2", "cloudtrail", "kms", "cloudwatch", "config")
 
 #: (rule id, a fragment of the failing asset's name, id or Name tag) - planted on purpose.
 #: The end-to-end test asserts each one is found (recall).

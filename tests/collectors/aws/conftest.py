@@ -300,7 +300,7 @@ def seed_world(c: Callable[..., Any]) -> dict[str, Any]:
 def world(moto_server: str) -> dict[str, Any]:
     """One seeded account and one full collection of it, shared by a test module (collecting
     is the slow part; the tests only read the result)."""
-    from cloudwarden.collectors.aws import AwsScanOptions, collect
+    from cloudwarden.collectors.aws import CORE_SERVICES, AwsScanOptions, collect
 
     progress: list[tuple[str, int, int]] = []
     with pytest.MonkeyPatch.context() as mp:
@@ -310,7 +310,8 @@ def world(moto_server: str) -> dict[str, Any]:
         ids = seed_world(partial(client_for, session, moto_server))
         started = time.monotonic()
         inventory = collect(
-            AwsScanOptions(regions=REGIONS, endpoint_url=moto_server), session=new_session(),
+            AwsScanOptions(regions=REGIONS, services=CORE_SERVICES, endpoint_url=moto_server),
+            session=new_session(),
             progress=lambda detail, done, total: progress.append((detail, done, total)))
         elapsed = time.monotonic() - started
     docs = {"admin": ADMIN_POLICY, "trust": TRUST_POLICY, "pab": PAB_ON,

@@ -43,8 +43,11 @@ def test_collects_without_errors_and_quickly(world: dict[str, Any], inv: Invento
 
 
 def test_every_document_has_exactly_the_declared_fields(inv: Inventory) -> None:
+    from cloudwarden.assets import aws as core_types
+
     registry = default_registry()
-    assert set(inv.types()) == set(registry.names())
+    # the core services' scan yields every core asset type (other families have their tests)
+    assert set(inv.types()) == {t.name for t in core_types.ALL}
     for asset in inv:
         spec = registry[asset.type]
         top = {name for name in spec.fields if "." not in name and "[]" not in name}
