@@ -35,10 +35,16 @@ CIS_3_0_IDS = [
     *(f"5.{n}" for n in range(1, 7)),
 ]
 CIS_MANUAL = {"1.1", "1.3", "1.18", "1.21", "2.1.3", "5.5"}
-CIS_UNSUPPORTED = {"1.20", "2.3.1", "2.3.2", "2.3.3", "2.4.1", "4.16"}
+CIS_UNSUPPORTED: set[str] = set()  # every automatable CIS 3.0 control now has a rule
 
 # What the rule authors said each rule implements in CIS 3.0.
 CIS_BY_RULE = {
+    "aws.accessanalyzer.enabled": "1.20",
+    "aws.rds.instance_storage_encrypted": "2.3.1",
+    "aws.rds.instance_auto_minor_version_upgrade": "2.3.2",
+    "aws.rds.instance_not_publicly_accessible": "2.3.3",
+    "aws.efs.file_system_encrypted": "2.4.1",
+    "aws.securityhub.enabled": "4.16",
     "aws.account.security_contact_registered": "1.2",
     "aws.iam.root_no_access_keys": "1.4",
     "aws.iam.root_mfa_enabled": "1.5",
