@@ -19,7 +19,8 @@ __all__ = ["LAB_REGIONS", "LAB_SERVICES", "PLANTED", "WELL_CONFIGURED", "seed_la
 LAB_REGIONS = ("us-east-1", "eu-west-1")
 #: the services the lab seeds: the demo scans these (scanning services the emulator does not
 #: implement would only add error results and retry delays)
-LAB_SERVICES = ("iam", "s3", "ec2", "cloudtrail", "kms", "cloudwatch", "config")
+LAB_SERVICES = ("iam", "s3", "ec2", "cloudtrail", "kms", "cloudwatch", "config", "rds",
+                "dynamodb", "sqs", "ecr", "secretsmanager", "lambda")
 
 #: (rule id, a fragment of the failing asset's name, id or Name tag) - planted on purpose.
 #: The end-to-end test asserts each one is found (recall).
@@ -58,6 +59,15 @@ PLANTED: tuple[tuple[str, str], ...] = (
     ("aws.cloudwatch.alarm_iam_policy_changes", "123456789012"),
     ("aws.config.recorder_enabled_all_resources", "eu-west-1"),
     ("aws.kms.key_rotation_enabled", "legacy application key"),
+    ("aws.rds.instance_not_publicly_accessible", "legacy-reporting-db"),
+    ("aws.rds.instance_storage_encrypted", "legacy-reporting-db"),
+    ("aws.rds.instance_backups_enabled", "legacy-reporting-db"),
+    ("aws.dynamodb.table_point_in_time_recovery", "sessions-scratch"),
+    ("aws.sqs.queue_encrypted", "legacy-webhooks"),
+    ("aws.ecr.repository_image_scanning_enabled", "sandbox-tools"),
+    ("aws.ecr.repository_tag_immutability", "sandbox-tools"),
+    ("aws.secretsmanager.rotation_enabled", "prod/orders-db/credentials"),
+    ("aws.lambda.function_supported_runtime", "legacy-cron"),
 )
 #: (rule id, a fragment of an asset's name, id or Name tag) - configured well on purpose.
 #: The end-to-end test asserts each one passes (precision).
@@ -88,6 +98,14 @@ WELL_CONFIGURED: tuple[tuple[str, str], ...] = (
     ("aws.cloudwatch.alarm_root_account_usage", "123456789012"),
     ("aws.config.recorder_enabled_all_resources", "us-east-1"),
     ("aws.kms.key_rotation_enabled", "audit log encryption"),
+    ("aws.rds.instance_not_publicly_accessible", "orders-db"),
+    ("aws.rds.instance_storage_encrypted", "orders-db"),
+    ("aws.rds.instance_deletion_protection", "orders-db"),
+    ("aws.dynamodb.table_point_in_time_recovery", "orders"),
+    ("aws.sqs.queue_encrypted", "order-events"),
+    ("aws.ecr.repository_image_scanning_enabled", "payments-api"),
+    ("aws.ecr.repository_tag_immutability", "payments-api"),
+    ("aws.lambda.function_supported_runtime", "thumbnailer"),
 )
 
 Progress = Callable[[str], None]
@@ -112,6 +130,8 @@ def seed_lab(endpoint: str, progress: Progress | None = None) -> dict[str, Any]:
     out.update(_seed_kms_trail_monitoring(endpoint))
     say("configuration recording")
     _seed_config(endpoint)
+    say("databases, queues, registries, secrets and functions")
+    out.update(_seed_data_and_apps(endpoint))
     return out
 
 
@@ -355,3 +375,64 @@ def _seed_config(endpoint: str) -> None:
     config.put_delivery_channel(DeliveryChannel={
         "name": "default", "s3BucketName": f"cw-demo-audit-logs-{account}"})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
+def _seed_data_and_apps(endpoint: str) -> dict[str, Any]:
+    region = LAB_REGIONS[0]
+    rds = _client(endpoint, "rds", region)
+    rds.create_db_instance(DBInstanceIdentifier="legacy-reporting-db",
+                           DBInstanceClass="db.t3.micro", Engine="mysql", MasterUsername="admin",
+                           MasterUserPassword="lab-only-Passw0rd",
+                           AllocatedStorage=20, PubliclyAccessible=True, StorageEncrypted=False,
+                           BackupRetentionPeriod=0)
+    rds.create_db_instance(DBInstanceIdentifier="orders-db", DBInstanceClass="db.t3.micro",
+                           Engine="postgres", MasterUsername="orders_owner",
+                           MasterUserPassword="lab-only-Passw0rd",
+                           AllocatedStorage=20, PubliclyAccessible=False, StorageEncrypted=True,
+                           MultiAZ=True, DeletionProtection=True, BackupRetentionPeriod=7,
+                           EnableIAMDatabaseAuthentication=True)
+
+    ddb = _client(endpoint, "dynamodb", region)
+    for name, pitr in (("orders", True), ("sessions-scratch", False)):
+        ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         DeletionProtectionEnabled=pitr)
+        if pitr:
+            ddb.update_continuous_backups(
+                TableName=name,
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+
+    sqs = _client(endpoint, "sqs", region)
+    sqs.create_queue(QueueName="order-events", Attributes={"SqsManagedSseEnabled": "true"})
+    sqs.create_queue(QueueName="legacy-webhooks", Attributes={"SqsManagedSseEnabled": "false"})
+
+    ecr = _client(endpoint, "ecr", region)
+    ecr.create_repository(repositoryName="payments-api", imageTagMutability="IMMUTABLE",
+                          imageScanningConfiguration={"scanOnPush": True})
+    ecr.create_repository(repositoryName="sandbox-tools", imageTagMutability="MUTABLE",
+                          imageScanningConfiguration={"scanOnPush": False})
+
+    secrets = _client(endpoint, "secretsmanager", region)
+    secrets.create_secret(Name="prod/orders-db/credentials",
+                          SecretString="lab-only-not-a-real-secret")
+
+    account = _client(endpoint, "sts", region).get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{account}:role/web-app"
+    lam = _client(endpoint, "lambda", region)
+    for name, runtime in (("thumbnailer", "python3.12"), ("legacy-cron", "python3.7")):
+        lam.create_function(FunctionName=name, Runtime=runtime, Role=role,
+                            Handler="app.handler", Code={"ZipFile": _tiny_zip()},
+                            TracingConfig={"Mode": "Active" if runtime == "python3.12"
+                                           else "PassThrough"})
+    return {"databases": ["legacy-reporting-db", "orders-db"]}
+
+
+def _tiny_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
