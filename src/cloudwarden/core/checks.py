@@ -106,7 +106,8 @@ def fill_template(template: str, asset: Asset) -> str:
 
 
 def compile_template(template: str) -> Callable[[Asset], str]:
-    """`fill_template` split once into literal and placeholder parts, for the hot path."""
+    """`fill_template` split once into literal and placeholder parts, for the hot path (one
+    message per finding): templates of one or two placeholders are plain concatenations."""
     parts = _PLACEHOLDER.split(template)
     if len(parts) == 1:
         return lambda _asset: template
@@ -116,13 +117,27 @@ def compile_template(template: str) -> Callable[[Asset], str]:
     if any(k in special for k in keys):
         return lambda asset: fill_template(template, asset)
 
+    def text(props: Mapping[str, Any], key: str) -> str:
+        value = props.get(key)
+        if type(value) is str:
+            return value
+        if value is None or isinstance(value, dict | list):
+            return "{" + key + "}"
+        return str(value)
+
+    if len(keys) == 1:
+        (key,), (before, after) = keys, literals
+        return lambda asset: before + text(asset.properties, key) + after
+    if len(keys) == 2:
+        (k1, k2), (a, b, c) = keys, literals
+        return lambda asset: (a + text(asset.properties, k1) + b
+                              + text(asset.properties, k2) + c)
+
     def fill(asset: Asset) -> str:
         props = asset.properties
         out = [literals[0]]
         for key, literal in zip(keys, literals[1:], strict=True):
-            value = props.get(key)
-            out.append("{" + key + "}" if value is None or isinstance(value, dict | list)
-                       else str(value))
+            out.append(text(props, key))
             out.append(literal)
         return "".join(out)
 

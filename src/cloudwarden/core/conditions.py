@@ -28,7 +28,7 @@ from __future__ import annotations
 import ipaddress
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,6 +77,8 @@ class Compiled:
     #: (no list quantifier, no clock): then equal values give an equal result and evidence,
     #: and an engine may remember results keyed on `memo_key(doc)`
     memo_getters: tuple[Callable[[Any], Any], ...] | None = None
+    _memo_key: Callable[[Any], tuple[Any, ...] | None] = field(
+        default=lambda doc: None, init=False, repr=False, compare=False)
 
     def explain(self, doc: Any) -> tuple[bool, list[Evidence]]:
         out: list[Evidence] = []
@@ -85,14 +87,45 @@ class Compiled:
 
     def memo_key(self, doc: Any) -> tuple[Any, ...] | None:
         """The values this condition reads, if all are hashable scalars; else None."""
-        getters = self.memo_getters
-        if getters is None:
+        return self._memo_key(doc)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo_key", _memo_key_function(self.memo_getters))
+
+
+def _memo_key_function(
+        getters: tuple[Callable[[Any], Any], ...] | None) -> Callable[[Any], Any]:
+    """A `memo_key` specialised for the number of values read (most rules read one or two)."""
+    if getters is None:
+        return lambda doc: None
+    scalars, missing = _SCALARS, MISSING
+    if len(getters) == 1:
+        (g,) = getters
+
+        def key1(doc: Any) -> tuple[Any, ...] | None:
+            v = g(doc)
+            return (v,) if type(v) in scalars or v is missing else None
+
+        return key1
+    if len(getters) == 2:
+        g1, g2 = getters
+
+        def key2(doc: Any) -> tuple[Any, ...] | None:
+            v1, v2 = g1(doc), g2(doc)
+            if (type(v1) in scalars or v1 is missing) and (type(v2) in scalars or v2 is missing):
+                return (v1, v2)
             return None
+
+        return key2
+
+    def keyn(doc: Any) -> tuple[Any, ...] | None:
         key = tuple([get(doc) for get in getters])
         for v in key:
-            if type(v) not in _SCALARS and v is not MISSING:
+            if type(v) not in scalars and v is not missing:
                 return None
         return key
+
+    return keyn
 
 
 # -- paths ---------------------------------------------------------------------------------
