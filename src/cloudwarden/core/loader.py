@@ -26,6 +26,7 @@ from cloudwarden.core.controls import control_by_name
 from cloudwarden.core.errors import RuleLoadError
 from cloudwarden.core.model import Asset, Severity
 from cloudwarden.core.rule import Remediation, RuleMeta
+from cloudwarden.core.yamlcache import YamlCache
 
 __all__ = ["CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules", "top_fields"]
 
@@ -189,9 +190,13 @@ def _load_check(path: Path) -> CheckFn:
     return fn  # type: ignore[no-any-return]
 
 
-def _parse_rule(path: Path, known_types: Iterable[str] | None) -> RuleSpec:
-    with path.open("rb") as fh:
-        raw = yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader is chosen above
+def _parse_rule(path: Path, known_types: Iterable[str] | None,
+                cache: YamlCache | None = None) -> RuleSpec:
+    if cache is not None:
+        raw = cache.load(path)
+    else:
+        with path.open("rb") as fh:
+            raw = yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader is chosen above
     if not isinstance(raw, dict):
         raise ValueError("the file is not a YAML mapping")
     model = _RuleModel.model_validate(raw)
@@ -248,12 +253,14 @@ def load_rules(
     *,
     known_types: Iterable[str] | None = None,
     collect_errors: bool = False,
+    cache: YamlCache | None = None,
 ) -> tuple[list[RuleSpec], list[tuple[str, str]]]:
     """Load every rule file below the directories (the built-in catalog by default).
 
     Every bad file is reported with its path and reason. With `collect_errors=False` any
     problem raises RuleLoadError listing all of them; otherwise the good rules and the
-    problems are both returned. Duplicate ids are an error.
+    problems are both returned. Duplicate ids are an error. A `YamlCache` skips re-parsing
+    unchanged files (the CLI passes one; it never changes what is loaded).
     """
     dirs = list(directories) if directories is not None else [builtin_rules_dir()]
     types = list(known_types) if known_types is not None else None
@@ -266,7 +273,7 @@ def load_rules(
             continue
         for path in rule_files(directory):
             try:
-                spec = _parse_rule(path, types)
+                spec = _parse_rule(path, types, cache)
             except yaml.YAMLError as exc:
                 problems.append((str(path), f"YAML syntax error: {exc}".replace("\n", " ")))
                 continue
@@ -284,6 +291,8 @@ def load_rules(
                 continue
             seen[spec.id] = path
             specs.append(spec)
+    if cache is not None:
+        cache.save()
     if problems and not collect_errors:
         raise RuleLoadError(problems)
     return specs, problems

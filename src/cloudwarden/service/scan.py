@@ -67,9 +67,11 @@ def load_catalog(extra_dirs: Iterable[Path] = ()) -> list[RuleSpec]:
     """The built-in rules plus any `--rules-dir`; raises RuleLoadError listing every bad file."""
     from cloudwarden.assets import default_registry
     from cloudwarden.core.loader import builtin_rules_dir
+    from cloudwarden.core.yamlcache import YamlCache
 
     dirs = [builtin_rules_dir(), *extra_dirs]
-    specs, _ = load_rules(dirs, known_types=default_registry().names())
+    specs, _ = load_rules(dirs, known_types=default_registry().names(),
+                          cache=YamlCache.default())
     return specs
 
 
