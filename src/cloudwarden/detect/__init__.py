@@ -1,0 +1,2 @@
+"""Threat detection: log sources -> events -> detections (Sigma, stateful, anomaly) -> alerts
+-> incidents -> exports."""
