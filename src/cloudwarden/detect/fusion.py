@@ -1,0 +1,169 @@
+"""Fusion: alerts that share entities within a time window become one incident, its alerts
+ordered along the ATT&CK kill chain, its title telling the story.
+
+Alerts are linked when they share an identity, IP, resource or host and the later one starts
+within `window` of the earlier one's last occurrence; incidents are the connected groups
+(union-find). An entity shared by very many alerts (a NAT address, a CI identity) links
+nothing once it passes `max_fanout`, so one busy address cannot merge everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cloudwarden.core.events import Alert, AlertStatus, Entity, EntityKind
+from cloudwarden.core.model import Severity
+from cloudwarden.detect.attack import KILL_CHAIN, kill_chain_index, tactic, technique
+
+__all__ = ["DEFAULT_LINK_KINDS", "Incident", "fuse", "stage_of"]
+
+DEFAULT_LINK_KINDS: frozenset[EntityKind] = frozenset(
+    {EntityKind.IDENTITY, EntityKind.IP, EntityKind.RESOURCE, EntityKind.HOST}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """Correlated alerts. `stages` are the tactic shortnames present, in kill-chain order;
+    `alerts` follow the same order (then time)."""
+
+    id: str
+    title: str
+    entities: tuple[Entity, ...]
+    stages: tuple[str, ...]
+    severity: Severity
+    alerts: tuple[Alert, ...]
+    first_seen: datetime
+    last_seen: datetime
+
+
+def stage_of(alert: Alert) -> str:
+    """The alert's tactic shortname (from `tactic`, else its technique's first tactic); ''
+    when neither is known."""
+    found = tactic(alert.tactic)
+    if found is None:
+        known = technique(alert.technique)
+        found = tactic(known.tactics[0]) if known else None
+    return found.shortname if found else ""
+
+
+def _utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _groups(
+    alerts: Sequence[Alert], window: timedelta, kinds: frozenset[EntityKind], max_fanout: int
+) -> list[list[int]]:
+    fanout = Counter(e for a in alerts for e in set(a.entities) if e.kind in kinds)
+    uf = _UnionFind(len(alerts))
+    #: entity -> (index of the alert seen with it whose last occurrence is latest, that time)
+    latest: dict[Entity, tuple[int, datetime]] = {}
+    for i, alert in enumerate(alerts):  # sorted by first_seen
+        start, end = _utc(alert.first_seen), _utc(alert.last_seen)
+        for entity in set(alert.entities):
+            if entity.kind not in kinds or fanout[entity] > max_fanout:
+                continue
+            seen = latest.get(entity)
+            if seen is not None and start - seen[1] <= window:
+                uf.union(seen[0], i)
+            if seen is None or end >= seen[1]:
+                latest[entity] = (i, end)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(alerts)):
+        groups.setdefault(uf.find(i), []).append(i)
+    return list(groups.values())
+
+
+def _most_common(alerts: Iterable[Alert], kind: EntityKind) -> str:
+    counts = Counter(e.value for a in alerts for e in set(a.entities) if e.kind == kind)
+    # the most frequent; ties broken by value so titles are stable
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else ""
+
+
+def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
+    names = [t.name for t in KILL_CHAIN if t.shortname in stages]
+    story = " then ".join(names) if names else alerts[0].title
+    if len(names) == 1 and len(alerts) == 1:
+        story = alerts[0].title
+    story = story[:1].upper() + story[1:]
+    parts = [story]
+    identity = _most_common(alerts, EntityKind.IDENTITY)
+    host = _most_common(alerts, EntityKind.HOST)
+    if identity:
+        parts.append(f"by identity {identity}")
+    elif host:
+        parts.append(f"on host {host}")
+    else:
+        resource = _most_common(alerts, EntityKind.RESOURCE)
+        if resource:
+            parts.append(f"on resource {resource}")
+    ip = _most_common(alerts, EntityKind.IP)
+    if ip:
+        parts.append(f"from IP {ip}")
+    if identity and host:
+        parts.append(f"on host {host}")
+    return " ".join(parts)
+
+
+def _incident(alerts: list[Alert]) -> Incident:
+    ordered = sorted(
+        alerts, key=lambda a: (kill_chain_index(stage_of(a)), _utc(a.first_seen), a.id)
+    )
+    stages = tuple(dict.fromkeys(s for s in map(stage_of, ordered) if s))
+    severity = max(a.severity for a in ordered)
+    if len(stages) >= 3:
+        severity = Severity(min(severity + 1, Severity.CRITICAL))
+    digest = hashlib.sha256("\x1f".join(sorted(a.id for a in ordered)).encode()).hexdigest()
+    return Incident(
+        id=f"incident-{digest[:24]}",
+        title=_title(ordered, stages),
+        entities=tuple(sorted({e for a in ordered for e in a.entities})),
+        stages=stages,
+        severity=severity,
+        alerts=tuple(ordered),
+        first_seen=min(_utc(a.first_seen) for a in ordered),
+        last_seen=max(_utc(a.last_seen) for a in ordered),
+    )
+
+
+def fuse(
+    alerts: Iterable[Alert],
+    *,
+    window: timedelta = timedelta(hours=24),
+    link_kinds: frozenset[EntityKind] = DEFAULT_LINK_KINDS,
+    min_alerts: int = 2,
+    max_fanout: int = 50,
+    include_dismissed: bool = False,
+) -> list[Incident]:
+    """Incidents of at least `min_alerts` alerts (1 gives every alert an incident), oldest
+    first. Dismissed alerts take no part unless `include_dismissed`."""
+    pool = sorted(
+        (a for a in alerts if include_dismissed or a.status != AlertStatus.DISMISSED),
+        key=lambda a: (_utc(a.first_seen), a.id),
+    )
+    incidents = [
+        _incident([pool[i] for i in group])
+        for group in _groups(pool, window, link_kinds, max_fanout)
+        if len(group) >= min_alerts
+    ]
+    return sorted(incidents, key=lambda inc: (inc.first_seen, inc.id))
