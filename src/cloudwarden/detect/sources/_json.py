@@ -1,0 +1,96 @@
+"""JSON records from a stream: JSON lines (one record per line, streamed), or one JSON document
+per file (`{"Records": [...]}` as CloudTrail delivers, `{"records": [...]}` from Azure
+diagnostic settings, `{"value": [...]}` from Microsoft Graph, or a bare array as portals
+export). A line that holds a whole container document is expanded, so CloudTrail's single-line
+files and JSON lines of them both work. A multi-line document is parsed per file: delivered
+files are of moderate size (tens of MB), and `MAX_RECORD_BYTES` caps it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from cloudwarden.detect.sources._base import ParseStats
+from cloudwarden.detect.sources._input import MAX_RECORD_BYTES, iter_lines
+
+__all__ = ["iter_json_records"]
+
+CONTAINER_KEYS = ("Records", "records", "value")
+_DOCUMENT_LINE_ENDS = (b"{", b"[", b",", b":")
+
+
+def iter_json_records(
+    reader: io.BufferedReader, name: str, stats: ParseStats
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """`(origin, record)` for each JSON object; unreadable lines are counted as malformed."""
+    for number, line in iter_lines(reader):
+        origin = f"{name}:{number}"
+        if line is None:
+            stats.records += 1
+            stats.problem(origin, "record longer than the size limit")
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if number == 1 and _starts_document(stripped):
+            yield from _document(line + b"\n" + reader.read(MAX_RECORD_BYTES), origin, stats)
+            return
+        try:
+            value = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            stats.records += 1
+            stats.problem(origin, f"invalid JSON: {exc}")
+            continue
+        yield from _expand(value, origin, stats)
+
+
+def _starts_document(first_line: bytes) -> bool:
+    """A multi-line JSON document rather than JSON lines: an array, or an object whose first
+    line is left open (`{`, `{"Records": [`)."""
+    return first_line.startswith(b"[") or (
+        first_line.startswith(b"{") and first_line.endswith(_DOCUMENT_LINE_ENDS)
+    )
+
+
+def _document(
+    data: bytes, origin: str, stats: ParseStats
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if len(data) > MAX_RECORD_BYTES:
+        stats.records += 1
+        stats.problem(origin, "JSON document larger than the size limit")
+        return
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        stats.records += 1
+        stats.problem(origin, f"invalid JSON document: {exc}")
+        return
+    yield from _expand(value, origin, stats)
+
+
+def _expand(
+    value: Any, origin: str, stats: ParseStats
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    items: Any = value
+    if isinstance(value, dict):
+        container = next(
+            (value[k] for k in CONTAINER_KEYS if isinstance(value.get(k), list)), None
+        )
+        if container is None:
+            yield origin, value
+            return
+        items = container
+    if not isinstance(items, list):
+        stats.records += 1
+        stats.problem(origin, f"expected a JSON object, got {type(items).__name__}")
+        return
+    for index, item in enumerate(items):
+        where = f"{origin}[{index}]"
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            stats.records += 1
+            stats.problem(where, f"expected a JSON object, got {type(item).__name__}")
