@@ -1,0 +1,190 @@
+"""The Sigma engine: route each event to the few rules that can match it, run their closures.
+
+Routing, per event source: an exact index from discriminating field values (CloudTrail
+`eventName`, Kubernetes `verb`, the executable's basename) to rules; then, for rules with no
+exact key, one RE2 set per field holding the literals those rules require (a substring
+prefilter: one linear scan answers for all of them); the rest is a residual list run on every
+event of that source. Cost per event grows with the candidates, not with the rule count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import re2
+
+from cloudwarden.core.events import Event
+from cloudwarden.detect.sigma._compile import KEYWORD_FIELD
+from cloudwarden.detect.sigma._correlate import CorrelationState
+from cloudwarden.detect.sigma._load import CompiledRule, RuleMeta, SigmaRuleSet
+from cloudwarden.detect.sigma._mapping import MAPPINGS
+from cloudwarden.detect.sigma._values import Context, Getter, compile_getter, flatten_text
+
+__all__ = ["SigmaEngine", "SigmaMatch"]
+
+
+@dataclass(frozen=True, slots=True)
+class SigmaMatch:
+    """A Sigma rule (or correlation) matched. `events` holds a correlation's evidence."""
+
+    rule_id: str
+    title: str
+    level: str
+    tags: tuple[str, ...]
+    event: Event
+    description: str = ""
+    correlation: str = ""
+    group: tuple[tuple[str, str], ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @classmethod
+    def of(cls, meta: RuleMeta, event: Event) -> SigmaMatch:
+        return cls(meta.id, meta.title, meta.level, meta.tags, event, meta.description)
+
+
+def _basename(text: str) -> str:
+    return text.rsplit("/", 1)[-1]
+
+
+class _ExactIndex:
+    __slots__ = ("basename", "get", "table")
+
+    def __init__(self, get: Getter, basename: bool) -> None:
+        self.get = get
+        self.basename = basename
+        self.table: dict[str, list[CompiledRule]] = defaultdict(list)
+
+
+class _SubstringSet:
+    __slots__ = ("get", "rules", "set")
+
+    def __init__(self, get: Getter | None, literals: dict[str, list[CompiledRule]]) -> None:
+        self.get = get  # None: the record's whole text (keywords)
+        self.set = re2.Set.SearchSet(re2.Options())
+        self.rules: list[list[CompiledRule]] = []
+        for literal, rules in literals.items():
+            self.set.Add(re2.escape(literal))
+            self.rules.append(rules)
+        self.set.Compile()
+
+
+class _Route:
+    def __init__(self, source: str, rules: list[CompiledRule]) -> None:
+        mapping = next((m for m in MAPPINGS if source in m.sources), None)
+        basename = mapping.basename_fields if mapping else frozenset()
+        exact: dict[str, _ExactIndex] = {}
+        literals: dict[str, dict[str, list[CompiledRule]]] = defaultdict(lambda: defaultdict(list))
+        self.residual: list[CompiledRule] = []
+        for rule in rules:
+            if rule.exact is not None:
+                for field, key in rule.exact:
+                    if field not in exact:
+                        exact[field] = _ExactIndex(compile_getter(field), field in basename)
+                    exact[field].table[key].append(rule)
+            elif rule.substrings is not None:
+                for field, literal in rule.substrings:
+                    literals[field][literal].append(rule)
+            else:
+                self.residual.append(rule)
+        self.exact = list(exact.values())
+        self.sets = [
+            _SubstringSet(None if f == KEYWORD_FIELD else compile_getter(f), lits)
+            for f, lits in literals.items()
+        ]
+
+    def candidates(self, ctx: Context) -> list[CompiledRule]:
+        found: list[CompiledRule] = []
+        for index in self.exact:
+            value = index.get(ctx)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                key = value.lower()
+                hit = index.table.get(_basename(key) if index.basename else key)
+                if hit:
+                    found += hit
+            else:
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    key = flatten_text(v).lower()
+                    hit = index.table.get(_basename(key) if index.basename else key)
+                    if hit:
+                        found += hit
+        for subset in self.sets:
+            if subset.get is None:
+                text = ctx.lower_text()
+            else:
+                value = subset.get(ctx)
+                if value is None:
+                    continue
+                text = value.lower() if isinstance(value, str) else flatten_text(value).lower()
+            for i in subset.set.Match(text) or ():
+                found += subset.rules[i]
+        if self.residual:
+            found += self.residual
+        return list(dict.fromkeys(found)) if len(found) > 1 else found
+
+
+class SigmaEngine:
+    """Compiled Sigma rules over events: `match` is stateless; `feed` adds correlations."""
+
+    def __init__(self, ruleset: SigmaRuleSet, *, max_groups: int = 100_000) -> None:
+        self.ruleset = ruleset
+        by_source: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in ruleset.rules:
+            for source in rule.sources:
+                by_source[source].append(rule)
+        self._routes = {source: _Route(source, rules) for source, rules in by_source.items()}
+        self._states = [CorrelationState(c, max_groups) for c in ruleset.correlations]
+        self._correlations_of: dict[str, list[CorrelationState]] = defaultdict(list)
+        for state in self._states:
+            for rid in state.correlation.rules:
+                self._correlations_of[rid].append(state)
+
+    def _matched(self, ctx: Context) -> list[CompiledRule]:
+        route = self._routes.get(ctx.event.source)
+        if route is None:
+            return []
+        return [r for r in route.candidates(ctx) if r.matcher(ctx)]
+
+    def match(self, event: Event) -> list[SigmaMatch]:
+        """Rules (not correlations) matching one event."""
+        return [SigmaMatch.of(r.meta, event) for r in self._matched(Context(event)) if r.output]
+
+    def feed(self, events: Iterable[Event]) -> Iterator[SigmaMatch]:
+        """Rule matches and correlation matches over a time-ordered stream."""
+        correlations_of = self._correlations_of
+        for event in events:
+            ctx = Context(event)
+            for rule in self._matched(ctx):
+                if rule.output:
+                    yield SigmaMatch.of(rule.meta, event)
+                for state in correlations_of.get(rule.meta.id, ()):
+                    result = state.update(rule.meta.id, ctx)
+                    if result is not None:
+                        group, evidence = result
+                        meta = state.correlation.meta
+                        yield SigmaMatch(
+                            meta.id,
+                            meta.title,
+                            meta.level,
+                            meta.tags,
+                            event,
+                            meta.description,
+                            correlation=state.correlation.type,
+                            group=group,
+                            events=evidence,
+                        )
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Per source: rules in the exact index, behind the substring prefilter, residual."""
+        out: dict[str, dict[str, int]] = {}
+        for source, route in self._routes.items():
+            out[source] = {
+                "exact_fields": len(route.exact),
+                "substring_fields": len(route.sets),
+                "residual": len(route.residual),
+            }
+        return out
