@@ -30,6 +30,7 @@ from cloudwarden.detect.sources.azure import (
 from cloudwarden.detect.sources.cloudtrail import parse_cloudtrail
 from cloudwarden.detect.sources.gcp import parse_gcp_audit
 from cloudwarden.detect.sources.kubernetes import parse_kubernetes_audit
+from cloudwarden.detect.sources.linux import parse_auth_log, parse_syslog
 from cloudwarden.detect.sources.route53 import parse_route53_resolver
 from cloudwarden.detect.sources.s3 import SessionLike, iter_s3_objects
 
@@ -42,6 +43,7 @@ __all__ = [
     "Readable",
     "UnknownSource",
     "detect_source",
+    "parse_auth_log",
     "parse_azure_activity",
     "parse_cloudtrail",
     "parse_entra_audit",
@@ -49,6 +51,7 @@ __all__ = [
     "parse_gcp_audit",
     "parse_kubernetes_audit",
     "parse_route53_resolver",
+    "parse_syslog",
     "read_source",
 ]
 
@@ -68,6 +71,8 @@ PARSERS: dict[str, Parser] = {
     "azure.signin": parse_entra_signin,
     "gcp.audit": parse_gcp_audit,
     "kubernetes.audit": parse_kubernetes_audit,
+    "linux.auth": parse_auth_log,
+    "linux.syslog": parse_syslog,
 }
 
 
@@ -120,9 +125,7 @@ def _read_path(path: Path, source: str | None, stats: ParseStats) -> Iterator[Ev
         stats.problem(str(path), f"cannot read: {exc}")
 
 
-def _read_one(
-    data: Readable, name: str, source: str | None, stats: ParseStats
-) -> Iterator[Event]:
+def _read_one(data: Readable, name: str, source: str | None, stats: ParseStats) -> Iterator[Event]:
     try:
         with open_input(data) as reader:
             kind = source or detect_source(sniff(reader))

@@ -57,8 +57,10 @@ def open_input(data: Input) -> Iterator[io.BufferedReader]:
         with open(data, "rb") as handle:
             yield _ungzip(handle)
     else:
-        reader = data if isinstance(data, io.BufferedReader) else io.BufferedReader(
-            _RawReader(data), _BUFFER
+        reader = (
+            data
+            if isinstance(data, io.BufferedReader)
+            else io.BufferedReader(_RawReader(data), _BUFFER)
         )
         yield _ungzip(reader)
 

@@ -71,14 +71,10 @@ def _document(
     yield from _expand(value, origin, stats)
 
 
-def _expand(
-    value: Any, origin: str, stats: ParseStats
-) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _expand(value: Any, origin: str, stats: ParseStats) -> Iterator[tuple[str, Mapping[str, Any]]]:
     items: Any = value
     if isinstance(value, dict):
-        container = next(
-            (value[k] for k in CONTAINER_KEYS if isinstance(value.get(k), list)), None
-        )
+        container = next((value[k] for k in CONTAINER_KEYS if isinstance(value.get(k), list)), None)
         if container is None:
             yield origin, value
             return

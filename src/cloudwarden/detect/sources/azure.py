@@ -40,8 +40,9 @@ def parse_azure_activity(
     stats = stats if stats is not None else ParseStats()
     stats.files += 1
     with open_input(data) as reader:
-        yield from drive(iter_json_records(reader, input_name(data, name), stats),
-                         activity_event, stats)
+        yield from drive(
+            iter_json_records(reader, input_name(data, name), stats), activity_event, stats
+        )
 
 
 def parse_entra_signin(
@@ -50,8 +51,9 @@ def parse_entra_signin(
     stats = stats if stats is not None else ParseStats()
     stats.files += 1
     with open_input(data) as reader:
-        yield from drive(iter_json_records(reader, input_name(data, name), stats),
-                         signin_event, stats)
+        yield from drive(
+            iter_json_records(reader, input_name(data, name), stats), signin_event, stats
+        )
 
 
 def parse_entra_audit(
@@ -60,8 +62,9 @@ def parse_entra_audit(
     stats = stats if stats is not None else ParseStats()
     stats.files += 1
     with open_input(data) as reader:
-        yield from drive(iter_json_records(reader, input_name(data, name), stats),
-                         entra_audit_event, stats)
+        yield from drive(
+            iter_json_records(reader, input_name(data, name), stats), entra_audit_event, stats
+        )
 
 
 def _value(field: object) -> str:

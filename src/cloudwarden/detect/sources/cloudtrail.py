@@ -64,8 +64,19 @@ def _actor(identity: Mapping[str, Any]) -> str:
 
 #: request parameters that name the resource acted on, for the events without `resources`
 _TARGET_PARAMETERS = (
-    "bucketName", "userName", "roleName", "groupName", "policyArn", "instanceId", "keyId",
-    "secretId", "functionName", "name", "trailName", "detectorId", "groupId",
+    "bucketName",
+    "userName",
+    "roleName",
+    "groupName",
+    "policyArn",
+    "instanceId",
+    "keyId",
+    "secretId",
+    "functionName",
+    "name",
+    "trailName",
+    "detectorId",
+    "groupId",
     "dBInstanceIdentifier",
 )
 

@@ -49,7 +49,9 @@ def gcp_audit_event(record: Mapping[str, Any], origin: str) -> Event:
         targets=(resource,) if resource else (),
         account=text_of(labels.get("project_id") or _project(record.get("logName"))),
         region=text_of(
-            labels.get("location") or labels.get("zone") or labels.get("region")
+            labels.get("location")
+            or labels.get("zone")
+            or labels.get("region")
             or (payload.get("resourceLocation") or {}).get("currentLocations", [""])[0]
         ),
         fields=record,
