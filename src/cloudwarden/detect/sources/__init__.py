@@ -22,6 +22,7 @@ from cloudwarden.core.events import Event
 from cloudwarden.detect.sources._base import ParseProblem, ParseStats
 from cloudwarden.detect.sources._detect import detect_source
 from cloudwarden.detect.sources._input import Input, Readable, open_input, sniff
+from cloudwarden.detect.sources.auditd import parse_auditd
 from cloudwarden.detect.sources.azure import (
     parse_azure_activity,
     parse_entra_audit,
@@ -43,6 +44,7 @@ __all__ = [
     "Readable",
     "UnknownSource",
     "detect_source",
+    "parse_auditd",
     "parse_auth_log",
     "parse_azure_activity",
     "parse_cloudtrail",
@@ -71,6 +73,7 @@ PARSERS: dict[str, Parser] = {
     "azure.signin": parse_entra_signin,
     "gcp.audit": parse_gcp_audit,
     "kubernetes.audit": parse_kubernetes_audit,
+    "linux.auditd": parse_auditd,
     "linux.auth": parse_auth_log,
     "linux.syslog": parse_syslog,
 }
