@@ -52,19 +52,19 @@ KEYWORD_FIELD = "*"
 
 def compile_condition(node: Node) -> Matcher:
     if isinstance(node, ConditionAND):
-        parts = [compile_condition(a) for a in node.args]  # type: ignore[arg-type]
+        parts = [compile_condition(a) for a in node.args]
         if len(parts) == 2:
             a, b = parts
             return lambda c: a(c) and b(c)
         return lambda c: all(p(c) for p in parts)
     if isinstance(node, ConditionOR):
-        parts = [compile_condition(a) for a in node.args]  # type: ignore[arg-type]
+        parts = [compile_condition(a) for a in node.args]
         if len(parts) == 2:
             a, b = parts
             return lambda c: a(c) or b(c)
         return lambda c: any(p(c) for p in parts)
     if isinstance(node, ConditionNOT):
-        inner = compile_condition(node.args[0])  # type: ignore[arg-type]
+        inner = compile_condition(node.args[0])
         return lambda c: not inner(c)
     if isinstance(node, ConditionFieldEqualsValueExpression):
         return _field_leaf(node.field, node.value)
@@ -173,16 +173,12 @@ def exact_keys(node: Node, index_fields: tuple[str, ...], basename: frozenset[st
     if isinstance(node, ConditionFieldEqualsValueExpression):
         return _leaf_exact(node.field, node.value, index_fields, basename)
     if isinstance(node, ConditionOR):
-        keys = [exact_keys(a, index_fields, basename) for a in node.args]  # type: ignore[arg-type]
+        keys = [exact_keys(a, index_fields, basename) for a in node.args]
         if any(k is None for k in keys):
             return None
         return frozenset().union(*keys)  # type: ignore[arg-type]
     if isinstance(node, ConditionAND):
-        options = [
-            k
-            for a in node.args
-            if (k := exact_keys(a, index_fields, basename)) is not None  # type: ignore[arg-type]
-        ]
+        options = [k for a in node.args if (k := exact_keys(a, index_fields, basename)) is not None]
         if not options:
             return None
 
@@ -208,12 +204,12 @@ def substrings(node: Node) -> Keys | None:
         field = node.field if isinstance(node, ConditionFieldEqualsValueExpression) else None
         return _leaf_substrings(field or KEYWORD_FIELD, node.value)
     if isinstance(node, ConditionOR):
-        keys = [substrings(a) for a in node.args]  # type: ignore[arg-type]
+        keys = [substrings(a) for a in node.args]
         if any(k is None for k in keys):
             return None
         return frozenset().union(*keys)  # type: ignore[arg-type]
     if isinstance(node, ConditionAND):
-        options = [k for a in node.args if (k := substrings(a)) is not None]  # type: ignore[arg-type]
+        options = [k for a in node.args if (k := substrings(a)) is not None]
         if not options:
             return None
         return max(options, key=lambda ks: (min(len(s) for _, s in ks), -len(ks)))
@@ -226,9 +222,7 @@ def _leaf_substrings(field: str, value: SigmaType) -> Keys | None:
         if any(k is None for k in keys):
             return None
         return frozenset().union(*keys)  # type: ignore[arg-type]
-    if isinstance(value, SigmaString) and all(
-        isinstance(p, str | SpecialChars) for p in value.s
-    ):
+    if isinstance(value, SigmaString) and all(isinstance(p, str | SpecialChars) for p in value.s):
         lit = _longest_literal(value)
         return frozenset({(field, lit)}) if lit else None
     return None

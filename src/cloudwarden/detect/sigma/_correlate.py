@@ -32,8 +32,7 @@ class CorrelationState:
 
     def _group(self, rule_id: str, ctx: Context) -> tuple[str, ...]:
         return tuple(
-            "" if (v := g(ctx)) is None else str(v)
-            for g in self.correlation.group_getters[rule_id]
+            "" if (v := g(ctx)) is None else str(v) for g in self.correlation.group_getters[rule_id]
         )
 
     def update(

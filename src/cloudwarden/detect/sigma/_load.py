@@ -35,7 +35,7 @@ from cloudwarden.detect.sigma._mapping import (
     LogSourceMapping,
     build_pipeline,
 )
-from cloudwarden.detect.sigma._values import Getter, Unsupported, compile_getter
+from cloudwarden.detect.sigma._values import Context, Getter, Unsupported, compile_getter
 
 __all__ = [
     "CompiledCorrelation",
@@ -133,7 +133,9 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix in (".yml", ".yaml") and f.is_file())
+            found += sorted(
+                f for f in p.rglob("*") if f.suffix in (".yml", ".yaml") and f.is_file()
+            )
         else:
             found.append(p)
     return found
@@ -141,6 +143,15 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
 
 def _where(error: SigmaError, default: str) -> str:
     return str(error.source.path) if error.source is not None else default
+
+
+def _problems(collection: SigmaCollection, path: str) -> list[RuleProblem]:
+    """Errors of one file's rules; the rule named by its title when pySigma knows it."""
+    found: list[RuleProblem] = []
+    for error in collection.errors:
+        owner = next((r for r in collection.rules if error in r.errors), None)
+        found.append(RuleProblem(_where(error, path), owner.title if owner else "", str(error)))
+    return found
 
 
 def _rule_name(rule: SigmaRuleBase, path: str) -> str:
@@ -164,15 +175,15 @@ def load_sigma(
     for path in _files(paths):
         try:
             text = path.read_text(encoding="utf-8")
-            collections.append(
-                SigmaCollection.from_yaml(
-                    text,
-                    collect_errors=True,
-                    source=SigmaRuleLocation(path),
-                    collect_filters=True,
-                    resolve_references=False,
-                )
+            collection = SigmaCollection.from_yaml(
+                text,
+                collect_errors=True,
+                source=SigmaRuleLocation(path),
+                collect_filters=True,
+                resolve_references=False,
             )
+            collections.append(collection)
+            errors += _problems(collection, str(path))
         except (OSError, UnicodeDecodeError, yaml.YAMLError, SigmaError) as exc:
             errors.append(RuleProblem(str(path), "", f"{type(exc).__name__}: {exc}"))
     return _build(collections, errors, placeholders, skip_statuses)
@@ -185,15 +196,15 @@ def load_sigma_text(
     errors: list[RuleProblem] = []
     collections: list[SigmaCollection] = []
     try:
-        collections.append(
-            SigmaCollection.from_yaml(
-                text,
-                collect_errors=True,
-                source=SigmaRuleLocation(Path(source)),
-                collect_filters=True,
-                resolve_references=False,
-            )
+        collection = SigmaCollection.from_yaml(
+            text,
+            collect_errors=True,
+            source=SigmaRuleLocation(Path(source)),
+            collect_filters=True,
+            resolve_references=False,
         )
+        collections.append(collection)
+        errors += _problems(collection, source)
     except (yaml.YAMLError, SigmaError) as exc:
         errors.append(RuleProblem(source, "", f"{type(exc).__name__}: {exc}"))
     return _build(collections, errors, placeholders, SKIPPED_STATUSES)
@@ -226,8 +237,6 @@ def _build(
     skip_statuses: frozenset[str],
 ) -> SigmaRuleSet:
     merged = SigmaCollection.merge(collections, resolve_references=False)
-    for error in merged.errors:
-        errors.append(RuleProblem(_where(error, "?"), "", str(error)))
     good = [r for r in merged.rules if not r.errors]
     merged.rules = good
     unsupported: list[RuleProblem] = []
@@ -299,10 +308,12 @@ def _compile_rule(
         )
     trees = [c.parse() for c in rule.detection.parsed_condition]
     matchers = [compile_condition(t) for t in trees]
-    if len(matchers) == 1:
-        matcher = matchers[0]
-    else:
-        matcher = lambda c: any(m(c) for m in matchers)  # noqa: E731
+    matcher: Matcher = matchers[0]
+    if len(matchers) > 1:
+
+        def matcher(c: Context) -> bool:
+            return any(m(c) for m in matchers)
+
     exact = _union([exact_keys(t, mapping.index_fields, mapping.basename_fields) for t in trees])
     subs = None if exact is not None else _union([substrings(t) for t in trees])
     return CompiledRule(
@@ -322,7 +333,10 @@ def _union(keys: list[Keys | None]) -> Keys | None:
     return frozenset().union(*keys)  # type: ignore[arg-type]
 
 
-_STREAMING_OPS = {SigmaCorrelationConditionOperator.GTE: "gte", SigmaCorrelationConditionOperator.GT: "gt"}
+_STREAMING_OPS = {
+    SigmaCorrelationConditionOperator.GTE: "gte",
+    SigmaCorrelationConditionOperator.GT: "gt",
+}
 _TYPES = {
     SigmaCorrelationType.EVENT_COUNT,
     SigmaCorrelationType.VALUE_COUNT,

@@ -123,6 +123,7 @@ def build_pipeline(
     from `placeholders`."""
     items: list[ProcessingItem] = []
     for mapping in mappings:
+
         def condition(m: LogSourceMapping = mapping) -> LogsourceCondition:
             return LogsourceCondition(category=m.category, product=m.product, service=m.service)
 
@@ -137,7 +138,9 @@ def build_pipeline(
             items.append(
                 ProcessingItem(
                     identifier=f"cloudwarden_fields_{mapping.name}",
-                    transformation=FieldMappingTransformation(dict(mapping.fields)),
+                    transformation=FieldMappingTransformation(
+                        {k: v for k, v in mapping.fields.items()}
+                    ),
                     rule_conditions=[condition()],
                 )
             )

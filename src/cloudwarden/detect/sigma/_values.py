@@ -46,7 +46,7 @@ ValueMatch = Callable[[Any], bool]
 StrPred = Callable[[str], bool]
 
 
-class Unsupported(Exception):  # noqa: N818 - reads as "the rule is Unsupported(reason)"
+class Unsupported(Exception):
     """A rule uses a feature the compiler cannot evaluate; carries the reason."""
 
 
@@ -111,7 +111,7 @@ def _walk(value: Any, parts: tuple[str, ...]) -> Any:
     return value
 
 
-_EVENT_ATTRIBUTES = frozenset(Event.__slots__) - {"fields", "time"}  # type: ignore[attr-defined]
+_EVENT_ATTRIBUTES = frozenset(Event.__slots__) - {"fields", "time"}
 
 
 def compile_getter(path: str) -> Getter:
@@ -171,7 +171,7 @@ def string_predicate(value: SigmaString, cased: bool) -> StrPred:
     if len(literals) == 1:
         lit = literals[0]
         if parts == [star, lit, star]:
-            return lit.__contains__  # "lit in s"
+            return lambda s: lit in s
         if parts == [lit, star]:
             return lambda s: s.startswith(lit)
         if parts == [star, lit]:
