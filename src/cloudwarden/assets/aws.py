@@ -232,6 +232,50 @@ S3_BUCKET = AssetType(
     },
 )
 
+S3_ACCESS_POINT = AssetType(
+    name="aws.s3.access_point",
+    provider="aws",
+    title="S3 access point",
+    id_field="AccessPointArn",
+    fields={
+        "Name": F("str", "access point name", nullable=False),
+        "AccessPointArn": F("str", "arn:aws:s3:region:account:accesspoint/name", nullable=False),
+        "Alias": F("str", "bucket-style alias of the access point"),
+        "Bucket": F("str", "bucket the access point serves"),
+        "BucketAccountId": F("str", "account owning the bucket"),
+        "NetworkOrigin": F("str", "Internet or VPC"),
+        "VpcId": F("str", "VPC the access point is restricted to, null for Internet"),
+        "PublicAccessBlockConfiguration": F(
+            "dict", "the access point's own public access block {BlockPublicAcls, "
+            "IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets} (set at creation, "
+            "never changed), null when unknown"),
+        **_sub("PublicAccessBlockConfiguration.", _PAB),
+        "CreationDate": F("datetime", "created at"),
+    },
+)
+
+S3_MULTI_REGION_ACCESS_POINT = AssetType(
+    name="aws.s3.multi_region_access_point",
+    provider="aws",
+    title="S3 Multi-Region Access Point",
+    id_field="Arn",
+    fields={
+        "Name": F("str", "name", nullable=False),
+        "Alias": F("str", "alias, e.g. mfzwi23gnjvgw.mrap"),
+        "Arn": F("str", "arn:aws:s3::account:accesspoint/alias", nullable=False),
+        "Status": F("str", "READY, INCONSISTENT_ACROSS_REGIONS, CREATING, PARTIALLY_CREATED, "
+                    "PARTIALLY_DELETED, DELETING"),
+        "PublicAccessBlock": F("dict", "the access point's public access block {BlockPublicAcls, "
+                               "IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets} "
+                               "(set at creation, never changed)"),
+        **_sub("PublicAccessBlock.", _PAB),
+        "Regions": F("list", "[{Bucket, Region}] the buckets it routes to"),
+        "Regions[].Bucket": F("str", "bucket name"),
+        "Regions[].Region": F("str", "bucket region"),
+        "CreatedAt": F("datetime", "created at"),
+    },
+)
+
 EC2_INSTANCE = AssetType(
     name="aws.ec2.instance",
     provider="aws",
@@ -425,6 +469,81 @@ EC2_VPC = AssetType(
     },
 )
 
+EC2_SUBNET = AssetType(
+    name="aws.ec2.subnet",
+    provider="aws",
+    title="VPC subnet",
+    id_field="Arn",
+    fields={
+        "SubnetId": F("str", "subnet id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:subnet/id", nullable=False),
+        "VpcId": F("str", "VPC id"),
+        "CidrBlock": F("str", "IPv4 CIDR"),
+        "AvailabilityZone": F("str", "availability zone"),
+        "State": F("str", "pending or available"),
+        "MapPublicIpOnLaunch": F("bool", "instances launched here get a public IPv4 address "
+                                 "automatically"),
+        "AssignIpv6AddressOnCreation": F("bool", "interfaces created here get an IPv6 address"),
+        "DefaultForAz": F("bool", "default subnet of its availability zone"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_VPC_ENDPOINT = AssetType(
+    name="aws.ec2.vpc_endpoint",
+    provider="aws",
+    title="VPC endpoint",
+    id_field="Arn",
+    fields={
+        "VpcEndpointId": F("str", "endpoint id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:vpc-endpoint/id", nullable=False),
+        "VpcId": F("str", "VPC the endpoint is in"),
+        "ServiceName": F("str", "service reached, e.g. com.amazonaws.us-east-1.ec2"),
+        "VpcEndpointType": F("str", "Interface, Gateway, GatewayLoadBalancer, Resource or "
+                             "ServiceNetwork"),
+        "State": F("str", "pendingAcceptance, pending, available, deleting, deleted, rejected, "
+                   "failed, expired"),
+        "PolicyDocument": F("json", "endpoint policy, null when none"),
+        "PrivateDnsEnabled": F("bool", "the service's public DNS name resolves to the endpoint "
+                               "inside the VPC"),
+        "SubnetIds": F("list[str]", "subnets of an interface endpoint"),
+        "CreationTimestamp": F("datetime", "created at"),
+        "Tags": _TAGS,
+    },
+)
+
+#: The options of a transit gateway (DescribeTransitGateways `Options`).
+_TGW_OPTIONS = {
+    "AmazonSideAsn": F("int", "BGP ASN of the AWS side"),
+    "AutoAcceptSharedAttachments": F("str", "enable: attachment requests from other accounts "
+                                     "are accepted without review; disable"),
+    "DefaultRouteTableAssociation": F("str", "enable or disable"),
+    "DefaultRouteTablePropagation": F("str", "enable or disable"),
+    "DnsSupport": F("str", "enable or disable"),
+    "VpnEcmpSupport": F("str", "enable or disable"),
+    "MulticastSupport": F("str", "enable or disable"),
+}
+
+EC2_TRANSIT_GATEWAY = AssetType(
+    name="aws.ec2.transit_gateway",
+    provider="aws",
+    title="Transit gateway owned by the account",
+    id_field="Arn",
+    fields={
+        "TransitGatewayId": F("str", "transit gateway id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:transit-gateway/id", nullable=False),
+        "State": F("str", "pending, available, modifying, deleting, deleted"),
+        "Description": F("str", "description"),
+        "OwnerId": F("str", "owning account"),
+        "Options": F("dict", "{AmazonSideAsn, AutoAcceptSharedAttachments, "
+                     "DefaultRouteTableAssociation, DefaultRouteTablePropagation, DnsSupport, "
+                     "VpnEcmpSupport, MulticastSupport}"),
+        **_sub("Options.", _TGW_OPTIONS),
+        "CreationTime": F("datetime", "created at"),
+        "Tags": _TAGS,
+    },
+)
+
 EC2_REGIONAL_SETTINGS = AssetType(
     name="aws.ec2.regional_settings",
     provider="aws",
@@ -598,6 +717,8 @@ ALL = (
     IAM_POLICY,
     IAM_SERVER_CERTIFICATE,
     S3_BUCKET,
+    S3_ACCESS_POINT,
+    S3_MULTI_REGION_ACCESS_POINT,
     EC2_INSTANCE,
     EC2_SECURITY_GROUP,
     EC2_NETWORK_ACL,
@@ -605,6 +726,9 @@ ALL = (
     EC2_SNAPSHOT,
     EC2_IMAGE,
     EC2_VPC,
+    EC2_SUBNET,
+    EC2_VPC_ENDPOINT,
+    EC2_TRANSIT_GATEWAY,
     EC2_REGIONAL_SETTINGS,
     CLOUDTRAIL_TRAIL,
     KMS_KEY,

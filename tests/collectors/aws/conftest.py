@@ -271,6 +271,24 @@ def _seed_trails_and_config(c: Callable[..., Any], kms_key_arn: str) -> None:
     config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
+def _seed_network_and_access_points(c: Callable[..., Any], vpc_id: str) -> dict[str, Any]:
+    """One of each type the core scan also yields: a VPC endpoint, a transit gateway, an S3
+    access point and a Multi-Region Access Point (default subnets come with the VPC)."""
+    ec2 = c("ec2")
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc_id, VpcEndpointType="Interface",
+                                       ServiceName="com.amazonaws.us-east-1.ec2")
+    tgw = ec2.create_transit_gateway(Description="cw-hub", Options={
+        "AutoAcceptSharedAttachments": "disable"})["TransitGateway"]["TransitGatewayId"]
+    s3control = c("s3control")
+    s3control.create_access_point(AccountId="123456789012", Name="cw-good-ap",
+                                  Bucket="cw-good-bucket")
+    s3control.create_multi_region_access_point(
+        AccountId="123456789012", ClientToken="cw-mrap",
+        Details={"Name": "cw-mrap", "PublicAccessBlock": PAB_ON,
+                 "Regions": [{"Bucket": "cw-good-bucket"}]})
+    return {"vpc_endpoint": endpoint["VpcEndpoint"]["VpcEndpointId"], "transit_gateway": tgw}
+
+
 def seed_world(c: Callable[..., Any]) -> dict[str, Any]:
     """Create the test account; returns the generated ids the assertions need."""
     kms = c("kms")
@@ -293,6 +311,7 @@ def seed_world(c: Callable[..., Any]) -> dict[str, Any]:
     ec2.create_flow_logs(ResourceIds=[world["ec2"]["us-east-1"]["vpc"]], ResourceType="VPC",
                          TrafficType="ALL", LogDestinationType="s3",
                          LogDestination="arn:aws:s3:::cw-log-bucket")
+    world |= _seed_network_and_access_points(c, world["ec2"]["us-east-1"]["vpc"])
     return world
 
 

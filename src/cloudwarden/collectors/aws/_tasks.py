@@ -12,7 +12,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 
-from cloudwarden.collectors.aws import account, cloudtrail, cloudwatch, config, ec2, iam, kms, s3
+from cloudwarden.collectors.aws import (
+    account,
+    cloudtrail,
+    cloudwatch,
+    config,
+    ec2,
+    iam,
+    kms,
+    s3,
+    s3_access_points,
+)
 from cloudwarden.collectors.aws._context import GLOBAL, ScanContext, error_reason
 from cloudwarden.collectors.aws.services import EXTRA_SERVICES
 from cloudwarden.core.model import Asset
@@ -40,6 +50,19 @@ def _s3_buckets(ctx: ScanContext) -> list[Asset | Task]:
             for raw in s3.list_buckets(ctx)]
 
 
+def _s3_tasks(ctx: ScanContext, regions: Sequence[str]) -> list[Task]:
+    """Buckets (a global list, then one task per bucket), the access points of every scanned
+    region, and the account's Multi-Region Access Points."""
+    return [
+        Task("s3", GLOBAL, "s3 buckets", lambda: _s3_buckets(ctx)),
+        *(Task("s3", region, f"s3 access points {region}",
+               partial(s3_access_points.collect_access_points, ctx, region))
+          for region in regions or (ctx.home_region,)),
+        Task("s3", GLOBAL, "s3 multi-region access points",
+             partial(s3_access_points.collect_multi_region_access_points, ctx)),
+    ]
+
+
 def plan(ctx: ScanContext, services: Sequence[str], regions: Sequence[str]) -> list[Task]:
     """The initial tasks: the account once, global services once, the rest per region."""
     tasks = [Task("account", GLOBAL, "account", lambda: account.collect_account(ctx, regions))]
@@ -54,7 +77,7 @@ def plan(ctx: ScanContext, services: Sequence[str], regions: Sequence[str]) -> l
                      lambda: iam.collect_server_certificates(ctx)),
             ]
         elif service == "s3":
-            tasks.append(Task("s3", GLOBAL, "s3 buckets", lambda: _s3_buckets(ctx)))
+            tasks += _s3_tasks(ctx, regions)
         elif service in _CORE_REGIONAL:
             tasks += _regional(_CORE_REGIONAL[service].collect_region, ctx, service, regions)
         else:

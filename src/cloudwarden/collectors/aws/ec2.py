@@ -1,5 +1,5 @@
 """EC2 in one region: instances, security groups, network ACLs, volumes, snapshots, images,
-VPCs (with flow logs) and the region's EBS settings."""
+VPCs (with flow logs), subnets, VPC endpoints, transit gateways and the region's EBS settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cloudwarden.collectors.aws._context import Api, Fetched, ScanContext, failures
-from cloudwarden.collectors.aws._shapes import iso, make_asset, name_tag, pick, tag_dict
+from cloudwarden.collectors.aws._shapes import (
+    iso,
+    make_asset,
+    name_tag,
+    pick,
+    policy_doc,
+    tag_dict,
+)
 from cloudwarden.core.model import Asset
 
 # "User initiated (2024-01-02 03:04:05 GMT)" is the only place EC2 tells when a state began.
@@ -171,6 +178,52 @@ def normalize_vpc(raw: Mapping[str, Any], arn: str, flow_logs: Sequence[Mapping[
     }
 
 
+def normalize_subnet(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "SubnetId": raw["SubnetId"],
+        "Arn": raw.get("SubnetArn") or arn,
+        "VpcId": raw.get("VpcId"),
+        "CidrBlock": raw.get("CidrBlock"),
+        "AvailabilityZone": raw.get("AvailabilityZone"),
+        "State": raw.get("State"),
+        "MapPublicIpOnLaunch": raw.get("MapPublicIpOnLaunch"),
+        "AssignIpv6AddressOnCreation": raw.get("AssignIpv6AddressOnCreation"),
+        "DefaultForAz": raw.get("DefaultForAz"),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_vpc_endpoint(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "VpcEndpointId": raw["VpcEndpointId"],
+        "Arn": arn,
+        "VpcId": raw.get("VpcId"),
+        "ServiceName": raw.get("ServiceName"),
+        "VpcEndpointType": raw.get("VpcEndpointType"),
+        "State": raw.get("State"),
+        "PolicyDocument": policy_doc(raw.get("PolicyDocument")),
+        "PrivateDnsEnabled": raw.get("PrivateDnsEnabled"),
+        "SubnetIds": list(raw.get("SubnetIds") or []),
+        "CreationTimestamp": iso(raw.get("CreationTimestamp")),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def normalize_transit_gateway(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "TransitGatewayId": raw["TransitGatewayId"],
+        "Arn": raw.get("TransitGatewayArn") or arn,
+        "State": raw.get("State"),
+        "Description": raw.get("Description"),
+        "OwnerId": raw.get("OwnerId"),
+        "Options": pick(raw.get("Options"), "AmazonSideAsn", "AutoAcceptSharedAttachments",
+                        "DefaultRouteTableAssociation", "DefaultRouteTablePropagation",
+                        "DnsSupport", "VpnEcmpSupport", "MulticastSupport"),
+        "CreationTime": iso(raw.get("CreationTime")),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
 def normalize_regional_settings(region: str, arn: str, *, encryption: Mapping[str, Any] | None,
                                 kms_key: Mapping[str, Any] | None,
                                 snapshot_block: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -248,6 +301,20 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         add("aws.ec2.vpc", normalize_vpc(
             raw, arn("vpc", vid), None if flow_logs.value is None else by_vpc.get(vid, []),
             None if instances is None else per_vpc.get(vid, 0)), "VpcId", vpc_unknown)
+
+    for raw in api.pages("describe_subnets", "Subnets") or []:
+        add("aws.ec2.subnet", normalize_subnet(raw, arn("subnet", raw["SubnetId"])), "SubnetId")
+    for raw in api.pages("describe_vpc_endpoints", "VpcEndpoints") or []:
+        eid = raw["VpcEndpointId"]
+        add("aws.ec2.vpc_endpoint", normalize_vpc_endpoint(raw, arn("vpc-endpoint", eid)),
+            "VpcEndpointId")
+    for raw in api.pages("describe_transit_gateways", "TransitGateways") or []:
+        # Gateways shared with the account through RAM are listed too; their owner judges them.
+        if raw.get("OwnerId") not in (None, ctx.account):
+            continue
+        tid = raw["TransitGatewayId"]
+        add("aws.ec2.transit_gateway",
+            normalize_transit_gateway(raw, arn("transit-gateway", tid)), "TransitGatewayId")
 
     fetched = {
         "EbsEncryptionByDefault": api.fetch("get_ebs_encryption_by_default"),
