@@ -28,12 +28,15 @@ from cloudwarden.detect.sources.azure import (
     parse_entra_audit,
     parse_entra_signin,
 )
+from cloudwarden.detect.sources.bind import parse_bind_query_log
 from cloudwarden.detect.sources.cloudtrail import parse_cloudtrail
 from cloudwarden.detect.sources.gcp import parse_gcp_audit
 from cloudwarden.detect.sources.kubernetes import parse_kubernetes_audit
 from cloudwarden.detect.sources.linux import parse_auth_log, parse_syslog
 from cloudwarden.detect.sources.route53 import parse_route53_resolver
 from cloudwarden.detect.sources.s3 import SessionLike, iter_s3_objects
+from cloudwarden.detect.sources.s3access import parse_s3_access_log
+from cloudwarden.detect.sources.vpcflow import parse_vpc_flow_log
 
 __all__ = [
     "PARSERS",
@@ -47,13 +50,16 @@ __all__ = [
     "parse_auditd",
     "parse_auth_log",
     "parse_azure_activity",
+    "parse_bind_query_log",
     "parse_cloudtrail",
     "parse_entra_audit",
     "parse_entra_signin",
     "parse_gcp_audit",
     "parse_kubernetes_audit",
     "parse_route53_resolver",
+    "parse_s3_access_log",
     "parse_syslog",
+    "parse_vpc_flow_log",
     "read_source",
 ]
 
@@ -68,9 +74,12 @@ class Parser(Protocol):
 PARSERS: dict[str, Parser] = {
     "aws.cloudtrail": parse_cloudtrail,
     "aws.route53.resolver": parse_route53_resolver,
+    "aws.s3.access": parse_s3_access_log,
+    "aws.vpc.flow": parse_vpc_flow_log,
     "azure.activity": parse_azure_activity,
     "azure.audit": parse_entra_audit,
     "azure.signin": parse_entra_signin,
+    "dns.bind": parse_bind_query_log,
     "gcp.audit": parse_gcp_audit,
     "kubernetes.audit": parse_kubernetes_audit,
     "linux.auditd": parse_auditd,
