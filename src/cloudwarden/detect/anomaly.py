@@ -8,8 +8,9 @@ Four detections share one profile per identity (`Event.actor`):
 - `anomaly.volume_spike`: more events in an hour than its exponentially weighted baseline
   (mean + `k_sigma` standard deviations), once `min_history` hours are known.
 
-The first two stay silent while an identity is learning (its first `learning` period), so a new
-deployment or a new identity does not flood the queue. Each identity raises a given anomaly at
+All but the dormant identity stay silent while an identity is learning (its first `learning`
+period; the volume baseline also needs `min_history` hours), so a new deployment or a new
+identity does not flood the queue. Each identity raises a given anomaly at
 most once per `cooldown`; what it did meanwhile is still learned. Time is the events' time, so
 replaying old logs gives the same alerts. State is plain JSON: `save(path)` writes it atomically
 (temporary file + rename) and `AnomalyDetector.load(path)` resumes it.
@@ -234,7 +235,7 @@ class AnomalyDetector:
                     _NEW_NETWORK, profile, identity, event, now, f"New network: {network}."
                 )
             self._learn(profile.networks, network, now, self.config.max_networks)
-        alerts += self._count(profile, identity, event, now)
+        alerts += self._count(profile, identity, event, now, learned)
         profile.last_seen = max(profile.last_seen, now)
         return alerts
 
@@ -292,7 +293,9 @@ class AnomalyDetector:
             profile.baseline.add(0.0, self.config.alpha)
         profile.hour, profile.hour_count, profile.hour_alerted = current, 0, False
 
-    def _count(self, profile: _Profile, identity: str, event: Event, now: float) -> list[Alert]:
+    def _count(
+        self, profile: _Profile, identity: str, event: Event, now: float, learned: bool
+    ) -> list[Alert]:
         if _hour(now) < profile.hour:  # late event of a closed hour: already in the baseline
             return []
         self._roll(profile, now)
@@ -300,6 +303,7 @@ class AnomalyDetector:
         baseline, config = profile.baseline, self.config
         if (
             profile.hour_alerted
+            or not learned
             or baseline.samples < config.min_history
             or profile.hour_count < config.min_volume
             or profile.hour_count <= baseline.limit(config.k_sigma)
