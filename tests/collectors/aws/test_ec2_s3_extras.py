@@ -21,7 +21,9 @@ from cloudwarden.assets import default_registry
 from cloudwarden.collectors.aws import AwsScanOptions, collect
 from cloudwarden.collectors.aws.ec2 import normalize_transit_gateway
 from cloudwarden.collectors.aws.s3_access_points import normalize_access_point
-from cloudwarden.core.model import Asset
+from cloudwarden.core.loader import load_rules
+from cloudwarden.core.model import Asset, Status
+from cloudwarden.engine import Engine
 from cloudwarden.inventory.snapshot import Inventory
 
 ACCOUNT = "123456789012"
@@ -204,3 +206,50 @@ def test_normalize_minimal_answers() -> None:
     doc = normalize_access_point(listed, None)
     assert doc["VpcId"] == "vpc-1" and doc["PublicAccessBlockConfiguration"] is None
     assert normalize_access_point(listed, {})["PublicAccessBlockConfiguration"] is None
+
+
+# -- the FSBP rules of these types, on the collected inventory --------------------------------
+
+RULES = ("aws.ec2.subnet_no_auto_public_ip", "aws.ec2.vpc_has_ec2_endpoint",
+         "aws.ec2.transit_gateway_no_auto_accept", "aws.s3.access_point_public_access_blocked",
+         "aws.s3.multi_region_access_point_public_access_blocked")
+
+
+def assess(inv: Inventory) -> dict[tuple[str, str], Status]:
+    """(rule id, asset name) -> status."""
+    specs, problems = load_rules(known_types=default_registry().names())
+    assert problems == []
+    engine = Engine([s for s in specs if s.id in RULES])
+    return {(f.rule_id, inv.get(f.asset).name): f.status  # type: ignore[union-attr]
+            for f in engine.assess(inv)}
+
+
+def test_rules_judge_the_collected_resources(seeded: tuple[dict[str, Any], Inventory]) -> None:
+    ids, inv = seeded
+    statuses = assess(inv)
+    assert statuses[("aws.ec2.subnet_no_auto_public_ip", ids["public"])] is Status.FAIL
+    assert statuses[("aws.ec2.subnet_no_auto_public_ip", "private")] is Status.PASS
+    assert statuses[("aws.ec2.vpc_has_ec2_endpoint", ids["vpc"])] is Status.PASS
+    default_vpcs = [a.name for a in inv.find("aws.ec2.vpc", IsDefault=True)]
+    assert {statuses[("aws.ec2.vpc_has_ec2_endpoint", v)] for v in default_vpcs} == {Status.FAIL}
+    assert statuses[("aws.ec2.transit_gateway_no_auto_accept", ids["tgw"])] is Status.FAIL
+    assert statuses[("aws.s3.access_point_public_access_blocked", "cw-blocked-ap")] is Status.PASS
+    assert statuses[("aws.s3.access_point_public_access_blocked", "cw-open-ap")] is Status.FAIL
+    assert statuses[("aws.s3.multi_region_access_point_public_access_blocked",
+                     "cw-mrap")] is Status.FAIL
+
+
+def test_unlisted_vpc_endpoints_leave_the_vpc_unjudged(
+        aws_session: boto3.Session, make_client: Callable[..., Any], aws_endpoint: str) -> None:
+    ids = seed(make_client)
+
+    def deny(**_: Any) -> AWSResponse:
+        return canned(403, "<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+                           "<Message>no</Message></Error></Errors><RequestID>r</RequestID>"
+                           "</Response>")
+
+    aws_session.events.register("before-send.ec2.DescribeVpcEndpoints", deny)
+    inv = scan(aws_session, aws_endpoint)
+    assert inv.of_type("aws.ec2.vpc_endpoint") == []
+    status = assess(inv)[("aws.ec2.vpc_has_ec2_endpoint", ids["vpc"])]
+    assert status is Status.ERROR
