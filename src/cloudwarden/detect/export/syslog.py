@@ -148,8 +148,20 @@ class SyslogSender:
                                       facility=self.facility))
 
     def close(self) -> None:
-        if self._sock is not None:
-            sock, self._sock = self._sock, None
+        if self._sock is None:
+            return
+        sock, self._sock = self._sock, None
+        try:
+            if isinstance(sock, ssl.SSLSocket):
+                # Send close_notify and read what the server sent (TLS 1.3 session tickets):
+                # closing with unread data resets the connection, and a reset can discard our
+                # last messages before the server has read them.
+                sock.unwrap().close()
+            elif self.transport == "tcp":
+                sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the server closed first; nothing more to flush
+        finally:
             sock.close()
 
     def __enter__(self) -> SyslogSender:
