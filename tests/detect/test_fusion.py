@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cloudwarden.core.events import AlertStatus, Entity, EntityKind, Event
+from cloudwarden.core.events import Alert, AlertStatus, Entity, EntityKind, Event
 from cloudwarden.core.model import Severity
 from cloudwarden.detect.alerts import AlertBuilder, transition
 from cloudwarden.detect.fusion import fuse, stage_of
@@ -31,7 +31,7 @@ def ct(minutes: int, action: str, *, actor: str = ATTACKER, ip: str = IP,
                  targets=(target,) if target else (), account="111122223333")
 
 
-def story() -> list:
+def story() -> list[Alert]:
     return [
         # built out of kill-chain order on purpose: fusion orders them
         TRAIL_OFF.build([ct(40, "StopLogging", target="arn:aws:cloudtrail:::trail/main")]),
@@ -40,7 +40,7 @@ def story() -> list:
     ]
 
 
-def unrelated() -> list:
+def unrelated() -> list[Alert]:
     host_event = Event(time=T0 + timedelta(minutes=10), source="linux.process", action="xmrig",
                        host="build-7", process="xmrig", actor="www-data")
     other_cloud = ct(15, "ListSecrets", actor="arn:aws:iam::444455556666:user/ops",

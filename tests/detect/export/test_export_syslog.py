@@ -48,7 +48,7 @@ def test_syslog_header(alerts: list[Alert], incident: Incident) -> None:
 
 def _read_framed(conn: socket.socket | ssl.SSLSocket, count: int) -> list[bytes]:
     """Reads `count` octet-counted frames (RFC 6587)."""
-    buffer, frames = b"", []
+    buffer, frames = b"", list[bytes]()
 
     def more() -> bytes:
         chunk = conn.recv(65536)
@@ -105,7 +105,8 @@ def test_tcp_octet_counting(tcp_server: socket.socket, alerts: list[Alert],
     thread = threading.Thread(target=_serve, args=(tcp_server, 4, None, got))
     thread.start()
     with SyslogSender("127.0.0.1", tcp_server.getsockname()[1], transport="tcp") as sender:
-        for item in [*alerts, incident]:
+        items: list[Alert | Incident] = [*alerts, incident]
+        for item in items:
             sender.send(item)
     thread.join(5)
     assert len(got) == 4 and all(RFC5424.match(g) for g in got)
