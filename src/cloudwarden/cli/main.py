@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from cloudwarden.cli import detect as detect_cli
 from cloudwarden.cli import exemptions as exemptions_cli
 from cloudwarden.cli import posture as posture_cli
 from cloudwarden.cli import rules as rules_cli
@@ -49,6 +50,10 @@ app.command("recommendations")(posture_cli.recommendations)
 app.command("compliance")(posture_cli.compliance)
 app.add_typer(exemptions_cli.app, name="exemptions")
 app.command("governance")(posture_cli.governance)
+app.command("detect")(detect_cli.detect)
+app.command("alerts")(detect_cli.alerts)
+app.command("incidents")(detect_cli.incidents)
+app.add_typer(detect_cli.sigma_app, name="sigma")
 
 
 @app.command()

@@ -1,0 +1,124 @@
+"""Detection runs shared by the CLI and workers: log files -> events -> Sigma rules, stateful
+and anomaly detections -> aggregated alerts -> incidents.
+
+Detector and anomaly state persists between runs in `state_dir` (JSON, written atomically), so
+"first seen" and "dormant identity" mean across runs, not only within one file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cloudwarden.core.events import Alert, Event
+
+__all__ = ["DetectOutcome", "builtin_sigma_dir", "run_detection"]
+
+
+def builtin_sigma_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "detect" / "rules"
+
+
+@dataclass
+class DetectOutcome:
+    alerts: list[Alert]
+    incidents: list[Any]
+    stats: Any
+    sigma_loaded: int
+    sigma_problems: list[Any]
+    suppressed: int
+    events: int = 0
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def _state_file(state_dir: Path | None, name: str) -> Path | None:
+    return None if state_dir is None else state_dir / name
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+
+
+def run_detection(
+    paths: Iterable[str | Path],
+    *,
+    source: str | None = None,
+    sigma_dirs: Iterable[Path] = (),
+    state_dir: Path | None = None,
+    bad_domains: Iterable[str] = (),
+    suppressions: Iterable[Any] = (),
+    anomalies: bool = True,
+    session: Any = None,
+    endpoint_url: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DetectOutcome:
+    """Run every built-in detection (plus `sigma_dirs`) over the logs at `paths`."""
+    from cloudwarden.detect.alerts import AlertAggregator
+    from cloudwarden.detect.anomaly import AnomalyDetector
+    from cloudwarden.detect.fusion import fuse
+    from cloudwarden.detect.rules.catalog import builtin_detectors
+    from cloudwarden.detect.sigma import SigmaEngine, load_sigma, to_alert
+    from cloudwarden.detect.sources import ParseStats, read_source
+
+    ruleset = load_sigma([builtin_sigma_dir(), *sigma_dirs])
+    engine = SigmaEngine(ruleset)
+    detectors = builtin_detectors(bad_domains=bad_domains)
+    detector_state = _state_file(state_dir, "detectors.json")
+    if detector_state is not None and detector_state.is_file():
+        saved = json.loads(detector_state.read_text(encoding="utf-8"))
+        for detector in detectors:
+            if detector.id in saved:
+                detector.restore(saved[detector.id])
+    anomaly_state = _state_file(state_dir, "anomaly.json")
+    anomaly: AnomalyDetector | None = None
+    if anomalies:
+        anomaly = (AnomalyDetector.load(anomaly_state)
+                   if anomaly_state is not None and anomaly_state.is_file()
+                   else AnomalyDetector())
+    aggregator = AlertAggregator(suppressions=suppressions)
+    stats = ParseStats()
+    seen: list[int] = [0]
+    last: list[datetime] = []
+
+    def observed(events: Iterable[Event]) -> Iterator[Event]:
+        for event in events:
+            seen[0] += 1
+            if last:
+                last[0] = event.time
+            else:
+                last.append(event.time)
+            for detector in detectors:
+                for alert in detector.observe(event):
+                    aggregator.add(alert)
+            if anomaly is not None:
+                for alert in anomaly.observe(event):
+                    aggregator.add(alert)
+            if progress is not None and seen[0] % 10_000 == 0:
+                progress(seen[0])
+            yield event
+
+    events = read_source([str(p) for p in paths], source, stats, session=session,
+                         endpoint_url=endpoint_url)
+    for match in engine.feed(observed(events)):
+        aggregator.add(to_alert(match))
+    if last:
+        for detector in detectors:
+            for alert in detector.flush(last[0]):
+                aggregator.add(alert)
+    if detector_state is not None:
+        _write_json(detector_state, {d.id: d.state() for d in detectors})
+    if anomaly is not None and anomaly_state is not None:
+        anomaly_state.parent.mkdir(parents=True, exist_ok=True)
+        anomaly.save(anomaly_state)
+    alerts = aggregator.alerts()
+    problems = [*ruleset.errors, *ruleset.unsupported]
+    return DetectOutcome(alerts, fuse(alerts), stats, len(ruleset.rules), problems,
+                         sum(aggregator.suppressed_counts.values()), seen[0])
