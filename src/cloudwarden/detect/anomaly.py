@@ -18,6 +18,7 @@ replaying old logs gives the same alerts. State is plain JSON: `save(path)` writ
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import math
@@ -111,9 +112,11 @@ def _epoch(when: datetime) -> float:
     return (when.replace(tzinfo=UTC) if when.tzinfo is None else when).timestamp()
 
 
+@functools.lru_cache(maxsize=65536)
 def source_network(address: str) -> str:
     """The network an address belongs to for `anomaly.new_source_network`: its /24 (IPv4) or
-    /48 (IPv6); "" for what is not an IP address (`ec2.amazonaws.com`, `-`)."""
+    /48 (IPv6); "" for what is not an IP address (`ec2.amazonaws.com`, `-`). Cached: the same
+    addresses recur across an event stream, and parsing one costs microseconds."""
     try:
         ip = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
