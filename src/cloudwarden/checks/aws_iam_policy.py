@@ -396,3 +396,23 @@ def days_since(value: Any, now: datetime) -> float | None:
         return None
     when = value if value.tzinfo else value.replace(tzinfo=UTC)
     return (now - when).total_seconds() / 86400.0
+
+
+def resource_policy_check(asset: Any, *, policy_field: str, name_field: str, what: str,
+                          passed: str = "does not grant public access") -> Any:
+    """The shared body of the "<resource> policy is not public" rules: fail when a statement
+    allows any principal without a restricting condition, naming the statements."""
+    from cloudwarden.core.checks import CheckResult
+    from cloudwarden.core.model import Evidence
+
+    doc = asset.properties
+    name = doc.get(name_field)
+    public = public_statements(doc.get(policy_field))
+    labels = [str(s.get("Sid") or f"statement granting {s.get('Action')}") for s in public]
+    evidence = Evidence(f"{policy_field}.Statement", labels,
+                        "no Allow to Principal * without a restricting condition")
+    if public:
+        return CheckResult.failed(
+            f"the policy of {what} {name} grants access to any principal: {', '.join(labels)}",
+            evidence)
+    return CheckResult.passed(f"the policy of {what} {name} {passed}", evidence)

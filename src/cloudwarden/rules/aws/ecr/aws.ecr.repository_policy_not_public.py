@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_iam_policy import public_statements
+from cloudwarden.checks.aws_iam_policy import resource_policy_check
 from cloudwarden.core.checks import CheckContext, CheckResult
-from cloudwarden.core.model import Asset, Evidence
+from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    doc = asset.properties
-    name = doc.get("repositoryName")
-    public = public_statements(doc.get("Policy"))
-    labels = [str(s.get("Sid") or f"statement granting {s.get('Action')}") for s in public]
-    evidence = Evidence("Policy.Statement", labels,
-                        "no Allow to Principal * without a restricting condition")
-    if public:
-        return CheckResult.failed(f"the policy of repository {name} grants access to any "
-                                  f"principal: {', '.join(labels)}", evidence)
-    return CheckResult.passed(f"the policy of repository {name} grants nothing to the public",
-                              evidence)
+    result: CheckResult = resource_policy_check(
+        asset, policy_field="Policy", name_field="repositoryName", what="repository",
+        passed="grants nothing to the public")
+    return result

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_iam_policy import public_statements
+from cloudwarden.checks.aws_iam_policy import resource_policy_check
 from cloudwarden.core.checks import CheckContext, CheckResult
-from cloudwarden.core.model import Asset, Evidence
+from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    doc = asset.properties
-    name = doc.get("DomainName")
-    public = public_statements(doc.get("AccessPolicies"))
-    labels = [str(s.get("Sid") or f"statement granting {s.get('Action')}") for s in public]
-    evidence = Evidence("AccessPolicies.Statement", labels,
-                        "no Allow to Principal * without a restricting condition")
-    if public:
-        return CheckResult.failed(
-            f"the policy of OpenSearch domain {name} grants access to any principal: "
-            f"{', '.join(labels)}", evidence)
-    return CheckResult.passed(
-        f"the policy of OpenSearch domain {name} does not grant public access", evidence)
+    result: CheckResult = resource_policy_check(
+        asset, policy_field="AccessPolicies", name_field="DomainName", what="OpenSearch domain")
+    return result
