@@ -496,3 +496,23 @@ def test_two_thousand_rules_cost_little_per_event() -> None:
     large, large_hits = per_event(2000)
     assert (small_hits, large_hits) == (20, 2000)
     assert large < small * 5 + 20e-6, (small, large)
+
+
+def test_alert_type_is_the_rule_name_when_it_has_one() -> None:
+    hit = ct(eventSource="cloudtrail.amazonaws.com", eventName="StopLogging")
+    [unnamed] = engine(STOP_LOGGING).match(hit)
+    assert to_alert(unnamed).type == f"sigma.{uid('r1')}"
+    named = STOP_LOGGING.replace("title:", "name: aws.cloudtrail.logging_disabled\ntitle:", 1)
+    [m] = engine(named).match(hit)
+    assert m.name == "aws.cloudtrail.logging_disabled"
+    assert to_alert(m).type == "aws.cloudtrail.logging_disabled"
+
+
+def test_builtin_rules_give_readable_alert_types() -> None:
+    from cloudwarden.detect.rules import RULES_DIR
+
+    e = SigmaEngine(load_sigma(RULES_DIR))
+    [m] = [m for m in e.match(ct(eventSource="cloudtrail.amazonaws.com",
+                                  eventName="StopLogging"))
+           if "logging" in m.title.lower()][:1]
+    assert to_alert(m).type.startswith("aws.cloudtrail.")

@@ -9,7 +9,7 @@ from cloudwarden.core.events import Alert, Entity, EntityKind, Event
 from cloudwarden.core.model import Severity
 from cloudwarden.detect.sigma._engine import SigmaMatch
 
-__all__ = ["TACTICS", "to_alert"]
+__all__ = ["TACTICS", "alert_type", "to_alert"]
 
 #: ATT&CK (v15) tactic tag names as Sigma writes them -> tactic ids
 TACTICS = {
@@ -66,6 +66,12 @@ def _entities(events: tuple[Event, ...]) -> tuple[Entity, ...]:
     return tuple(sorted(found))
 
 
+def alert_type(match: SigmaMatch) -> str:
+    """The rule's readable `name` (`aws.cloudtrail.logging_disabled`) when it has one, else
+    `sigma.<id>`."""
+    return match.name or f"sigma.{match.rule_id}"
+
+
 def to_alert(match: SigmaMatch) -> Alert:
     events = match.events or (match.event,)
     tactic, technique = _attack(match.tags)
@@ -75,7 +81,7 @@ def to_alert(match: SigmaMatch) -> Alert:
     ).hexdigest()[:16]
     return Alert(
         id=f"sigma-{digest}",
-        type=f"sigma.{match.rule_id}",
+        type=alert_type(match),
         title=match.title,
         severity=_LEVELS.get(match.level.lower(), Severity.MEDIUM),
         description=match.description or match.title,

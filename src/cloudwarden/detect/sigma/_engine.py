@@ -38,10 +38,13 @@ class SigmaMatch:
     correlation: str = ""
     group: tuple[tuple[str, str], ...] = ()
     events: tuple[Event, ...] = ()
+    #: the rule's Sigma `name`, when it has one
+    name: str = ""
 
     @classmethod
     def of(cls, meta: RuleMeta, event: Event) -> SigmaMatch:
-        return cls(meta.id, meta.title, meta.level, meta.tags, event, meta.description)
+        return cls(meta.id, meta.title, meta.level, meta.tags, event, meta.description,
+                   name=meta.name)
 
 
 def _basename(text: str) -> str:
@@ -176,6 +179,7 @@ class SigmaEngine:
                             correlation=state.correlation.type,
                             group=group,
                             events=evidence,
+                            name=meta.name,
                         )
 
     def stats(self) -> dict[str, dict[str, int]]:

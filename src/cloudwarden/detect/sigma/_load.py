@@ -69,6 +69,8 @@ class RuleMeta:
     tags: tuple[str, ...]
     description: str
     path: str
+    #: the Sigma `name` (our built-in rules: the readable detection id), else ""
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -227,6 +229,7 @@ def _meta(rule: SigmaRuleBase) -> RuleMeta:
         tags=tuple(str(t) for t in rule.tags),
         description=rule.description or "",
         path=path,
+        name=rule.name or "",
     )
 
 
