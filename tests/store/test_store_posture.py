@@ -281,7 +281,7 @@ def test_score_of_an_unknown_scan_is_refused(store: Store) -> None:
 
 # -- migration from 0002 ---------------------------------------------------------------------
 
-def test_a_0002_database_with_data_is_upgraded_to_0003(store_url: str) -> None:
+def test_a_0002_database_with_data_is_upgraded_to_head(store_url: str) -> None:
     from alembic import command
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
@@ -322,7 +322,7 @@ def test_a_0002_database_with_data_is_upgraded_to_0003(store_url: str) -> None:
     engine = create_engine(store_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
         engine.dispose()

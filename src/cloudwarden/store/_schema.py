@@ -29,12 +29,16 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 __all__ = [
+    "ALERT_STATUSES",
     "SCAN_STATUSES",
+    "alert_events",
+    "alerts",
     "assets",
     "collection_errors",
     "exemption_events",
     "exemptions",
     "findings",
+    "incidents",
     "json_type",
     "metadata",
     "scans",
@@ -42,6 +46,7 @@ __all__ = [
 ]
 
 SCAN_STATUSES = ("running", "completed", "failed", "interrupted")
+ALERT_STATUSES = ("new", "active", "resolved", "dismissed")
 
 metadata = MetaData(
     naming_convention={
@@ -226,4 +231,60 @@ score_history = Table(
     CheckConstraint("scope IN ('total', 'account')", name="scope"),
     Index(None, "scope", "account", "control_id", "recorded_at"),
     Index(None, "scan_id"),
+)
+
+# Detection alerts, one row per alert id (stable across runs: a detection, its key entities and
+# its window), updated in place as occurrences come in. `evidence` holds the capped evidence
+# events as documents (`alert_to_dict`).
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Text(), primary_key=True),
+    Column("type", Text(), nullable=False),
+    Column("title", Text(), nullable=False),
+    Column("severity", Integer(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("tactic", Text(), nullable=False),
+    Column("technique", Text(), nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Column("count", Integer(), nullable=False),
+    Column("entities", json_type(), nullable=False),
+    Column("resources", json_type(), nullable=False),
+    Column("remediation", Text(), nullable=False),
+    Column("description", Text(), nullable=False),
+    Column("evidence", json_type(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint("status IN ('new', 'active', 'resolved', 'dismissed')", name="status"),
+    Index(None, "status", "severity"),
+    Index(None, "last_seen"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Text(), primary_key=True),
+    Column("title", Text(), nullable=False),
+    Column("severity", Integer(), nullable=False),
+    Column("stages", json_type(), nullable=False),
+    Column("entities", json_type(), nullable=False),
+    Column("alert_ids", json_type(), nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Index(None, "last_seen"),
+)
+
+# Every status change of an alert: by a person (`alerts set-status`) or by a detection run
+# (a resolved alert that happens again is reopened).
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", _row_id, primary_key=True, autoincrement=True),
+    Column("alert_id", Text(), ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("actor", Text(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("reason", Text(), nullable=False),
+    Index(None, "alert_id", "id"),
 )

@@ -24,11 +24,14 @@ from sqlalchemy import Connection, Engine, Select, insert, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from cloudwarden.core.events import Alert, AlertStatus
 from cloudwarden.core.model import Finding, Severity, Status, utcnow
+from cloudwarden.detect.fusion import Incident
 from cloudwarden.inventory.snapshot import Inventory
 from cloudwarden.posture.exemptions import Exemption, ExemptionCategory
 from cloudwarden.posture.score import SecureScore
-from cloudwarden.store import _codec, _posture
+from cloudwarden.store import _alerts, _codec, _posture
+from cloudwarden.store._alerts import AlertEvent
 from cloudwarden.store._engine import (
     WRITE_OPTION,
     StoreError,
@@ -333,6 +336,52 @@ class Store:
         with self._transaction() as conn:
             return _posture.list_score_history(conn, account=account, control_id=control_id,
                                                limit=limit)
+
+    # -- detection alerts and incidents -------------------------------------------------------
+
+    def save_alerts(self, alerts: Iterable[Alert], incidents: Iterable[Incident] = (), *,
+                    now: datetime | None = None) -> list[Alert]:
+        """Upsert alerts and incidents by id in one transaction; returns the alerts as stored.
+
+        An alert seen before is updated: counts add up (an overlapping run, the same logs read
+        again, keeps the larger count), first/last seen widen, entities, resources and the
+        capped evidence merge. A dismissed alert stays dismissed; a resolved one reopens
+        (`active`, with an audit event by `cloudwarden`) when it happened again after what was
+        stored. An incident seen before keeps its first alerts and gains the new ones."""
+        with self._transaction(write=True) as conn:
+            return _alerts.save_alerts(conn, alerts, incidents, now or utcnow())
+
+    def alerts(self, statuses: Iterable[AlertStatus | str] = (),
+               min_severity: Severity | None = None, types: Iterable[str] = ()) -> list[Alert]:
+        """Stored alerts, most severe then most recent first; each filter empty means any."""
+        with self._transaction() as conn:
+            return _alerts.list_alerts(conn, statuses=statuses, min_severity=min_severity,
+                                       types=types)
+
+    def incidents(self) -> list[Incident]:
+        """Stored incidents, most recent first, with their alerts as stored now."""
+        with self._transaction() as conn:
+            return _alerts.list_incidents(conn)
+
+    def set_alert_status(self, alert_id: str, status: AlertStatus | str, *, actor: str,
+                         reason: str = "", now: datetime | None = None) -> Alert:
+        """Move an alert (its id, or a prefix naming one alert) to `status`, recording who and
+        why. Raises StoreError for an unknown or ambiguous id and
+        `cloudwarden.detect.alerts.InvalidTransitionError` for a change the workflow forbids
+        (resolved and dismissed alerts can only be reopened as active)."""
+        try:
+            wanted = AlertStatus(status)
+        except ValueError:
+            raise StoreError(f"unknown alert status {status!r}: one of "
+                             f"{', '.join(s.value for s in AlertStatus)}") from None
+        with self._transaction(write=True) as conn:
+            return _alerts.set_alert_status(conn, alert_id, wanted, actor, reason,
+                                            now or utcnow())
+
+    def alert_events(self, alert_id: str | None = None) -> list[AlertEvent]:
+        """The status changes, oldest first: of one alert (its full id), or of all."""
+        with self._transaction() as conn:
+            return _alerts.list_alert_events(conn, alert_id)
 
     # -- reading -----------------------------------------------------------------------------
 
