@@ -21,6 +21,7 @@ from cloudwarden.detect.rules.dns import (
 )
 from cloudwarden.detect.stateful import (
     Detector,
+    Router,
     ThresholdDetector,
     VolumeDetector,
 )
@@ -301,3 +302,66 @@ def test_every_builtin_detector_has_alert_metadata_and_json_state() -> None:
         json.dumps(detector.state())
         detector.restore(detector.state())
         assert detector.flush(T0) == []
+
+
+def _provocative(source: str, action: str, outcome: str, i: int) -> Event:
+    """An event that would set off many built-in detectors, whatever its source or action."""
+    pod = {"containers": [{"name": "c", "securityContext": {"privileged": True}}],
+           "volumes": [{"hostPath": {"path": "/"}}], "hostPID": True}  # fmt: skip
+    fields = {
+        "errorCode": "AccessDenied", "bytes_sent": str(10 * 1024**3),
+        "requestParameters": {
+            "bucketName": f"b{i}", "groupId": "sg-1", "secretId": f"s{i}", "name": f"p{i}",
+            "withDecryption": True, "maxCount": "50", "x-amz-acl": "public-read",
+            "ipPermissions": {"cidrIp": "0.0.0.0/0"},
+            "bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*"}]},
+        },
+        "protoPayload": {"methodName": "storage.setIamPermissions", "resourceName": "r",
+                         "serviceData": {"policyDelta": {"bindingDeltas": [
+                             {"action": "ADD", "member": "allUsers", "role": "viewer"}]}}},
+        "verb": "create", "user": {"username": "u"}, "responseStatus": {"code": 403},
+        "objectRef": {"resource": "pods", "namespace": "n", "name": f"s{i}"},
+        "requestObject": {"spec": pod},
+    }  # fmt: skip
+    return Event(
+        time=at(i), source=source, action=action, outcome=outcome,
+        actor="user" if i % 2 else f"user{i}",
+        source_ip="203.0.113.9", host="h", domain=f"x{i}qzkvjw8rtp3lmn9.evil.example",
+        fields=fields,
+    )  # fmt: skip
+
+
+def test_router_only_skips_events_a_detector_cannot_alert_on() -> None:
+    detectors = builtin_detectors(bad_domains=["evil.example"])
+    router = Router(detectors)
+    sources = {s for d in detectors for s in d.sources or ()} | {"linux.process", "other"}
+    # what the predicates test, named independently of the routing declarations
+    actions = {
+        "ssh.login", "ssh.invalid_user", "ssh.auth_failure", "ConsoleLogin", "DeleteBucket",
+        "RunInstances", "ListSecrets", "GetSecretValue", "GetParameter", "GetParameters",
+        "GetObject", "PutBucketPolicy", "PutBucketAcl", "PutObjectAcl",
+        "AuthorizeSecurityGroupIngress", "TerminateInstances", "REST.GET.OBJECT", "get", "x",
+    }  # fmt: skip
+    actions |= {a for d in detectors for a in d.actions or ()}
+    for source in sorted(sources):
+        for action in sorted(actions):
+            routed = router.route(source, action)
+            for detector in builtin_detectors(bad_domains=["evil.example"]):
+                if any(d.id == detector.id for d in routed):
+                    continue
+                before = json.dumps(detector.state(), sort_keys=True)
+                events = [
+                    _provocative(source, action, "failure" if i < 100 else "success", i)
+                    for i in range(120)
+                ]
+                assert run(detector, events) == [], (detector.id, source, action)
+                assert json.dumps(detector.state(), sort_keys=True) == before
+
+
+def test_router_keeps_detector_order() -> None:
+    detectors = builtin_detectors()
+    routed = Router(detectors).route("aws.cloudtrail", "ConsoleLogin")
+    assert [d.id for d in routed] == [d.id for d in detectors if d in routed]
+    assert {"aws.cloudtrail.console_login_brute_force", "aws.cloudtrail.access_denied_burst"} <= {
+        d.id for d in routed
+    }

@@ -205,6 +205,14 @@ class AnomalyDetector:
     def id(self) -> str:
         return "anomaly"
 
+    @property
+    def sources(self) -> frozenset[str] | None:
+        return None  # every identity's events, whatever their source
+
+    @property
+    def actions(self) -> frozenset[str] | None:
+        return None
+
     # ------------------------------------------------------------------ detection
     def observe(self, event: Event) -> list[Alert]:
         identity = event.actor

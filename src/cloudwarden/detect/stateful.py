@@ -10,12 +10,17 @@ first), and per key only what the rule needs (the last `threshold` times, a fixe
 volume buckets). Evidence events are kept in memory only, capped at `max_evidence` per key; after
 a restore an alert's evidence starts with the events seen since. Each key alerts at most once per
 `cooldown` (by default the window), so a sustained attack is one alert, not a storm.
+
+A detector may declare the event `sources` and `actions` it can conclude anything from (`None`:
+any); a `Router` then hands each event only to the detectors it can concern, so a detection
+costs nothing on the events of other log sources. The declaration must cover every event the
+detector's predicates accept: it is a routing shortcut, never an extra filter.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -29,6 +34,7 @@ __all__ = [
     "EventKey",
     "EventMatch",
     "PredicateDetector",
+    "Router",
     "SequenceDetector",
     "ThresholdDetector",
     "VolumeDetector",
@@ -50,6 +56,14 @@ class Detector(Protocol):
 
     @property
     def id(self) -> str: ...
+
+    @property
+    def sources(self) -> frozenset[str] | None:
+        """The event sources the detector can alert on; `None` for any."""
+
+    @property
+    def actions(self) -> frozenset[str] | None:
+        """The event actions the detector can alert on; `None` for any."""
 
     def observe(self, event: Event) -> list[Alert]: ...
 
@@ -94,6 +108,9 @@ class _Keyed:
     cooldown: timedelta | None = None
     max_keys: int = 10_000
     max_evidence: int = 20
+    #: routing (see the module): the sources and actions `observe` can alert on, `None` for any
+    sources: frozenset[str] | None = None
+    actions: frozenset[str] | None = None
     _quiet_until: _Lru[float] = field(init=False, repr=False)
     _evidence: _Lru[deque[Event]] = field(init=False, repr=False)
 
@@ -135,6 +152,33 @@ class _Keyed:
     def _flush_quiet(self, now: float) -> None:
         for key in [k for k, until in self._quiet_until.items() if until <= now]:
             del self._quiet_until[key]
+
+
+#: (source, action) pairs a `Router` remembers; past that, it decides per event
+_MAX_ROUTES = 4096
+
+
+class Router:
+    """Hands an event only to the detectors whose `sources` and `actions` admit it, in their
+    original order. The detectors per (source, action) are worked out once and remembered."""
+
+    def __init__(self, detectors: Iterable[Detector]) -> None:
+        self.detectors = tuple(detectors)
+        self._routes: dict[tuple[str, str], tuple[Detector, ...]] = {}
+
+    def route(self, source: str, action: str) -> tuple[Detector, ...]:
+        key = (source, action)
+        found = self._routes.get(key)
+        if found is None:
+            found = tuple(
+                d
+                for d in self.detectors
+                if (d.sources is None or source in d.sources)
+                and (d.actions is None or action in d.actions)
+            )
+            if len(self._routes) < _MAX_ROUTES:
+                self._routes[key] = found
+        return found
 
 
 def _fresh_name(seen: Mapping[str, float], now: float) -> str:

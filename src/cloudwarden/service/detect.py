@@ -67,10 +67,12 @@ def run_detection(
     from cloudwarden.detect.rules.catalog import builtin_detectors
     from cloudwarden.detect.sigma import SigmaEngine, load_sigma, to_alert
     from cloudwarden.detect.sources import ParseStats, read_source
+    from cloudwarden.detect.stateful import Router
 
     ruleset = load_sigma([builtin_sigma_dir(), *sigma_dirs])
     engine = SigmaEngine(ruleset)
     detectors = builtin_detectors(bad_domains=bad_domains)
+    router = Router(detectors)
     detector_state = _state_file(state_dir, "detectors.json")
     if detector_state is not None and detector_state.is_file():
         saved = json.loads(detector_state.read_text(encoding="utf-8"))
@@ -95,7 +97,7 @@ def run_detection(
                 last[0] = event.time
             else:
                 last.append(event.time)
-            for detector in detectors:
+            for detector in router.route(event.source, event.action):
                 for alert in detector.observe(event):
                     aggregator.add(alert)
             if anomaly is not None:

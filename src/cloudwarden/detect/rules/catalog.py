@@ -31,6 +31,10 @@ __all__ = ["DNS_SOURCES", "builtin_detectors"]
 DNS_SOURCES = frozenset({"aws.route53.resolver", "dns.bind"})
 _SSH_FAILURES = frozenset({"ssh.login", "ssh.invalid_user", "ssh.auth_failure"})
 _MINUTE = timedelta(minutes=1)
+# routing (`Detector.sources` / `.actions`): what each detector's predicates can accept
+_CLOUDTRAIL = frozenset({"aws.cloudtrail"})
+_LINUX_AUTH = frozenset({"linux.auth"})
+_KUBERNETES = frozenset({"kubernetes.audit"})
 _GIB = 1024**3
 
 
@@ -266,6 +270,8 @@ def _linux() -> list[Detector]:
             window=5 * _MINUTE,
             match=_ssh_failure,
             threshold=10,
+            sources=_LINUX_AUTH,
+            actions=_SSH_FAILURES,
         ),
         ThresholdDetector(
             _alert(
@@ -281,6 +287,8 @@ def _linux() -> list[Detector]:
             window=15 * _MINUTE,
             match=_ssh_failure,
             threshold=5,
+            sources=_LINUX_AUTH,
+            actions=_SSH_FAILURES,
             distinct=_actor,
         ),
         SequenceDetector(
@@ -300,6 +308,8 @@ def _linux() -> list[Detector]:
             first=_ssh_failure,
             then=_ssh_success,
             min_first=5,
+            sources=_LINUX_AUTH,
+            actions=_SSH_FAILURES | {"ssh.login"},
         ),
     ]
 
@@ -322,6 +332,8 @@ def _aws() -> list[Detector]:
             window=10 * _MINUTE,
             match=console_failure,
             threshold=10,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"ConsoleLogin"}),
         ),
         SequenceDetector(
             _alert(
@@ -338,6 +350,8 @@ def _aws() -> list[Detector]:
             first=console_failure,
             then=console_success,
             min_first=5,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"ConsoleLogin"}),
         ),
         VolumeDetector(
             _alert(
@@ -355,6 +369,8 @@ def _aws() -> list[Detector]:
             match=_source("aws.cloudtrail", "DeleteBucket", outcome="success"),
             limit=5,
             unit="buckets",
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"DeleteBucket"}),
         ),
         VolumeDetector(
             _alert(
@@ -376,6 +392,7 @@ def _aws() -> list[Detector]:
             ),
             limit=50,
             unit="deletions",
+            sources=_CLOUDTRAIL,
         ),
         VolumeDetector(
             _alert(
@@ -397,6 +414,8 @@ def _aws() -> list[Detector]:
             ),
             limit=20,
             unit="instances",
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"RunInstances"}),
         ),
         SequenceDetector(
             _alert(
@@ -414,6 +433,8 @@ def _aws() -> list[Detector]:
             first=_source("aws.cloudtrail", "ListSecrets"),
             then=_source("aws.cloudtrail", "GetSecretValue", outcome="success"),
             min_then=3,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"ListSecrets", "GetSecretValue"}),
         ),
         ThresholdDetector(
             _alert(
@@ -430,6 +451,8 @@ def _aws() -> list[Detector]:
             match=_source("aws.cloudtrail", "GetSecretValue", outcome="success"),
             threshold=10,
             distinct=_field("requestParameters.secretId"),
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"GetSecretValue"}),
         ),
         ThresholdDetector(
             _alert(
@@ -451,6 +474,8 @@ def _aws() -> list[Detector]:
             distinct=lambda e: (
                 _text(e.get("requestParameters.name")) or _text(e.get("requestParameters.names"))
             ),
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"GetParameter", "GetParameters"}),
         ),
         ThresholdDetector(
             _alert(
@@ -469,6 +494,7 @@ def _aws() -> list[Detector]:
                 and _text(e.get("errorCode")).startswith(("AccessDenied", "UnauthorizedOperation"))
             ),
             threshold=20,
+            sources=_CLOUDTRAIL,
         ),
         VolumeDetector(
             _alert(
@@ -486,6 +512,7 @@ def _aws() -> list[Detector]:
             measure=_bytes_read,
             limit=float(10 * _GIB),
             unit="bytes",
+            sources=frozenset({"aws.s3.access", "aws.cloudtrail"}),
         ),
         PredicateDetector(
             _alert(
@@ -500,6 +527,8 @@ def _aws() -> list[Detector]:
             key=lambda e: _text(e.get("requestParameters.bucketName")) or e.actor,
             window=60 * _MINUTE,
             explain=_public_bucket_policy,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"PutBucketPolicy"}),
         ),
         PredicateDetector(
             _alert(
@@ -514,6 +543,8 @@ def _aws() -> list[Detector]:
             key=lambda e: _text(e.get("requestParameters.bucketName")) or e.actor,
             window=60 * _MINUTE,
             explain=_public_bucket_acl,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"PutBucketAcl", "PutObjectAcl"}),
         ),
         PredicateDetector(
             _alert(
@@ -528,6 +559,8 @@ def _aws() -> list[Detector]:
             key=lambda e: _text(e.get("requestParameters.groupId")) or e.actor,
             window=60 * _MINUTE,
             explain=_world_open_ingress,
+            sources=_CLOUDTRAIL,
+            actions=frozenset({"AuthorizeSecurityGroupIngress"}),
         ),
     ]
 
@@ -547,6 +580,7 @@ def _other_clouds() -> list[Detector]:
             key=lambda e: _text(e.get("protoPayload.resourceName")) or e.actor,
             window=60 * _MINUTE,
             explain=_gcs_public,
+            sources=frozenset({"gcp.audit"}),
         ),
         ThresholdDetector(
             _alert(
@@ -563,6 +597,7 @@ def _other_clouds() -> list[Detector]:
             match=lambda e: e.source == "azure.signin" and e.outcome == "failure",
             threshold=10,
             distinct=_actor,
+            sources=frozenset({"azure.signin"}),
         ),
     ]
 
@@ -583,6 +618,7 @@ def _kubernetes() -> list[Detector]:
             key=_k8s_user,
             window=60 * _MINUTE,
             explain=_privileged_pod,
+            sources=_KUBERNETES,
         ),
         PredicateDetector(
             _alert(
@@ -597,6 +633,7 @@ def _kubernetes() -> list[Detector]:
             key=_k8s_user,
             window=60 * _MINUTE,
             explain=_host_path_mount,
+            sources=_KUBERNETES,
         ),
         ThresholdDetector(
             _alert(
@@ -617,6 +654,7 @@ def _kubernetes() -> list[Detector]:
             ),
             threshold=10,
             distinct=lambda e: f"{e.get('objectRef.namespace', '')}/{e.get('objectRef.name', '')}",
+            sources=_KUBERNETES,
         ),
         ThresholdDetector(
             _alert(
@@ -634,6 +672,7 @@ def _kubernetes() -> list[Detector]:
                 e.source == "kubernetes.audit" and _text(e.get("responseStatus.code")) == "403"
             ),
             threshold=20,
+            sources=_KUBERNETES,
         ),
     ]
 
@@ -653,6 +692,7 @@ def _dns_detectors(bad: frozenset[str]) -> list[Detector]:
             key=_dns_key,
             window=24 * 60 * _MINUTE,
             explain=_dns(dga_reason),
+            sources=DNS_SOURCES,
         ),
         PredicateDetector(
             _alert(
@@ -667,6 +707,7 @@ def _dns_detectors(bad: frozenset[str]) -> list[Detector]:
             key=_dns_key,
             window=60 * _MINUTE,
             explain=_dns(tunnel_reason),
+            sources=DNS_SOURCES,
         ),
         ThresholdDetector(
             _alert(
@@ -684,6 +725,7 @@ def _dns_detectors(bad: frozenset[str]) -> list[Detector]:
             match=lambda e: e.source in DNS_SOURCES,
             threshold=100,
             distinct=lambda e: subdomain(e.domain),
+            sources=DNS_SOURCES,
         ),
     ]
     if bad:
@@ -701,6 +743,7 @@ def _dns_detectors(bad: frozenset[str]) -> list[Detector]:
                 key=_dns_key,
                 window=60 * _MINUTE,
                 explain=_dns(lambda name: known_bad_reason(name, bad)),
+                sources=DNS_SOURCES,
             )
         )
     return detectors
