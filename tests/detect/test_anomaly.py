@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -217,3 +218,22 @@ def test_events_without_an_identity_are_ignored() -> None:
     detector = AnomalyDetector(CONFIG)
     assert run(detector, [event(T0, actor="")]) == []
     assert detector.state()["identities"] == {}
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["1.2.3.4", "0.0.0.0", "10.20.30.255", " 1.2.3.4", "01.2.3.4", "1.2.3.04", "256.1.1.1",
+     "1.2.3", "1.2.3.4.5", "1..2.3", "+1.2.3.4", "1.2.3.\u0664", "::ffff:1.2.3.4", "[::1]",
+     "2001:db8::1", "ec2.amazonaws.com", "-", ""],
+)  # fmt: skip
+def test_source_network_fast_path_agrees_with_ipaddress(address: str) -> None:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        expected = ""
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        prefix = 24 if ip.version == 4 else 48
+        expected = str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    assert source_network(address) == expected
