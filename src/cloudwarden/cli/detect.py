@@ -1,4 +1,9 @@
-"""`cloudwarden detect | alerts | incidents | sigma check`."""
+"""`cloudwarden detect | alerts [list | set-status] | incidents | sigma check`.
+
+`detect` keeps its alerts and incidents in the store (`--db`), where an alert's status lives
+between runs; `alerts` and `incidents` read them back (the latest run's results file only when
+the store has none yet, as before the store held alerts).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from typing import Annotated, Any
 
 import typer
 
-from cloudwarden.cli._common import console, fail
+from cloudwarden.cli._common import DbOption, console, fail
 
 sigma_app = typer.Typer(help="Work with Sigma rules.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Detection alerts kept in the store: list them, change their "
+                              "status.")
 
 _FORMATS = ("table", "json", "ocsf")
 
@@ -42,6 +49,9 @@ def detect(
     = "table",
     fail_on: Annotated[str | None, typer.Option(
         help="Exit with code 3 when an alert has at least this severity.")] = None,
+    db: DbOption = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Do not keep the alerts and incidents in the store.")] = False,
 ) -> None:
     """Run every detection over logs: CloudTrail, Azure, GCP, Kubernetes audit, Linux auth/syslog/
     auditd, DNS, S3 access and VPC flow logs."""
@@ -83,6 +93,8 @@ def detect(
                "alerts": [alert_to_dict(a) for a in outcome.alerts],
                "incidents": [incident_to_dict(i) for i in outcome.incidents]}
     _save(results)
+    if not no_store:
+        _store_results(db, outcome.alerts, outcome.incidents)
     if output == "json":
         typer.echo(json.dumps(results, indent=2, default=str))
     elif output == "ocsf":
@@ -118,6 +130,18 @@ def _save(results: dict[str, Any]) -> None:
         console(stderr=True).print(f"[yellow]could not keep the results: {exc}[/]")
 
 
+def _store_results(db: str | None, alerts: list[Any], incidents: list[Any]) -> None:
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.store import Store
+
+    try:
+        with Store.open(db) as store:
+            store.save_alerts(alerts, incidents)
+    except CloudwardenError as exc:  # the results are printed and kept in the results file
+        console(stderr=True).print(f"[yellow]could not save the alerts to the store: {exc}[/]",
+                                   soft_wrap=True)
+
+
 def _load() -> dict[str, Any]:
     path = _data_dir() / "latest.json"
     if not path.is_file():
@@ -130,11 +154,12 @@ def _alerts_table(alerts: list[dict[str, Any]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table("severity", "alert", "technique", "count", "entities", "last seen",
-                  title=f"{len(alerts)} alerts")
+    table = Table("id", "severity", "status", "alert", "technique", "count", "entities",
+                  "last seen", title=f"{len(alerts)} alerts")
     for a in sorted(alerts, key=lambda a: a.get("last_seen", ""), reverse=True):
         entities = ", ".join(f"{e['kind']}={e['value']}" for e in a.get("entities", [])[:3])
-        table.add_row(a["severity"], escape(a["title"]), a.get("technique", ""),
+        table.add_row(escape(str(a.get("id", ""))[:16]), a["severity"],
+                      a.get("status", "new"), escape(a["title"]), a.get("technique", ""),
                       str(a.get("count", 1)), escape(entities), str(a.get("last_seen", ""))[:19])
     console().print(table)
 
@@ -150,33 +175,123 @@ def _incidents_table(incidents: list[dict[str, Any]]) -> None:
     console().print(table)
 
 
-def alerts(
-    severity: Annotated[str | None, typer.Option(help="Only this severity or above.")] = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="table or json.")] = "table",
-) -> None:
-    """The alerts of the latest detection run."""
-    from cloudwarden.core.model import Severity
+_OutputTJ = Annotated[str, typer.Option("--output", "-o", help="table or json.")]
+_SeverityOpt = Annotated[str | None, typer.Option(help="Only this severity or above.")]
+_StatusOpt = Annotated[list[str] | None, typer.Option(
+    "--status", help="Only alerts in this status: new, active, resolved, dismissed "
+                     "(repeatable).")]
+_TypeOpt = Annotated[list[str] | None, typer.Option(
+    "--type", help="Only alerts of this type, e.g. aws.cloudtrail.logging_disabled "
+                   "(repeatable).")]
 
-    found = _load()["alerts"]
-    if severity:
-        try:
-            floor = Severity.parse(severity)
-        except ValueError as exc:
-            fail(str(exc))
-        found = [a for a in found if Severity.parse(a["severity"]) >= floor]
+
+def _open_store(db: str | None) -> Any:
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.store import Store
+
+    try:
+        return Store.open(db)
+    except CloudwardenError as exc:
+        fail(str(exc))
+
+
+def _list_alerts(severity: str | None, statuses: list[str], types: list[str], output: str,
+                 db: str | None) -> None:
+    from cloudwarden.core.events import AlertStatus
+    from cloudwarden.core.model import Severity
+    from cloudwarden.detect.export import alert_to_dict
+
+    try:
+        floor = Severity.parse(severity) if severity else None
+    except ValueError as exc:
+        fail(str(exc))
+    known = {s.value: s for s in AlertStatus}
+    unknown = [s for s in statuses if s.strip().lower() not in known]
+    if unknown:
+        fail(f"unknown alert status {unknown[0]!r}: one of {', '.join(known)}")
+    wanted = [known[s.strip().lower()] for s in statuses]
+    with _open_store(db) as store:
+        stored = store.alerts(statuses=wanted, min_severity=floor, types=types)
+        empty = not stored and not store.alerts()
+    if empty:  # nothing in the store yet: the results file of a run made before it held alerts
+        found = _load()["alerts"]
+        if floor is not None:
+            found = [a for a in found if Severity.parse(a["severity"]) >= floor]
+        if wanted:
+            found = [a for a in found if a.get("status", "new") in {w.value for w in wanted}]
+        if types:
+            found = [a for a in found if a.get("type") in types]
+    else:
+        found = [alert_to_dict(a) for a in stored]
     if output == "json":
-        typer.echo(json.dumps(found, indent=2))
+        typer.echo(json.dumps(found, indent=2, default=str))
     else:
         _alerts_table(found)
 
 
-def incidents(
-    output: Annotated[str, typer.Option("--output", "-o", help="table or json.")] = "table",
+@alerts_app.callback(invoke_without_command=True)
+def alerts(
+    ctx: typer.Context,
+    severity: _SeverityOpt = None,
+    status: _StatusOpt = None,
+    type_: _TypeOpt = None,
+    output: _OutputTJ = "table",
+    db: DbOption = None,
 ) -> None:
-    """The incidents (correlated alerts along the kill chain) of the latest detection run."""
-    found = _load()["incidents"]
+    """Detection alerts (alone: `alerts list`)."""
+    if ctx.invoked_subcommand is None:
+        _list_alerts(severity, status or [], type_ or [], output, db)
+
+
+@alerts_app.command("list")
+def list_alerts(
+    severity: _SeverityOpt = None,
+    status: _StatusOpt = None,
+    type_: _TypeOpt = None,
+    output: _OutputTJ = "table",
+    db: DbOption = None,
+) -> None:
+    """The alerts in the store, most severe and most recent first."""
+    _list_alerts(severity, status or [], type_ or [], output, db)
+
+
+@alerts_app.command("set-status")
+def set_status(
+    alert_id: Annotated[str, typer.Argument(help="The alert id, or a prefix naming one alert.")],
+    status: Annotated[str, typer.Argument(help="new, active, resolved or dismissed.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+    actor: Annotated[str | None, typer.Option(help="Who changes it (default: you).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change an alert's status: new -> active -> resolved or dismissed; a resolved or
+    dismissed alert can only be reopened (active)."""
+    import getpass
+
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.detect.alerts import InvalidTransitionError
+
+    with _open_store(db) as store:
+        try:
+            changed = store.set_alert_status(alert_id, status.strip().lower(),
+                                             actor=actor or getpass.getuser(), reason=reason)
+        except (CloudwardenError, InvalidTransitionError) as exc:
+            fail(str(exc))
+    typer.echo(f"alert {changed.id} is {changed.status.value}")
+
+
+def incidents(
+    output: _OutputTJ = "table",
+    db: DbOption = None,
+) -> None:
+    """The incidents (correlated alerts along the kill chain) in the store."""
+    from cloudwarden.detect.export import incident_to_dict
+
+    with _open_store(db) as store:
+        stored = store.incidents()
+        has_alerts = bool(stored) or bool(store.alerts())
+    found = [incident_to_dict(i) for i in stored] if has_alerts else _load()["incidents"]
     if output == "json":
-        typer.echo(json.dumps(found, indent=2))
+        typer.echo(json.dumps(found, indent=2, default=str))
     else:
         _incidents_table(found)
 

@@ -51,7 +51,7 @@ app.command("compliance")(posture_cli.compliance)
 app.add_typer(exemptions_cli.app, name="exemptions")
 app.command("governance")(posture_cli.governance)
 app.command("detect")(detect_cli.detect)
-app.command("alerts")(detect_cli.alerts)
+app.add_typer(detect_cli.alerts_app, name="alerts")
 app.command("incidents")(detect_cli.incidents)
 app.add_typer(detect_cli.sigma_app, name="sigma")
 
