@@ -149,3 +149,18 @@ def test_entra_audit(fixtures: Path) -> None:
     assert creds.actor == "automation-app" and creds.actor_type == "servicePrincipal"
     assert creds.outcome == "failure"
     assert stats.malformed == 1
+
+
+def test_cloudtrail_targets_from_request_parameters_in_declared_order() -> None:
+    from cloudwarden.detect.sources.cloudtrail import cloudtrail_event
+
+    def targets(params: object) -> tuple[str, ...]:
+        record = {"eventName": "X", "eventTime": "2025-06-01T12:00Z", "requestParameters": params}
+        return cloudtrail_event(record, "t:1").targets
+
+    assert targets({"name": "n", "bucketName": "b", "other": "o", "roleName": ""}) == ("b", "n")
+    assert targets({"instanceId": "i-1", "userName": 5}) == ("i-1",)
+    assert targets({"other": "o"}) == ()
+    many = {f"k{i}": "v" for i in range(20)} | {"keyId": "k", "bucketName": "b"}
+    assert targets(many) == ("b", "k")
+    assert targets(None) == ()

@@ -29,32 +29,37 @@ def parse_cloudtrail(
 
 
 def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
-    action = record.get("eventName")
+    get = record.get
+    action = get("eventName")
     if not isinstance(action, str) or not action:
         raise Malformed("no eventName")
-    identity = record.get("userIdentity") or {}
-    error = record.get("errorCode")
+    identity = get("userIdentity") or {}
+    # `_text` is `text_of` without the call for the usual plain strings: this runs per record
     return Event(
         time=parse_iso(record["eventTime"]),
         source=SOURCE,
         action=action,
-        outcome="failure" if error else "success",
+        outcome="failure" if get("errorCode") else "success",
         actor=_actor(identity),
-        actor_type=text_of(identity.get("type")),
-        source_ip=text_of(record.get("sourceIPAddress")),
-        user_agent=text_of(record.get("userAgent")),
+        actor_type=_text(identity.get("type")),
+        source_ip=_text(get("sourceIPAddress")),
+        user_agent=_text(get("userAgent")),
         targets=_targets(record),
-        account=text_of(record.get("recipientAccountId") or identity.get("accountId")),
-        region=text_of(record.get("awsRegion")),
+        account=_text(get("recipientAccountId") or identity.get("accountId")),
+        region=_text(get("awsRegion")),
         fields=record,
         origin=origin,
     )
 
 
+def _text(value: object) -> str:
+    return value if type(value) is str else text_of(value)
+
+
 def _actor(identity: Mapping[str, Any]) -> str:
     """The acting principal's ARN; for an assumed role, the role session's issuer is kept in
     `fields` (`userIdentity.sessionContext.sessionIssuer.arn`)."""
-    return text_of(
+    return _text(
         identity.get("arn")
         or identity.get("principalId")
         or identity.get("invokedBy")
@@ -79,6 +84,7 @@ _TARGET_PARAMETERS = (
     "groupId",
     "dBInstanceIdentifier",
 )
+_TARGET_ORDER = {name: order for order, name in enumerate(_TARGET_PARAMETERS)}
 
 
 def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -92,6 +98,16 @@ def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
     params = record.get("requestParameters")
     if not isinstance(params, dict):
         return ()
-    return tuple(
-        params[k] for k in _TARGET_PARAMETERS if isinstance(params.get(k), str) and params[k]
-    )
+    if len(params) > len(_TARGET_PARAMETERS):
+        return tuple(
+            params[k] for k in _TARGET_PARAMETERS if isinstance(params.get(k), str) and params[k]
+        )
+    # the usual few parameters: look each up once, then put them in `_TARGET_PARAMETERS` order
+    found = [
+        (order, value)
+        for name, value in params.items()
+        if isinstance(value, str) and value and (order := _TARGET_ORDER.get(name)) is not None
+    ]
+    if len(found) < 2:
+        return (found[0][1],) if found else ()
+    return tuple(value for _order, value in sorted(found))
