@@ -2,12 +2,13 @@
 
 The instance id is joined to aws.ssm.managed_instance assets of the same account and region by
 InstanceId. When the account holds no SSM managed instance at all, SSM was probably not collected
-and the result is an error instead of a failure."""
+(or not scanned): the rule then does not judge the instance (not applicable, with that reason)
+rather than fail it - or flood a scan without SSM with error results."""
 
 from __future__ import annotations
 
 from cloudwarden.core.checks import CheckContext, CheckResult
-from cloudwarden.core.model import Asset, Evidence, Status
+from cloudwarden.core.model import Asset, Evidence
 
 _MANAGED_TYPE = "aws.ssm.managed_instance"
 
@@ -23,9 +24,9 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
             f"instance {instance_id} is a Systems Manager managed instance (ping status {ping})",
             Evidence("InstanceId", instance_id, "registered with Systems Manager"))
     if not ctx.same_account(asset, _MANAGED_TYPE):
-        return CheckResult(Status.ERROR,
-                           f"could not assess: the inventory holds no Systems Manager managed "
-                           f"instance in account {account}, so SSM was probably not collected")
+        return CheckResult.not_applicable(
+            f"the inventory holds no Systems Manager managed instance in account {account}: "
+            "SSM was probably not collected, so the instance is not judged")
     return CheckResult.failed(
         f"instance {instance_id} is not registered with Systems Manager in {region}",
         Evidence("InstanceId", instance_id, "registered with Systems Manager"))
