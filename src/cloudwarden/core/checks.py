@@ -29,6 +29,9 @@ class InventoryView(Protocol):
 
     def find_by(self, asset_type: str, field: str, value: Any) -> list[Asset]: ...
 
+    def find_in_account(self, asset_type: str, account: str, field: str,
+                        value: Any) -> list[Asset]: ...
+
 
 _PASS, _FAIL, _NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from cloudwarden.core.model import Evidence
 
-__all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition"]
+__all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition", "memo_key_function"]
 
 MAX_REGEX_LENGTH = 256
 MAX_EVIDENCE = 20
@@ -90,10 +90,10 @@ class Compiled:
         return self._memo_key(doc)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_memo_key", _memo_key_function(self.memo_getters))
+        object.__setattr__(self, "_memo_key", memo_key_function(self.memo_getters))
 
 
-def _memo_key_function(
+def memo_key_function(
         getters: tuple[Callable[[Any], Any], ...] | None) -> Callable[[Any], Any]:
     """A `memo_key` specialised for the number of values read (most rules read one or two)."""
     if getters is None:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cloudwarden.core.checks import CheckContext, InventoryView
+from cloudwarden.core.conditions import memo_key_function
 from cloudwarden.core.loader import CompiledRule, RuleSpec
 from cloudwarden.core.model import Asset, Evidence, Finding, Status
 
@@ -230,23 +231,21 @@ class Engine:
         render_pass, render_fail = rule.render_pass, rule.render_fail
         not_assessed, slow = self._not_assessed, self._evaluate
         if memo is not None:
-            judge, key_of, limit = self._judge, rule.match, _MEMO_ENTRIES
-            assert key_of is not None
-            match_key = key_of.memo_key
-            applies_key = rule.applies.memo_key if rule.applies is not None else None
+            judge, limit = self._judge, _MEMO_ENTRIES
+            assert rule.match is not None and rule.match.memo_getters is not None
+            # one key over every value read by applies_if and match, in one call
+            getters = rule.match.memo_getters
+            if rule.applies is not None and rule.applies.memo_getters is not None:
+                getters = rule.applies.memo_getters + getters
+            key_of = memo_key_function(getters)
 
             def memoized(asset: Asset) -> Finding:
                 if asset.unknown and not reads.isdisjoint(asset.unknown):
                     return not_assessed(rule, asset)
                 doc = asset.properties
-                key = match_key(doc)
+                key = key_of(doc)
                 if key is None:
                     return slow(rule, asset, ctx, None)
-                if applies_key is not None:
-                    before = applies_key(doc)
-                    if before is None:
-                        return slow(rule, asset, ctx, None)
-                    key = (*before, None, *key)
                 hit = memo.get(key)
                 if hit is None:
                     hit = judge(rule, doc)
@@ -263,9 +262,35 @@ class Engine:
 
             return memoized
         check = rule.check
+        keep_evidence = self.evidence
+        if check is None and rule.match is not None:
+            applies_test = rule.applies.test if rule.applies is not None else None
+            explain, test = rule.match.explain, rule.match.test
+            not_applicable = "the rule does not apply to this resource"
+
+            def declarative(asset: Asset) -> Finding:
+                if asset.unknown and not reads.isdisjoint(asset.unknown):
+                    return not_assessed(rule, asset)
+                doc = asset.properties
+                try:
+                    if applies_test is not None and not applies_test(doc):
+                        return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
+                    if keep_evidence:
+                        ok, found = explain(doc)
+                        evidence: tuple[Evidence, ...] = tuple(found)
+                    else:
+                        ok, evidence = test(doc), ()
+                except Exception:
+                    return slow(rule, asset, ctx, None)  # reports the error as _evaluate does
+                if ok:
+                    return Finding(rule_id, asset.ref, _PASS, severity, render_pass(asset),
+                                   evidence)
+                return Finding(rule_id, asset.ref, _FAIL, severity, render_fail(asset),
+                               evidence)
+
+            return declarative
         if check is None or rule.applies is not None:
             return lambda asset: slow(rule, asset, ctx, None)
-        keep_evidence = self.evidence
         title = rule.meta.title
 
         def checked(asset: Asset) -> Finding:

@@ -84,6 +84,22 @@ class Inventory:
             self._by_account[asset_type] = index
         return index.get(account, [])
 
+    def find_in_account(self, asset_type: str, account: str, field: str,
+                        value: Any) -> list[Asset]:
+        """`find_by` within one account: joins such as instance -> security group or function
+        -> subnet stay O(1) however many accounts share the same names."""
+        index = self._by_field.get((asset_type, "\x00" + field))
+        if index is None:
+            index = defaultdict(list)
+            for asset in self.of_type(asset_type):
+                key = asset.properties.get(field)
+                if isinstance(key, str | int | float | bool):
+                    index[(asset.ref.account, key)].append(asset)
+            self._by_field[(asset_type, "\x00" + field)] = index
+        if not isinstance(value, str | int | float | bool):
+            return []
+        return index.get((account, value), [])
+
     def find_by(self, asset_type: str, field: str, value: Any) -> list[Asset]:
         """Assets of a type whose top-level `field` equals `value` (hashable values only);
         indexed on first use, so joins such as trail -> bucket by name stay linear."""

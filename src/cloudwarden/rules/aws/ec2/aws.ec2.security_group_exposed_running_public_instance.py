@@ -35,16 +35,9 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     exposed: list[tuple[str, str]] = []
     account, region = asset.ref.account, asset.ref.region
     inventory = ctx.inventory
-    in_account: list[Asset] | None = None
     for instance_id in attached:
-        # an indexed lookup per attached id, not a scan of every instance of the account;
-        # unless the id recurs across accounts more often than the account has instances
-        found = inventory.find_by("aws.ec2.instance", "InstanceId", instance_id)
-        if len(found) > 8:
-            if in_account is None:
-                in_account = inventory.in_account("aws.ec2.instance", account)
-            if len(in_account) < len(found):
-                found = [i for i in in_account if i.properties.get("InstanceId") == instance_id]
+        # an indexed lookup per attached id within the account, never a scan
+        found = inventory.find_in_account("aws.ec2.instance", account, "InstanceId", instance_id)
         for instance in found:
             props = instance.properties
             if (instance.ref.account == account and instance.ref.region == region

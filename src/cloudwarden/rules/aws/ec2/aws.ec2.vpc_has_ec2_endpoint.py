@@ -43,7 +43,8 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     if reason is not None:
         return CheckResult(Status.ERROR, f"could not assess: the VPC endpoints of "
                            f"{asset.ref.region} were not collected ({reason})")
-    endpoints = [e for e in ctx.inventory.find_by(_ENDPOINT_TYPE, "VpcId", vpc_id)
+    candidates = ctx.inventory.find_in_account(_ENDPOINT_TYPE, asset.ref.account, "VpcId", vpc_id)
+    endpoints = [e for e in candidates
                  if e.ref.account == asset.ref.account and e.ref.region == asset.ref.region
                  and pattern.match(str(e.properties.get("ServiceName") or ""))]
     live = [e for e in endpoints if e.properties.get("State") not in _GONE]

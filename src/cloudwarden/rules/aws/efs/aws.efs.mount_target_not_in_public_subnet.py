@@ -26,7 +26,7 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     for t in targets:
         sid = str(t.get("SubnetId") or "")
         mid = str(t.get("MountTargetId") or sid)
-        subnets = [s for s in ctx.inventory.find_by(_SUBNET_TYPE, "SubnetId", sid)
+        subnets = [s for s in ctx.inventory.find_in_account(_SUBNET_TYPE, account, "SubnetId", sid)
                    if s.ref.account == account] if sid else []
         known = [s for s in subnets if "MapPublicIpOnLaunch" not in s.unknown]
         if not known:

@@ -26,7 +26,7 @@ def _account_policies(asset: Asset, ctx: CheckContext, arns: set[str]) -> list[A
     account = asset.ref.account
     found: list[Asset] = []
     for arn in arns:
-        found.extend(p for p in ctx.inventory.find_by("aws.iam.policy", "Arn", arn)
+        found.extend(p for p in ctx.inventory.find_in_account("aws.iam.policy", account, "Arn", arn)
                      if p.ref.account == account)
     if len(found) > 1:  # several: back to the account's order, which the message follows
         found = [p for p in ctx.same_account(asset, "aws.iam.policy")

@@ -24,7 +24,7 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     zones: dict[str, str] = {}
     unresolved: list[str] = []
     for sid in subnet_ids:
-        found = [s for s in ctx.inventory.find_by(_SUBNET_TYPE, "SubnetId", sid)
+        found = [s for s in ctx.inventory.find_in_account(_SUBNET_TYPE, account, "SubnetId", sid)
                  if s.ref.account == account]
         zone = next((s.properties.get("AvailabilityZone") for s in found
                      if s.properties.get("AvailabilityZone")

@@ -38,7 +38,8 @@ def _value(parameters: Any, name: str) -> str | None:
 
 def _group(asset: Asset, ctx: CheckContext, name: str) -> Asset | None:
     account, region = asset.ref.account, asset.ref.region
-    for group in ctx.inventory.find_by(_GROUP_TYPE, "DBParameterGroupName", name):
+    for group in ctx.inventory.find_in_account(_GROUP_TYPE, account,
+                                                   "DBParameterGroupName", name):
         if group.ref.account == account and group.ref.region == region:
             return group
     return None

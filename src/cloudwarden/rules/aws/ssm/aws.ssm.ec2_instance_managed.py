@@ -16,7 +16,8 @@ _MANAGED_TYPE = "aws.ssm.managed_instance"
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     instance_id = str(asset.properties.get("InstanceId") or asset.name)
     account, region = asset.ref.account, asset.ref.region
-    managed = [m for m in ctx.inventory.find_by(_MANAGED_TYPE, "InstanceId", instance_id)
+    managed = [m for m in ctx.inventory.find_in_account(_MANAGED_TYPE, account, "InstanceId",
+                                                             instance_id)
                if m.ref.account == account and m.ref.region == region]
     if managed:
         ping = managed[0].properties.get("PingStatus")
