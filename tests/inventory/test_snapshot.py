@@ -99,3 +99,19 @@ def test_unknown_fields_round_trip_and_old_snapshots_load(tmp_path: Path) -> Non
     old = complete.to_dict()
     assert "unknown" not in old
     assert Asset.from_dict(old) == complete
+
+
+def test_find_in_account_and_find_by_are_indexed_and_exact() -> None:
+    def sg(account: str, name: str, vpc: str) -> Asset:
+        return Asset(AssetRef("aws", account, "eu-west-1", "aws.ec2.vpc_endpoint", name), name,
+                     {"VpcEndpointId": name, "VpcId": vpc})
+
+    inv = Inventory([sg("111", "e1", "vpc-1"), sg("222", "e2", "vpc-1"),
+                     sg("111", "e3", "vpc-2"), sg("111", "e4", "vpc-1")])
+    assert [a.name for a in inv.find_in_account("aws.ec2.vpc_endpoint", "111", "VpcId",
+                                                "vpc-1")] == ["e1", "e4"]
+    assert inv.find_in_account("aws.ec2.vpc_endpoint", "333", "VpcId", "vpc-1") == []
+    assert inv.find_in_account("aws.ec2.vpc_endpoint", "111", "VpcId", ["x"]) == []
+    assert len(inv.find_by("aws.ec2.vpc_endpoint", "VpcId", "vpc-1")) == 3
+    inv.add(sg("111", "e5", "vpc-1"))  # a new asset invalidates the indexes of its type
+    assert len(inv.find_in_account("aws.ec2.vpc_endpoint", "111", "VpcId", "vpc-1")) == 3
