@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import itertools
 import json
+import os
 import resource
 import sys
 import time
