@@ -20,7 +20,7 @@ from cloudwarden.core.model import Severity
 __all__ = ["Alert", "AlertStatus", "Entity", "EntityKind", "Event"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
     """One normalized log record.
 
@@ -29,6 +29,11 @@ class Event:
     `azure.activity`, `azure.signin`, `gcp.audit`, ...). `action` is the operation
     (CloudTrail eventName, K8s verb + resource, `ssh.login`, the executed program, the DNS
     query type, ...). `outcome` is `success`, `failure` or `unknown`.
+
+    Treat it as immutable: derive changed copies with `dataclasses.replace`. It is not a
+    frozen dataclass on purpose: a frozen __init__ is about 3x slower, and every
+    parser builds one per log record (millions per large run). Nothing hashes events (their
+    `fields` is a dict).
     """
 
     time: datetime
