@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import re2
 
@@ -60,8 +61,32 @@ class _ExactIndex:
         self.table: dict[str, list[CompiledRule]] = defaultdict(list)
 
 
+def _route_getter(path: str) -> Getter:
+    """`compile_getter(path)` with a fast path for a dotted path through plain dicts (JSON
+    records), which routing reads on every event; anything else takes the general getter."""
+    general = compile_getter(path)
+    if path.startswith("@") or "." not in path:
+        return general
+    parts = tuple(path.split("."))
+
+    def get_dotted(c: Context) -> Any:
+        value: Any = c.fields.get(path)
+        if value is not None:
+            return value
+        value = c.fields
+        for part in parts:
+            if type(value) is not dict:
+                return general(c)
+            value = value.get(part)
+            if value is None:
+                return None
+        return value
+
+    return get_dotted
+
+
 class _SubstringSet:
-    __slots__ = ("get", "rules", "set")
+    __slots__ = ("get", "rules", "set", "single")
 
     def __init__(self, get: Getter | None, literals: dict[str, list[CompiledRule]]) -> None:
         self.get = get  # None: the record's whole text (keywords)
@@ -71,6 +96,8 @@ class _SubstringSet:
             self.set.Add(re2.escape(literal))
             self.rules.append(rules)
         self.set.Compile()
+        # one literal: Python's substring search answers the same, without the RE2 call
+        self.single: str | None = next(iter(literals)) if len(literals) == 1 else None
 
 
 class _Route:
@@ -84,7 +111,7 @@ class _Route:
             if rule.exact is not None:
                 for field, key in rule.exact:
                     if field not in exact:
-                        exact[field] = _ExactIndex(compile_getter(field), field in basename)
+                        exact[field] = _ExactIndex(_route_getter(field), field in basename)
                     exact[field].table[key].append(rule)
             elif rule.substrings is not None:
                 for field, literal in rule.substrings:
@@ -93,7 +120,7 @@ class _Route:
                 self.residual.append(rule)
         self.exact = list(exact.values())
         self.sets = [
-            _SubstringSet(None if f == KEYWORD_FIELD else compile_getter(f), lits)
+            _SubstringSet(None if f == KEYWORD_FIELD else _route_getter(f), lits)
             for f, lits in literals.items()
         ]
 
@@ -123,6 +150,10 @@ class _Route:
                 if value is None:
                     continue
                 text = value.lower() if isinstance(value, str) else flatten_text(value).lower()
+            if subset.single is not None:
+                if subset.single in text:
+                    found += subset.rules[0]
+                continue
             for i in subset.set.Match(text) or ():
                 found += subset.rules[i]
         if self.residual:
