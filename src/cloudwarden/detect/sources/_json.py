@@ -44,7 +44,10 @@ def iter_json_records(
             stats.records += 1
             stats.problem(origin, f"invalid JSON: {exc}")
             continue
-        yield from _expand(value, origin, stats)
+        if type(value) is dict and value.keys().isdisjoint(CONTAINER_KEYS):
+            yield origin, value  # a plain record, as `_expand` yields it, without its generator
+        else:
+            yield from _expand(value, origin, stats)
 
 
 def _starts_document(first_line: bytes) -> bool:
