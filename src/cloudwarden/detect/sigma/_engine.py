@@ -119,6 +119,7 @@ class _Route:
             else:
                 self.residual.append(rule)
         self.exact = list(exact.values())
+        self._exact_specs = [(i.get, i.basename, i.table) for i in self.exact]
         self.sets = [
             _SubstringSet(None if f == KEYWORD_FIELD else _route_getter(f), lits)
             for f, lits in literals.items()
@@ -126,20 +127,20 @@ class _Route:
 
     def candidates(self, ctx: Context) -> list[CompiledRule]:
         found: list[CompiledRule] = []
-        for index in self.exact:
-            value = index.get(ctx)
+        for get, basename, table in self._exact_specs:
+            value = get(ctx)
             if value is None:
                 continue
             if isinstance(value, str):
                 key = value.lower()
-                hit = index.table.get(_basename(key) if index.basename else key)
+                hit = table.get(_basename(key) if basename else key)
                 if hit:
                     found += hit
             else:
                 values = value if isinstance(value, list) else [value]
                 for v in values:
                     key = flatten_text(v).lower()
-                    hit = index.table.get(_basename(key) if index.basename else key)
+                    hit = table.get(_basename(key) if basename else key)
                     if hit:
                         found += hit
         for subset in self.sets:
@@ -190,9 +191,15 @@ class SigmaEngine:
     def feed(self, events: Iterable[Event]) -> Iterator[SigmaMatch]:
         """Rule matches and correlation matches over a time-ordered stream."""
         correlations_of = self._correlations_of
+        route_of = self._routes.get
         for event in events:
+            route = route_of(event.source)
+            if route is None:
+                continue
             ctx = Context(event)
-            for rule in self._matched(ctx):
+            for rule in route.candidates(ctx):
+                if not rule.matcher(ctx):
+                    continue  # matchers are pure: checking each before its updates is the same
                 if rule.output:
                     yield SigmaMatch.of(rule.meta, event)
                 for state in correlations_of.get(rule.meta.id, ()):
