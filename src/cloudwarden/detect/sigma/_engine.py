@@ -119,7 +119,11 @@ class _Route:
             else:
                 self.residual.append(rule)
         self.exact = list(exact.values())
-        self._exact_specs = [(i.get, i.basename, i.table) for i in self.exact]
+        # (top-level key read straight from `fields`, else None and the getter; basename; table)
+        self._exact_specs = [
+            (None if f.startswith("@") or "." in f else f, i.get, i.basename, i.table)
+            for f, i in exact.items()
+        ]
         self.sets = [
             _SubstringSet(None if f == KEYWORD_FIELD else _route_getter(f), lits)
             for f, lits in literals.items()
@@ -127,8 +131,9 @@ class _Route:
 
     def candidates(self, ctx: Context) -> list[CompiledRule]:
         found: list[CompiledRule] = []
-        for get, basename, table in self._exact_specs:
-            value = get(ctx)
+        fields = ctx.fields
+        for key_name, get, basename, table in self._exact_specs:
+            value = get(ctx) if key_name is None else fields.get(key_name)
             if value is None:
                 continue
             if isinstance(value, str):
