@@ -8,13 +8,20 @@ files are of moderate size (tens of MB), and `MAX_RECORD_BYTES` caps it."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import orjson
 
-from cloudwarden.detect.sources._base import ParseStats
-from cloudwarden.detect.sources._input import MAX_RECORD_BYTES, iter_lines
+from cloudwarden.core.events import Event
+from cloudwarden.detect.sources._base import ParseStats, drive
+from cloudwarden.detect.sources._input import (
+    MAX_RECORD_BYTES,
+    Input,
+    input_name,
+    iter_lines,
+    open_input,
+)
 
 __all__ = ["iter_json_records"]
 
@@ -93,3 +100,17 @@ def _expand(value: Any, origin: str, stats: ParseStats) -> Iterator[tuple[str, M
         else:
             stats.records += 1
             stats.problem(where, f"expected a JSON object, got {type(item).__name__}")
+
+
+def parse_json_source(
+    data: Input,
+    stats: ParseStats | None,
+    name: str | None,
+    convert: Callable[[Mapping[str, Any], str], Event | None],
+) -> Iterator[Event]:
+    """The body every JSON source parser shares: open the input (gzip or not), read its records
+    (JSON lines or one document), convert each with `convert`, count everything in `stats`."""
+    stats = stats if stats is not None else ParseStats()
+    stats.files += 1
+    with open_input(data) as reader:
+        yield from drive(iter_json_records(reader, input_name(data, name), stats), convert, stats)

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cloudwarden.core.events import Event
-from cloudwarden.detect.sources._base import Malformed, ParseStats, drive, parse_iso, text_of
-from cloudwarden.detect.sources._input import Input, input_name, open_input
-from cloudwarden.detect.sources._json import iter_json_records
+from cloudwarden.detect.sources._base import Malformed, ParseStats, parse_iso, text_of
+from cloudwarden.detect.sources._input import Input
+from cloudwarden.detect.sources._json import parse_json_source
 
 __all__ = [
     "ACTIVITY",
@@ -37,34 +37,19 @@ _SUCCEEDED = {"success", "succeeded", "accept", "started", "active", "resolved"}
 def parse_azure_activity(
     data: Input, stats: ParseStats | None = None, *, name: str | None = None
 ) -> Iterator[Event]:
-    stats = stats if stats is not None else ParseStats()
-    stats.files += 1
-    with open_input(data) as reader:
-        yield from drive(
-            iter_json_records(reader, input_name(data, name), stats), activity_event, stats
-        )
+    return parse_json_source(data, stats, name, activity_event)
 
 
 def parse_entra_signin(
     data: Input, stats: ParseStats | None = None, *, name: str | None = None
 ) -> Iterator[Event]:
-    stats = stats if stats is not None else ParseStats()
-    stats.files += 1
-    with open_input(data) as reader:
-        yield from drive(
-            iter_json_records(reader, input_name(data, name), stats), signin_event, stats
-        )
+    return parse_json_source(data, stats, name, signin_event)
 
 
 def parse_entra_audit(
     data: Input, stats: ParseStats | None = None, *, name: str | None = None
 ) -> Iterator[Event]:
-    stats = stats if stats is not None else ParseStats()
-    stats.files += 1
-    with open_input(data) as reader:
-        yield from drive(
-            iter_json_records(reader, input_name(data, name), stats), entra_audit_event, stats
-        )
+    return parse_json_source(data, stats, name, entra_audit_event)
 
 
 def _value(field: object) -> str:

@@ -9,9 +9,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cloudwarden.core.events import Event
-from cloudwarden.detect.sources._base import Malformed, ParseStats, drive, parse_iso, text_of
-from cloudwarden.detect.sources._input import Input, input_name, open_input
-from cloudwarden.detect.sources._json import iter_json_records
+from cloudwarden.detect.sources._base import Malformed, ParseStats, parse_iso, text_of
+from cloudwarden.detect.sources._input import Input
+from cloudwarden.detect.sources._json import parse_json_source
 
 __all__ = ["SOURCE", "cloudtrail_event", "parse_cloudtrail"]
 
@@ -21,11 +21,7 @@ SOURCE = "aws.cloudtrail"
 def parse_cloudtrail(
     data: Input, stats: ParseStats | None = None, *, name: str | None = None
 ) -> Iterator[Event]:
-    stats = stats if stats is not None else ParseStats()
-    stats.files += 1
-    with open_input(data) as reader:
-        records = iter_json_records(reader, input_name(data, name), stats)
-        yield from drive(records, cloudtrail_event, stats)
+    return parse_json_source(data, stats, name, cloudtrail_event)
 
 
 def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:

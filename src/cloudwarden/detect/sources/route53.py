@@ -8,9 +8,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cloudwarden.core.events import Event
-from cloudwarden.detect.sources._base import Malformed, ParseStats, drive, parse_iso, text_of
-from cloudwarden.detect.sources._input import Input, input_name, open_input
-from cloudwarden.detect.sources._json import iter_json_records
+from cloudwarden.detect.sources._base import Malformed, ParseStats, parse_iso, text_of
+from cloudwarden.detect.sources._input import Input
+from cloudwarden.detect.sources._json import parse_json_source
 
 __all__ = ["SOURCE", "parse_route53_resolver", "route53_event"]
 
@@ -20,11 +20,7 @@ SOURCE = "aws.route53.resolver"
 def parse_route53_resolver(
     data: Input, stats: ParseStats | None = None, *, name: str | None = None
 ) -> Iterator[Event]:
-    stats = stats if stats is not None else ParseStats()
-    stats.files += 1
-    with open_input(data) as reader:
-        records = iter_json_records(reader, input_name(data, name), stats)
-        yield from drive(records, route53_event, stats)
+    return parse_json_source(data, stats, name, route53_event)
 
 
 def route53_event(record: Mapping[str, Any], origin: str) -> Event:
