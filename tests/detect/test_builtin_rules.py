@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from cloudwarden.core.events import Event
 from cloudwarden.detect.anomaly import ANOMALY_TYPES
 from cloudwarden.detect.rules import RULES_DIR, builtin_rule_paths
 from cloudwarden.detect.rules.catalog import builtin_detectors
+from cloudwarden.detect.sigma import SigmaEngine, load_sigma
 
 PATHS = builtin_rule_paths()
 LEVELS = {"informational", "low", "medium", "high", "critical"}
@@ -30,10 +29,6 @@ TACTICS = {
 }  # fmt: skip
 #: pySigma validators that need ATT&CK/D3FEND data downloaded at run time
 NETWORK_VALIDATORS = {"attacktag", "d3_fendtag"}
-HAS_ENGINE = importlib.util.find_spec("cloudwarden.detect.sigma") is not None
-needs_engine = pytest.mark.skipif(
-    not HAS_ENGINE, reason="cloudwarden.detect.sigma (the Sigma engine) is not available yet"
-)
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
@@ -136,15 +131,13 @@ def _fixture_cases() -> list[Any]:
 
 @pytest.fixture(scope="module")
 def engine() -> Any:
-    sigma = importlib.import_module("cloudwarden.detect.sigma")
-    ruleset = sigma.load_sigma(RULES_DIR)
+    ruleset = load_sigma(RULES_DIR)
     assert not ruleset.errors, [str(e) for e in ruleset.errors]
     assert not ruleset.unsupported, [str(e) for e in ruleset.unsupported]
     assert len(ruleset.rules) == len(PATHS)
-    return sigma.SigmaEngine(ruleset)
+    return SigmaEngine(ruleset)
 
 
-@needs_engine
 @pytest.mark.parametrize(("doc", "source", "spec", "expected"), _fixture_cases())
 def test_rule_fixtures_through_the_engine(
     engine: Any, doc: dict[str, Any], source: str, spec: dict[str, Any], expected: bool
