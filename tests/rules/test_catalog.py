@@ -8,7 +8,7 @@ import pytest
 
 from cloudwarden.assets import default_registry
 from cloudwarden.core.fixtures import read_fixtures
-from cloudwarden.core.loader import load_rules
+from cloudwarden.core.loader import UNWRITTEN, load_rules
 from cloudwarden.core.model import Status
 
 REGISTRY = default_registry()
@@ -34,6 +34,9 @@ def test_rule_is_complete(spec) -> None:  # type: ignore[no-untyped-def]
     assert len(meta.remediation.text) >= 20
     assert meta.remediation.cli or meta.remediation.terraform or meta.remediation.console
     assert meta.references, "cite at least one reference"
+    written = (meta.title, meta.description, meta.risk, meta.remediation.text,
+               meta.remediation.cli, meta.remediation.terraform, *meta.references)
+    assert not any(UNWRITTEN in text for text in written), "a scaffold left half-written"
     assert spec.fixtures_path.is_file(), f"missing {spec.fixtures_path.name}"
     statuses = {f.expected for f in read_fixtures(spec.id, spec.fixtures_path)}
     assert Status.PASS in statuses and Status.FAIL in statuses

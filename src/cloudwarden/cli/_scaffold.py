@@ -1,31 +1,35 @@
 """Scaffolding for `cloudwarden rules new`: a rule that loads and whose fixtures pass as
-generated, so the author starts from green and edits towards the real check."""
+generated, so the author starts from green and edits towards the real check.
+
+Every text the author must write is marked `UNWRITTEN`; the catalog test refuses a built-in
+rule that still carries the mark, so a scaffold cannot ship half-written."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from cloudwarden.assets.schema import AssetType
+from cloudwarden.core.loader import UNWRITTEN
 
 _RULE = """\
 id: {rule_id}
-title: TODO state the compliant condition, e.g. "S3 buckets have versioning enabled"
+title: {mark} state the compliant condition, e.g. "S3 buckets have versioning enabled"
 severity: medium
 asset_type: {asset_type}
 description: >
-  TODO what a compliant {title} looks like, in one to three sentences.
+  {mark} what a compliant {title} looks like, in one to three sentences.
 risk: >
-  TODO what an attacker or an accident can do when this check fails.
+  {mark} what an attacker or an accident can do when this check fails.
 remediation:
   text: >
-    TODO the steps that fix a failing {title}.
-  cli: TODO aws ... {{{id_field}}}
+    {mark} the steps that fix a failing {title}.
+  cli: {mark} aws ... {{{id_field}}}
   terraform: |
-    # TODO the Terraform that configures it
+    # {mark} the Terraform that configures it
 security_control: implement_security_best_practices
 attack: []
 references:
-  - TODO https://docs.aws.amazon.com/...
+  - {mark} https://docs.aws.amazon.com/...
 {body}message:
   pass: "{title} {{{id_field}}} passes"
   fail: "{title} {{{id_field}}} fails"
@@ -38,7 +42,7 @@ match:
 """
 
 _CHECK = '''\
-"""TODO say what this check decides and why it needs Python."""
+"""{mark} say what this check decides and why it needs Python."""
 
 from __future__ import annotations
 
@@ -55,10 +59,10 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
 
 _FIXTURES = """\
 pass:
-  - name: TODO-compliant-example
+  - name: compliant-example
     properties: {{{id_field}: example}}
 fail:
-  - name: TODO-non-compliant-example
+  - name: non-compliant-example
     properties: {{{id_field}: null}}
 """
 
@@ -74,7 +78,7 @@ def scaffold(root: Path, rule_id: str, asset_type: AssetType, *, python: bool) -
         if path.exists():
             raise FileExistsError(str(path))
     folder.mkdir(parents=True, exist_ok=True)
-    fields = {"id_field": asset_type.id_field, "title": asset_type.title,
+    fields = {"mark": UNWRITTEN, "id_field": asset_type.id_field, "title": asset_type.title,
               "rule_id": rule_id, "asset_type": asset_type.name}
     body = "" if python else _MATCH.format(**fields)
     rule_path.write_text(_RULE.format(body=body, **fields), encoding="utf-8")

@@ -28,7 +28,11 @@ from cloudwarden.core.model import Asset, Severity
 from cloudwarden.core.rule import Remediation, RuleMeta
 from cloudwarden.core.yamlcache import YamlCache
 
-__all__ = ["CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules", "top_fields"]
+__all__ = ["UNWRITTEN", "CompiledRule", "RuleSpec", "builtin_rules_dir", "load_rules", "top_fields"]
+
+#: marks text a rule author still has to write (`cloudwarden rules new` fills every prose field
+#: with it); the catalog test refuses a built-in rule that still carries it
+UNWRITTEN = "(to write)"
 
 RULE_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+){2,}$")
 _ATTACK_ID = re.compile(r"^T\d{4}(\.\d{3})?$")
