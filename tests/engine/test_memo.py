@@ -48,6 +48,6 @@ def test_memoized_results_equal_fresh_results() -> None:
         for asset in inventory.of_type(asset_type):
             for rule in engine.rules_for(asset_type):
                 ctx = CheckContext(inventory, engine.now, rule.params)
-                fresh.append(engine._evaluate(rule, asset, ctx, None))
+                fresh.append(engine._evaluate(rule, asset, ctx))
     assert len(memoized) == len(fresh) > 1000
     assert sorted(memoized, key=repr) == sorted(fresh, key=repr)

@@ -109,15 +109,13 @@ class Engine:
         """`assess` under a policy: one plan per (account, region), built the first time an
         asset of that scope is met; the context and memo of a variant are shared by every
         scope that assesses it."""
-        evaluate = self._evaluate
-        # id(variant) -> its context and memo, for this assessment
-        slots: dict[int, tuple[CompiledRule, CheckContext, _Memo | None]] = {}
+        # id(variant) -> its evaluator (context and memo), shared by the scopes assessing it
+        slots: dict[int, Callable[[Asset], Finding]] = {}
         for asset_type in sorted(self._by_type):
             assets = inventory.of_type(asset_type)
             if not assets:
                 continue
-            plans: dict[tuple[str, str], list[tuple[CompiledRule, CheckContext, _Memo | None]]]
-            plans = {}
+            plans: dict[tuple[str, str], list[Callable[[Asset], Finding]]] = {}
             for asset in assets:
                 ref = asset.ref
                 scope = (ref.account, ref.region)
@@ -127,12 +125,12 @@ class Engine:
                     for variant in self.rules_for_scope(asset_type, *scope):
                         slot = slots.get(id(variant))
                         if slot is None:
-                            slot = slots[id(variant)] = (
+                            slot = slots[id(variant)] = self._evaluator(
                                 variant, CheckContext(inventory, self.now, variant.params),
                                 {} if _memoizable(variant) else None)
                         plan.append(slot)
-                for rule, ctx, memo in plan:
-                    yield evaluate(rule, asset, ctx, memo)
+                for evaluate in plan:
+                    yield evaluate(asset)
 
     def _resolve(self, base: CompiledRule, account: str, region: str) -> CompiledRule | None:
         """The variant of a rule assessed in an account's region, None when turned off; a
@@ -175,22 +173,14 @@ class Engine:
         return [self._evaluate(rule, asset, CheckContext(inventory, self.now, rule.params))
                 for rule in self.rules_for_scope(ref.type, ref.account, ref.region)]
 
-    def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext,
-                  memo: _Memo | None = None) -> Finding:
+    def _evaluate(self, rule: CompiledRule, asset: Asset, ctx: CheckContext) -> Finding:
+        """One rule on one asset, with no memo: the reference the specialised evaluators of
+        `_evaluator` must agree with (tests/engine/test_memo.py), and their fallback."""
         meta = rule.meta
         doc = asset.properties
         # Costs one truth test when nothing is unknown, which is almost always.
         if asset.unknown and not rule.reads.isdisjoint(asset.unknown):
             return self._not_assessed(rule, asset)
-        if memo is not None:
-            key = _memo_key(rule, doc)
-            if key is not None:
-                hit = memo.get(key)
-                if hit is None:
-                    hit = self._judge(rule, doc)
-                    if len(memo) < _MEMO_ENTRIES:
-                        memo[key] = hit
-                return self._finding(rule, asset, hit)
         try:
             if rule.applies is not None and not rule.applies.test(doc):
                 return Finding(meta.id, asset.ref, _NA, meta.severity,
@@ -245,7 +235,7 @@ class Engine:
                 doc = asset.properties
                 key = key_of(doc)
                 if key is None:
-                    return slow(rule, asset, ctx, None)
+                    return slow(rule, asset, ctx)
                 hit = memo.get(key)
                 if hit is None:
                     hit = judge(rule, doc)
@@ -281,7 +271,7 @@ class Engine:
                     else:
                         ok, evidence = test(doc), ()
                 except Exception:
-                    return slow(rule, asset, ctx, None)  # reports the error as _evaluate does
+                    return slow(rule, asset, ctx)  # reports the error as _evaluate does
                 if ok:
                     return Finding(rule_id, asset.ref, _PASS, severity, render_pass(asset),
                                    evidence)
@@ -290,7 +280,7 @@ class Engine:
 
             return declarative
         if check is None or rule.applies is not None:
-            return lambda asset: slow(rule, asset, ctx, None)
+            return lambda asset: slow(rule, asset, ctx)
         title = rule.meta.title
 
         def checked(asset: Asset) -> Finding:
@@ -299,7 +289,7 @@ class Engine:
             try:
                 status, message, evidence = check(asset, ctx)
             except Exception:
-                return slow(rule, asset, ctx, None)  # reports the error as _evaluate does
+                return slow(rule, asset, ctx)  # reports the error as _evaluate does
             if not message:
                 if status is _PASS:
                     message = render_pass(asset)
@@ -383,10 +373,3 @@ def _memoizable(rule: CompiledRule) -> bool:
     return rule.applies is None or rule.applies.memo_getters is not None
 
 
-def _memo_key(rule: CompiledRule, doc: Any) -> tuple[Any, ...] | None:
-    assert rule.match is not None
-    key = rule.match.memo_key(doc)
-    if key is None or rule.applies is None:
-        return key
-    applies = rule.applies.memo_key(doc)
-    return None if applies is None else (*applies, None, *key)
