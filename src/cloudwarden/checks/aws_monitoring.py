@@ -389,6 +389,13 @@ def _source(service: str) -> tuple[str, ...]:
     return (f"$.eventSource = {service}.amazonaws.com",)
 
 
+def _service_terms(service: str, events: Iterable[str]) -> tuple[Any, Any, Any]:
+    """The three pattern terms of a "changes to <service>" control: an event of the service,
+    one of its change events, and the event source."""
+    names = tuple(events)
+    return (_any_of(f"{service}.amazonaws.com", *names), _events(*names), _source(service))
+
+
 _CONTROLS = (
     MetricControl(
         "unauthorized_api_calls", "4.1", "unauthorized API calls", "UnauthorizedAPICalls",
@@ -410,13 +417,11 @@ _CONTROLS = (
         (("$.userIdentity.type = Root",),)),
     MetricControl(
         "iam_policy_changes", "4.4", "IAM policy changes", "IAMPolicyChanges",
-        _any_of("iam.amazonaws.com", *_IAM_POLICY_EVENTS), _events(*_IAM_POLICY_EVENTS),
-        _source("iam")),
+        *_service_terms("iam", _IAM_POLICY_EVENTS)),
     MetricControl(
         "cloudtrail_config_changes", "4.5", "CloudTrail configuration changes",
         "CloudTrailConfigChanges",
-        _any_of("cloudtrail.amazonaws.com", *_TRAIL_EVENTS), _events(*_TRAIL_EVENTS),
-        _source("cloudtrail")),
+        *_service_terms("cloudtrail", _TRAIL_EVENTS)),
     MetricControl(
         "console_auth_failures", "4.6", "failed console sign-ins", "ConsoleAuthFailures",
         '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
@@ -426,7 +431,7 @@ _CONTROLS = (
     MetricControl(
         "cmk_disable_or_deletion", "4.7", "disabling or scheduled deletion of KMS keys",
         "CMKDisableOrDeletion",
-        _any_of("kms.amazonaws.com", *_KMS_EVENTS), _events(*_KMS_EVENTS), _source("kms")),
+        *_service_terms("kms", _KMS_EVENTS)),
     MetricControl(
         "s3_bucket_policy_changes", "4.8", "S3 bucket policy and ACL changes",
         "S3BucketPolicyChanges",
@@ -434,28 +439,25 @@ _CONTROLS = (
         _source("s3")),
     MetricControl(
         "config_changes", "4.9", "AWS Config configuration changes", "AWSConfigChanges",
-        _any_of("config.amazonaws.com", *_CONFIG_EVENTS), _events(*_CONFIG_EVENTS),
-        _source("config")),
+        *_service_terms("config", _CONFIG_EVENTS)),
     MetricControl(
         "security_group_changes", "4.10", "security group changes", "SecurityGroupChanges",
-        _any_of("ec2.amazonaws.com", *_SG_EVENTS), _events(*_SG_EVENTS), _source("ec2")),
+        *_service_terms("ec2", _SG_EVENTS)),
     MetricControl(
         "nacl_changes", "4.11", "network ACL changes", "NACLChanges",
-        _any_of("ec2.amazonaws.com", *_NACL_EVENTS), _events(*_NACL_EVENTS), _source("ec2")),
+        *_service_terms("ec2", _NACL_EVENTS)),
     MetricControl(
         "network_gateway_changes", "4.12", "network gateway changes", "NetworkGatewayChanges",
-        _any_of("ec2.amazonaws.com", *_GATEWAY_EVENTS), _events(*_GATEWAY_EVENTS),
-        _source("ec2")),
+        *_service_terms("ec2", _GATEWAY_EVENTS)),
     MetricControl(
         "route_table_changes", "4.13", "route table changes", "RouteTableChanges",
-        _any_of("ec2.amazonaws.com", *_ROUTE_EVENTS), _events(*_ROUTE_EVENTS), _source("ec2")),
+        *_service_terms("ec2", _ROUTE_EVENTS)),
     MetricControl(
         "vpc_changes", "4.14", "VPC changes", "VPCChanges",
-        _any_of("ec2.amazonaws.com", *_VPC_EVENTS), _events(*_VPC_EVENTS), _source("ec2")),
+        *_service_terms("ec2", _VPC_EVENTS)),
     MetricControl(
         "organizations_changes", "4.15", "AWS Organizations changes", "OrganizationsChanges",
-        _any_of("organizations.amazonaws.com", *_ORG_EVENTS), _events(*_ORG_EVENTS),
-        _source("organizations")),
+        *_service_terms("organizations", _ORG_EVENTS)),
 )
 
 METRIC_CONTROLS: Mapping[str, MetricControl] = {c.key: c for c in _CONTROLS}
