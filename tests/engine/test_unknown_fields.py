@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cloudwarden.core.loader import RuleSpec, load_rules
-from cloudwarden.core.model import Asset, AssetRef, Evidence, Finding, Status
+from cloudwarden.core.model import UNRESOLVED, Asset, AssetRef, Evidence, Finding, Status
 from cloudwarden.engine import Engine
 from cloudwarden.inventory.snapshot import Inventory
 
@@ -148,3 +148,25 @@ def test_reads_is_only_for_python_checks(tmp_path: Path) -> None:
     reasons = {Path(p).name: r for p, r in problems}
     assert "`reads` is for a Python check" in reasons["aws.s3.bad_reads.yaml"]
     assert "not top-level field names" in reasons["aws.s3.dotted_reads.yaml"]
+
+
+UNRESOLVED_REASON = UNRESOLVED + "var.policy has no value"
+
+
+def test_a_value_the_source_leaves_open_is_not_applicable_with_the_reason(
+        specs: list[RuleSpec]) -> None:
+    found = assess(specs, bucket("code", None, {"Policy": UNRESOLVED_REASON}))
+    for rule_id in ("aws.s3.policy_rule", "aws.s3.check_rule"):
+        finding = found[(rule_id, "code")]
+        assert finding.status is Status.NOT_APPLICABLE
+        assert finding.message == ("not assessed: Policy is not known from the source "
+                                   "(var.policy has no value)")
+    assert found[("aws.s3.versioning_rule", "code")].status is Status.PASS
+
+
+def test_a_failed_collection_among_open_values_is_still_an_error(
+        specs: list[RuleSpec]) -> None:
+    asset = bucket("mixed", None, {"Policy": UNRESOLVED_REASON, "Acl": REASON})
+    found = assess(specs, asset)
+    assert found[("aws.s3.grants_rule", "mixed")].status is Status.ERROR
+    assert found[("aws.s3.policy_rule", "mixed")].status is Status.NOT_APPLICABLE

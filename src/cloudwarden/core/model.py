@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 __all__ = [
+    "UNRESOLVED",
     "Asset",
     "AssetRef",
     "Evidence",
@@ -22,6 +23,13 @@ __all__ = [
     "Status",
     "utcnow",
 ]
+
+
+#: Prefix of an `Asset.unknown` reason for a value that the *source* does not fix (an IaC
+#: variable without a value, an attribute known only after apply), as opposed to a value whose
+#: collection failed. The engine judges neither; it reports the first as not applicable (there
+#: is nothing to fix in the code as written) and the second as an error (the scan fell short).
+UNRESOLVED = "unresolved: "
 
 
 def utcnow() -> datetime:
@@ -108,6 +116,7 @@ class Asset:
     `aws:api` for a live collection, `file:line` for IaC. `unknown` maps a top-level field
     whose collection failed to a short reason (e.g. "GetBucketPolicy: AccessDenied"): its null
     means "not known", not "not configured", and the engine does not judge rules that read it.
+    A reason starting with `UNRESOLVED` marks a value the source leaves open (IaC).
     """
 
     ref: AssetRef

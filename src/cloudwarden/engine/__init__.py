@@ -5,7 +5,9 @@ rules written for its type. A rule that raises on one asset yields an `error` fi
 asset with the reason; the assessment goes on.
 
 Unknown is never judged non-compliant: where a field a rule reads could not be collected
-(`Asset.unknown`), the rule yields an `error` finding saying so instead of a verdict.
+(`Asset.unknown`), the rule yields an `error` finding saying so instead of a verdict. Where
+the value is one the source leaves open (IaC: a variable without a value, an attribute known
+only after apply; reasons marked `UNRESOLVED`), the rule is `not_applicable`, with the reason.
 
 With a policy (`cloudwarden.posture.policy.PolicyConfig`), rules and their parameters depend on
 the asset's (account, region). A rule turned off there is *not assessed*: it yields no finding
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cloudwarden.core.checks import CheckContext, InventoryView
 from cloudwarden.core.conditions import memo_key_function
 from cloudwarden.core.loader import CompiledRule, RuleSpec
-from cloudwarden.core.model import Asset, Evidence, Finding, Status
+from cloudwarden.core.model import UNRESOLVED, Asset, Evidence, Finding, Status
 
 if TYPE_CHECKING:
     from cloudwarden.posture.policy import PolicyConfig
@@ -347,9 +349,16 @@ class Engine:
                                (Evidence("rule", meta.source),))
         missing = [f for f in dict.fromkeys((*rule.applies_reads, *rule.judge_reads))
                    if f in unknown]
+        collected = [f for f in missing if not unknown[f].startswith(UNRESOLVED)]
+        if not collected:  # only values the code leaves open: nothing to judge, nothing failed
+            message = "not assessed: " + "; ".join(
+                f"{f} is not known from the source ({unknown[f][len(UNRESOLVED):]})"
+                for f in missing)
+            evidence = tuple(Evidence(f, None, "known") for f in missing) if self.evidence else ()
+            return Finding(meta.id, asset.ref, _NA, meta.severity, message, evidence)
         message = "could not assess: " + "; ".join(
-            f"{f} was not collected ({unknown[f]})" for f in missing)
-        evidence = tuple(Evidence(f, None, "collected") for f in missing) if self.evidence else ()
+            f"{f} was not collected ({unknown[f]})" for f in collected)
+        evidence = tuple(Evidence(f, None, "collected") for f in collected) if self.evidence else ()
         return Finding(meta.id, asset.ref, _ERROR, meta.severity, message, evidence)
 
 
