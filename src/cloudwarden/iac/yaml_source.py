@@ -59,7 +59,7 @@ Constructor = Callable[[yaml.SafeLoader, yaml.Node], Any]
 
 def make_loader(tags: dict[str, Constructor]) -> type[yaml.SafeLoader]:
     """A loader class with extra tag constructors on top of the line-aware safe loader."""
-    loader = type("_TaggedLoader", (_Loader,), {})
+    loader: type[_Loader] = type("_TaggedLoader", (_Loader,), {})
     for tag, fn in tags.items():
         loader.add_constructor(tag, fn)
     return loader
