@@ -18,7 +18,10 @@ def default_registry() -> AssetTypeRegistry:
         aws_integration,
         aws_network,
         aws_security,
+        iac,
+        kubernetes,
     )
 
     return AssetTypeRegistry((*aws.ALL, *aws_compute.ALL, *aws_data.ALL, *aws_network.ALL,
-                              *aws_security.ALL, *aws_integration.ALL))
+                              *aws_security.ALL, *aws_integration.ALL, *kubernetes.ALL,
+                              *iac.ALL))
