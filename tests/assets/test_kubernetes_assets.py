@@ -1,0 +1,67 @@
+"""One pure conversion from a Kubernetes API object to its canonical asset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudwarden.assets import default_registry
+from cloudwarden.assets.kubernetes import LAST_APPLIED, object_assets
+
+DEPLOYMENT: dict[str, Any] = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "api", "labels": {"app": "api"},
+                 "annotations": {LAST_APPLIED: '{"secret": "x"}', "team": "web"}},
+    "spec": {"replicas": 3, "template": {
+        "metadata": {"annotations": {"container.apparmor.security.beta.kubernetes.io/a": "x"}},
+        "spec": {"hostNetwork": True,
+                 "initContainers": [{"name": "init", "image": "busybox"}],
+                 "containers": [{"name": "a", "image": "nginx:1.25",
+                                 "securityContext": {"privileged": True}}]}}},
+}
+
+
+def test_a_deployment_is_a_workload_with_its_pod_template() -> None:
+    (asset,) = object_assets(DEPLOYMENT, account="prod", origin="kubernetes:api")
+    assert asset.ref.key == "kubernetes|prod|default|kubernetes.workload|Deployment/default/api"
+    props = asset.properties
+    assert props["PodSpec"]["hostNetwork"] is True
+    assert [(c["name"], c["containerType"]) for c in props["Containers"]] == [
+        ("init", "initContainer"), ("a", "container")]
+    assert props["Replicas"] == 3
+    assert props["Annotations"] == {"team": "web"}  # last-applied never kept
+    assert "container.apparmor.security.beta.kubernetes.io/a" in props["PodAnnotations"]
+    assert set(props) <= set(default_registry()["kubernetes.workload"].fields)
+
+
+def test_a_cronjob_pod_spec_is_two_templates_deep() -> None:
+    cron = {"kind": "CronJob", "metadata": {"name": "c", "namespace": "ops"},
+            "spec": {"jobTemplate": {"spec": {"template": {"spec": {
+                "containers": [{"name": "x", "image": "alpine"}]}}}}}}
+    (asset,) = object_assets(cron, account="iac", origin="c.yaml:1-9", id_prefix="c.yaml:")
+    assert asset.ref.region == "ops"
+    assert asset.ref.id == "c.yaml:CronJob/ops/c"
+    assert asset.properties["Containers"][0]["image"] == "alpine"
+
+
+def test_secrets_keep_key_names_never_values() -> None:
+    secret = {"kind": "Secret", "metadata": {"name": "db", "annotations": {
+        LAST_APPLIED: '{"data": {"password": "aHVudGVyMg=="}}'}},
+        "data": {"password": "aHVudGVyMg=="}, "stringData": {"user": "admin"}}
+    (asset,) = object_assets(secret, account="prod", origin="kubernetes:api")
+    assert asset.properties["Keys"] == ["password", "user"]
+    assert "aHVudGVyMg" not in repr(asset.to_dict())
+    assert "admin" not in repr(asset.to_dict())
+
+
+def test_lists_expand_and_unknown_kinds_are_skipped() -> None:
+    items = [{"kind": "Namespace", "metadata": {"name": "a"}},
+             {"kind": "ConfigMap", "metadata": {"name": "b"}},
+             {"kind": "ClusterRoleBinding", "metadata": {"name": "c"},
+              "roleRef": {"kind": "ClusterRole", "name": "cluster-admin"},
+              "subjects": [{"kind": "Group", "name": "system:anonymous"}]}]
+    assets = object_assets({"kind": "List", "items": items}, account="k",
+                           origin=lambda o: f"f.yaml:{o['metadata']['name']}")
+    assert [(a.type, a.ref.region, a.origin) for a in assets] == [
+        ("kubernetes.namespace", "", "f.yaml:a"), ("kubernetes.role_binding", "", "f.yaml:c")]
+    assert assets[1].properties["RoleRef"]["name"] == "cluster-admin"
