@@ -52,6 +52,10 @@ def detect(
     db: DbOption = None,
     no_store: Annotated[bool, typer.Option(
         "--no-store", help="Do not keep the alerts and incidents in the store.")] = False,
+    follow: Annotated[bool, typer.Option(
+        "--follow", "-f", help="Keep reading the files as they grow (like tail -F) and print "
+        "each alert as it is raised; Ctrl-C (or SIGTERM) ends the run and keeps everything.")]
+    = False,
 ) -> None:
     """Run every detection over logs: CloudTrail, Azure, GCP, Kubernetes audit, Linux auth/syslog/
     auditd, DNS, S3 access and VPC flow logs."""
@@ -82,10 +86,11 @@ def detect(
             import boto3
 
             session = boto3.Session()
+        stop, on_alert = _follow_mode(output) if follow else (None, None)
         outcome = run_detection(paths, source=source, sigma_dirs=sigma_rules or [],
                                 state_dir=state_dir or _data_dir() / "state",
                                 bad_domains=domains, suppressions=rules, session=session,
-                                endpoint_url=endpoint_url)
+                                endpoint_url=endpoint_url, follow=stop, on_alert=on_alert)
     except (CloudwardenError, ValueError, OSError) as exc:
         fail(str(exc))
     results: dict[str, Any] = {
@@ -95,7 +100,13 @@ def detect(
     _save(results)
     if not no_store:
         _store_results(db, outcome.alerts, outcome.incidents)
-    if output == "json":
+    if follow:  # the alerts were printed as they came; the incidents are known at the end
+        if output == "table" and results["incidents"]:
+            _incidents_table(results["incidents"])
+        elif output == "json":
+            for incident in results["incidents"]:
+                typer.echo(json.dumps({"incident": incident}, default=str))
+    elif output == "json":
         typer.echo(json.dumps(results, indent=2, default=str))
     elif output == "ocsf":
         write_ocsf_lines(outcome.alerts, sys.stdout)
@@ -117,6 +128,36 @@ def detect(
         err.print(escape("\n".join(outcome.stats.summary().splitlines()[1:])), soft_wrap=True)
     if threshold is not None and any(a.severity >= threshold for a in outcome.alerts):
         raise typer.Exit(3)
+
+
+def _follow_mode(output: str) -> tuple[Any, Any]:
+    """The stop event SIGINT and SIGTERM set, and the printer of each new alert."""
+    import signal
+    import threading
+
+    from cloudwarden.detect.export import alert_to_dict, write_ocsf_lines
+
+    stop = threading.Event()
+
+    def stop_following(signum: int, frame: Any) -> None:
+        console(stderr=True).print("stopping: reading to the end of each file ...")
+        stop.set()
+
+    signal.signal(signal.SIGINT, stop_following)
+    signal.signal(signal.SIGTERM, stop_following)
+    console(stderr=True).print("following; Ctrl-C to stop")
+
+    def on_alert(alert: Any) -> None:
+        if output == "json":
+            typer.echo(json.dumps({"alert": alert_to_dict(alert)}, default=str))
+        elif output == "ocsf":
+            write_ocsf_lines([alert], sys.stdout)
+        else:
+            typer.echo(f"{alert.first_seen:%Y-%m-%d %H:%M:%S} {alert.severity.label.upper():<8} "
+                       f"{alert.type}  {alert.title}")
+        sys.stdout.flush()
+
+    return stop, on_alert
 
 
 def _save(results: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,8 +60,14 @@ def run_detection(
     session: Any = None,
     endpoint_url: str | None = None,
     progress: Callable[[int], None] | None = None,
+    follow: threading.Event | None = None,
+    on_alert: Callable[[Alert], None] | None = None,
 ) -> DetectOutcome:
-    """Run every built-in detection (plus `sigma_dirs`) over the logs at `paths`."""
+    """Run every built-in detection (plus `sigma_dirs`) over the logs at `paths`.
+
+    With `follow` (a stop event), files are followed as they grow (`tail -F`) until the event
+    is set; the run then ends as usual. `on_alert` is called with each new alert as soon as it
+    is raised (its later occurrences aggregate into it), for live output."""
     from cloudwarden.detect.alerts import AlertAggregator
     from cloudwarden.detect.anomaly import AnomalyDetector
     from cloudwarden.detect.fusion import fuse
@@ -90,6 +97,11 @@ def run_detection(
     seen: list[int] = [0]
     last: list[datetime] = []
 
+    def add(alert: Alert) -> None:
+        kept = aggregator.add(alert)
+        if on_alert is not None and kept is not None and kept.count == alert.count:
+            on_alert(kept)  # its first occurrence: a new alert
+
     def observed(events: Iterable[Event]) -> Iterator[Event]:
         for event in events:
             seen[0] += 1
@@ -99,22 +111,27 @@ def run_detection(
                 last.append(event.time)
             for detector in router.route(event.source, event.action):
                 for alert in detector.observe(event):
-                    aggregator.add(alert)
+                    add(alert)
             if anomaly is not None:
                 for alert in anomaly.observe(event):
-                    aggregator.add(alert)
+                    add(alert)
             if progress is not None and seen[0] % 10_000 == 0:
                 progress(seen[0])
             yield event
 
-    events = read_source([str(p) for p in paths], source, stats, session=session,
-                         endpoint_url=endpoint_url)
+    if follow is not None:
+        from cloudwarden.detect.sources.follow import follow_events
+
+        events = follow_events([str(p) for p in paths], source, stats, follow)
+    else:
+        events = read_source([str(p) for p in paths], source, stats, session=session,
+                             endpoint_url=endpoint_url)
     for match in engine.feed(observed(events)):
-        aggregator.add(to_alert(match))
+        add(to_alert(match))
     if last:
         for detector in detectors:
             for alert in detector.flush(last[0]):
-                aggregator.add(alert)
+                add(alert)
     if detector_state is not None:
         _write_json(detector_state, {d.id: d.state() for d in detectors})
     if anomaly is not None and anomaly_state is not None:
