@@ -1,0 +1,101 @@
+"""The CloudFormation adapter: templates (YAML or JSON, SAM included) -> canonical assets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from cloudwarden.core.model import Asset
+from cloudwarden.iac import IacError, IacInputError, IacLoad, read_text
+from cloudwarden.iac.cloudformation.intrinsics import Evaluator
+from cloudwarden.iac.cloudformation.mappers import MAPPERS
+from cloudwarden.iac.cloudformation.stack import Resource, Stack
+from cloudwarden.iac.cloudformation.template import Template, looks_like_template, parse_template
+
+__all__ = ["FRAMEWORK", "CloudFormationAdapter", "load_template"]
+
+FRAMEWORK = "cloudformation"
+_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".cfn"})
+
+
+def build_stack(template: Template, evaluator: Evaluator, region: str) -> Stack:
+    """The resources the template creates (a false `Condition` creates nothing), evaluated."""
+    stack = Stack(path=template.path, region=region,
+                  partition=str(evaluator.ref("AWS::Partition")))
+    for res in template.resources.values():
+        if res.condition is not None and evaluator.condition(res.condition) is False:
+            continue
+        props = evaluator.value(dict(res.properties))
+        stack.add(Resource(res.logical_id, res.type, props if isinstance(props, dict) else {},
+                           res.start_line, res.end_line))
+    return stack
+
+
+def load_template(text: str, path: str, *, parameters: Mapping[str, str] | None = None,
+                  pseudo: Mapping[str, str] | None = None) -> tuple[list[Asset], list[IacError]]:
+    """Assets of one template's text. Raises `IacInputError` for a malformed template; a
+    resource that cannot be mapped becomes an `IacError` and the others are still mapped."""
+    template = parse_template(text, path)
+    if template is None:
+        return [], []
+    evaluator = Evaluator(template, parameters, pseudo)
+    stack = build_stack(template, evaluator, (pseudo or {}).get("AWS::Region", ""))
+    assets: list[Asset] = []
+    errors: list[IacError] = []
+    for res in stack.resources.values():
+        mapper = MAPPERS.get(res.type)
+        if mapper is None:
+            continue
+        try:
+            assets.extend(mapper(res, stack))
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+            # a property of an unexpected shape (a list where a mapping belongs, ...)
+            errors.append(IacError(FRAMEWORK, path, f"resource {res.logical_id} ({res.type}): "
+                                   f"unexpected property shape ({type(exc).__name__}: {exc})",
+                                   res.start_line))
+    return assets, errors
+
+
+class CloudFormationAdapter:
+    """Claims `.yaml/.yml/.json/.template` files that look like CloudFormation templates.
+
+    `parameters` are parameter values (they win over the templates' defaults); `region` and
+    `account_id` fix `AWS::Region` and `AWS::AccountId`, otherwise unknown."""
+
+    name = FRAMEWORK
+
+    def __init__(self, *, parameters: Mapping[str, str] | None = None, region: str = "",
+                 account_id: str = "", root: Path | None = None) -> None:
+        self.parameters = dict(parameters or {})
+        self.pseudo: dict[str, str] = {}
+        if region:
+            self.pseudo["AWS::Region"] = region
+        if account_id:
+            self.pseudo["AWS::AccountId"] = account_id
+        self.root = root
+
+    def claims(self, path: Path, head: bytes) -> bool:
+        return path.suffix.lower() in _SUFFIXES and looks_like_template(head)
+
+    def _display(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def load(self, paths: Sequence[Path]) -> IacLoad:
+        out = IacLoad(FRAMEWORK)
+        for path in paths:
+            shown = self._display(path)
+            out.files.append(shown)
+            try:
+                assets, errors = load_template(read_text(path), shown,
+                                               parameters=self.parameters, pseudo=self.pseudo)
+            except IacInputError as exc:
+                out.errors.append(IacError(FRAMEWORK, shown, str(exc), exc.line))
+                continue
+            out.assets.extend(assets)
+            out.errors.extend(errors)
+        return out
