@@ -1,0 +1,92 @@
+"""The Terraform -> canonical AWS asset mapping: an explicit registry from resource types to
+the mapper that builds their canonical asset, and `map_module`, which maps every resource of
+one module with the joins indexed once (no scan of the resource list per resource).
+
+Three kinds of resource types:
+- `RESOURCES`: a resource that is one canonical asset (`aws_s3_bucket` -> `aws.s3.bucket`);
+- `JOINED`: a resource folded into the asset of the resource it names (a bucket's
+  `aws_s3_bucket_versioning`, an `aws_security_group_rule`, an `aws_iam_role_policy`);
+- `MODULE_SETTINGS`: account- and region-wide settings gathered into one asset per module.
+Every other managed resource type is skipped and counted (`Mapped.skipped`); data sources are
+inputs, never assets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cloudwarden.core.model import Asset
+from cloudwarden.iac.terraform import aws_account, aws_s3
+from cloudwarden.iac.terraform.aws_common import Index, Mapped
+from cloudwarden.iac.terraform.model import TfModule, TfResource
+
+__all__ = ["JOINED", "MODULE_SETTINGS", "RESOURCES", "MappingError", "ResourceMapping",
+           "map_module"]
+
+Builder = Callable[[Index, TfResource], list[Asset]]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceMapping:
+    asset_type: str
+    build: Builder
+
+
+@dataclass(frozen=True, slots=True)
+class MappingError:
+    """A resource whose values the mapper could not read (malformed input, not a crash)."""
+
+    resource: TfResource
+    message: str
+
+
+RESOURCES: dict[str, ResourceMapping] = {
+    "aws_s3_bucket": ResourceMapping("aws.s3.bucket", aws_s3.map_bucket),
+}
+
+#: resource type -> the canonical asset type it is folded into
+JOINED: dict[str, str] = {
+    **{t: "aws.s3.bucket" for t in aws_s3.JOINED},
+}
+
+#: resource type -> the account- or region-wide asset type it sets
+MODULE_SETTINGS: dict[str, str] = {
+    **{t: "aws.account" for t in aws_account.ACCOUNT_TYPES},
+    **{t: "aws.ec2.regional_settings" for t in aws_account.REGIONAL_TYPES},
+}
+
+_MODULE_BUILDERS: tuple[Callable[[Index], list[Asset]], ...] = (
+    aws_account.map_account, aws_account.map_regional_settings)
+
+
+def map_module(module: TfModule, errors: list[MappingError] | None = None) -> Mapped:
+    """Every canonical asset of one module. A resource whose values cannot be read is left
+    out and reported in `errors` (when given); the others are mapped all the same."""
+    index = Index(module)
+    out = Mapped()
+    for res in module.resources:
+        if res.mode != "managed":
+            continue
+        mapping = RESOURCES.get(res.type)
+        if mapping is None:
+            if res.type in JOINED or res.type in MODULE_SETTINGS:
+                out.joined += 1
+            else:
+                out.skipped += 1
+            continue
+        try:
+            out.assets.extend(mapping.build(index, res))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            if errors is not None:
+                errors.append(MappingError(res, f"{res.address}: cannot map "
+                                                f"{res.type} ({type(exc).__name__}: {exc})"))
+    for builder in _MODULE_BUILDERS:
+        try:
+            out.assets.extend(builder(index))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            if errors is not None and module.resources:
+                errors.append(MappingError(module.resources[0],
+                                           f"cannot map account settings ({exc})"))
+    out.unjoined = len(index.unjoined)
+    return out
