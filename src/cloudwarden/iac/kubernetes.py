@@ -1,0 +1,367 @@
+"""Kubernetes manifests: plain YAML or JSON objects, multi-document streams, `List` kinds,
+Helm-rendered output and kustomizations, turned into the canonical Kubernetes assets.
+
+A manifest *is* an API object, so every object goes through the one conversion the live
+collector uses (`cloudwarden.assets.kubernetes.object_assets`); only where it came from
+differs: account `iac`, an id prefixed by the file, and an origin naming the lines of the
+document (or of the `List` item) it was written on.
+
+A multi-document file is cut at its `---` markers before parsing, so one malformed document
+costs that document only: the others are still loaded, and the bad one becomes an `IacError`
+with its line. A directory holding a `kustomization.yaml` is rendered with `kubectl kustomize`
+when `kubectl` is on PATH (an argument list, no shell, a timeout); the rendered stream is read
+like any manifest. Without `kubectl` the adapter notes it and reads the files as plain
+manifests, leaving out the patches the kustomization names (partial objects, not workloads).
+Helm chart *sources* (`{{ ... }}` templates) are not YAML and are never claimed: render the
+chart (`helm template`) and scan the output.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from cloudwarden.assets.kubernetes import object_assets
+from cloudwarden.core.model import Asset
+from cloudwarden.iac import (
+    IAC_ACCOUNT,
+    MAX_FILE_BYTES,
+    IacError,
+    IacInputError,
+    IacLoad,
+    read_text,
+)
+from cloudwarden.iac.yaml_source import YamlMap, load_documents
+
+__all__ = ["KUSTOMIZATION_NAMES", "KubernetesManifestAdapter", "looks_like_manifest"]
+
+log = logging.getLogger(__name__)
+
+FRAMEWORK = "kubernetes"
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_SUFFIXES = (".yaml", ".yml", ".json")
+_YAML_KEY = re.compile(rb"""^(?:apiVersion|kind)\s*:""", re.MULTILINE)
+_JSON_KEY = re.compile(rb'"(apiVersion|kind)"\s*:')
+#: CloudFormation markers: a template is never a manifest, even one naming a `kind`.
+_CFN_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::")
+#: kustomization keys naming patch files (partial objects, never judged on their own)
+_PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
+
+
+def looks_like_manifest(head: bytes) -> bool:
+    """A cheap test on a file's first bytes: `apiVersion` and `kind` keys, no Helm template
+    expression, no CloudFormation marker."""
+    if b"{{" in head or any(marker in head for marker in _CFN_MARKERS):
+        return False
+    yaml_keys = {m.group(0).split(b":")[0].strip() for m in _YAML_KEY.finditer(head)}
+    if {b"apiVersion", b"kind"} <= yaml_keys:
+        return True
+    json_keys = {m.group(1) for m in _JSON_KEY.finditer(head)}
+    return {b"apiVersion", b"kind"} <= json_keys
+
+
+def _in_helm_chart(path: Path) -> bool:
+    """A file of a chart's `templates/` directory: a Go template, even when its first bytes
+    happen to hold no `{{`."""
+    parent = path.parent
+    return parent.name == "templates" and (parent.parent / "Chart.yaml").is_file()
+
+
+@dataclass
+class KubernetesManifestAdapter:
+    """The manifest adapter. `kubectl` names the binary that renders kustomizations (None: never
+    render); `timeout` bounds one rendering in seconds."""
+
+    kubectl: str | None = "kubectl"
+    timeout: float = 60.0
+    name: str = FRAMEWORK
+    #: informational notes of the last `load` (kustomizations read without rendering, ...)
+    notes: list[str] = field(default_factory=list)
+
+    def claims(self, path: Path, head: bytes) -> bool:
+        if path.name in KUSTOMIZATION_NAMES:
+            return True
+        if path.suffix.lower() not in _SUFFIXES or not looks_like_manifest(head):
+            return False
+        return not _in_helm_chart(path)
+
+    def load(self, paths: Sequence[Path]) -> IacLoad:
+        self.notes = []
+        out = IacLoad(FRAMEWORK)
+        kustomizations = [p for p in paths if p.name in KUSTOMIZATION_NAMES]
+        kubectl = shutil.which(self.kubectl) if self.kubectl else None
+        skipped: set[Path] = set()
+        for kfile in kustomizations:
+            out.files.append(str(kfile))
+            skipped |= self._kustomization(kfile, kubectl, out)
+        for path in paths:
+            if path.name in KUSTOMIZATION_NAMES or path.resolve() in skipped:
+                continue
+            out.files.append(str(path))
+            self._load_file(path, out)
+        return out
+
+    # -- plain files ----------------------------------------------------------------------
+
+    def _load_file(self, path: Path, out: IacLoad) -> None:
+        try:
+            text = read_text(path)
+        except IacInputError as exc:
+            out.errors.append(IacError(FRAMEWORK, str(path), str(exc), exc.line))
+            return
+        load_stream(text, str(path), out, origin_path=str(path))
+
+    # -- kustomize ------------------------------------------------------------------------
+
+    def _kustomization(self, kfile: Path, kubectl: str | None, out: IacLoad) -> set[Path]:
+        """Render one kustomization into `out`; the files it stands for (to leave out of the
+        plain reading)."""
+        directory = kfile.parent
+        referenced = _kustomization_files(kfile)
+        if kubectl is None:
+            note = (f"{kfile}: kubectl not found, kustomization not rendered; its files are "
+                    "read as plain manifests (patches left out)")
+            self.notes.append(note)
+            log.info(note)
+            return referenced["patches"]
+        try:
+            proc = subprocess.run(  # noqa: S603 - an argument list, no shell
+                [kubectl, "kustomize", str(directory)], capture_output=True, timeout=self.timeout,
+                check=False)
+        except subprocess.TimeoutExpired:
+            out.errors.append(IacError(FRAMEWORK, str(kfile),
+                                       f"kubectl kustomize timed out after {self.timeout:g}s"))
+            return referenced["all"]
+        except OSError as exc:
+            out.errors.append(IacError(FRAMEWORK, str(kfile),
+                                       f"cannot run kubectl: {exc.strerror or exc}"))
+            return referenced["patches"]
+        if proc.returncode != 0:
+            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            out.errors.append(IacError(FRAMEWORK, str(kfile), "kubectl kustomize failed: "
+                                       + (reason[-1] if reason else f"exit {proc.returncode}")))
+            return referenced["all"]
+        if len(proc.stdout) > MAX_FILE_BYTES:
+            out.errors.append(IacError(FRAMEWORK, str(kfile), "kustomize output is above the "
+                                       f"{MAX_FILE_BYTES:,} byte limit"))
+            return referenced["all"]
+        text = proc.stdout.decode("utf-8", "replace")
+        load_stream(text, str(kfile), out, origin_path=str(kfile), whole_origin=True)
+        return referenced["all"] | {p.resolve() for p in directory.iterdir() if p.is_file()}
+
+
+def _kustomization_files(kfile: Path) -> dict[str, set[Path]]:
+    """The files a kustomization names: `all` its resources and patches, `patches` the
+    patches alone (resolved paths; directories and remote URLs are not files)."""
+    found: dict[str, set[Path]] = {"all": set(), "patches": set()}
+    try:
+        text = read_text(kfile)
+        docs = split_documents(text)
+    except IacInputError:
+        return found
+    for doc in docs:
+        body = doc.value if isinstance(doc.value, Mapping) else {}
+        for key in ("resources", "bases", *_PATCH_KEYS):
+            for entry in _entries(body.get(key)):
+                target = (kfile.parent / entry).resolve()
+                if target.is_file():
+                    found["all"].add(target)
+                    if key in _PATCH_KEYS:
+                        found["patches"].add(target)
+    return found
+
+
+def _entries(value: Any) -> Iterable[str]:
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
+            yield item["path"]
+
+
+# -- documents ------------------------------------------------------------------------------
+
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+class _Map(YamlMap):
+    """A `YamlMap` that also knows the column it starts at, to tell where it ends."""
+
+    __slots__ = ("column",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.column = 0
+
+
+def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterator[YamlMap]:
+    data = _Map()
+    data.start_line = node.start_mark.line + 1
+    data.column = node.start_mark.column
+    mark = node.end_mark
+    # a block mapping ends where the next token starts: column 0 of the line after it
+    data.end_line = (mark.line if mark.column == 0 and mark.line > node.start_mark.line
+                     else mark.line + 1)
+    yield data
+    data.update(loader.construct_mapping(node))
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The line-aware loader of `yaml_source` on libyaml's parser when it is installed: a
+    rendered chart or a cluster dump holds thousands of objects, and the pure-Python parser
+    is ten times slower. Alias bombs and deep nesting are refused by `load_documents` all the
+    same (it measures the node graph before building it)."""
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LOADER = cast(type[yaml.SafeLoader], _FastLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestDoc:
+    """One document of a stream: its value (or the error reading it) and its line range."""
+
+    value: Any
+    start: int
+    end: int
+    #: what to add to a line the parser reports (the document was parsed on its own)
+    offset: int = 0
+    error: IacInputError | None = None
+    #: the lines of the whole stream, to trim a range to the mapping's own lines
+    text: Sequence[str] = ()
+
+    def lines_of(self, obj: Any) -> tuple[int, int]:
+        """The line range of a mapping of this document (a `List` item), else the document's."""
+        if isinstance(obj, YamlMap) and obj.start_line:
+            return obj.start_line + self.offset, self.trimmed(obj)
+        return self.start, self.end
+
+    def trimmed(self, obj: YamlMap) -> int:
+        """The last line of a block mapping. The parser ends it where the next token starts,
+        which may be the next list item's line or blank lines after it: lines indented less
+        than the mapping's first key (or blank) are not its own."""
+        start, end = obj.start_line + self.offset, obj.end_line + self.offset
+        column = obj.column if isinstance(obj, _Map) else 0
+        text = self.text
+        while end > start and end <= len(text):
+            line = text[end - 1]
+            body = line.lstrip(" ")
+            if body.strip() and len(line) - len(body) >= column:
+                break
+            end -= 1
+        return end
+
+
+def split_documents(text: str) -> list[ManifestDoc]:
+    """The documents of a stream, each parsed on its own so that a malformed one does not hide
+    the others. The stream is cut at its `---` markers, as YAML itself does (a marker at
+    column 0 ends a document even inside a block scalar). JSON that YAML refuses (tabs) is
+    read by the `json` module, without line ranges of its items."""
+    cuts = [m.start() for m in _DOC_START.finditer(text)]
+    if not cuts or cuts[0] != 0:
+        cuts.insert(0, 0)
+    cuts.append(len(text))
+    docs: list[ManifestDoc] = []
+    text_lines = text.split("\n")
+    line = 1
+    for begin, stop in itertools.pairwise(cuts):
+        chunk = text[begin:stop]
+        lines = chunk.count("\n")
+        offset = line - 1
+        end = line + max(lines - 1, 0)
+        try:
+            parsed = load_documents(chunk, loader=_LOADER)
+        except IacInputError as exc:
+            fallback = _json_document(chunk, line) if len(cuts) == 2 else None
+            if fallback is not None:
+                docs.append(fallback)
+            else:
+                error = IacInputError(str(exc), exc.line + offset if exc.line else line)
+                docs.append(ManifestDoc(None, line, end, offset, error))
+        else:
+            for value, first in parsed:
+                doc = ManifestDoc(value, first + offset, end, offset, text=text_lines)
+                if isinstance(value, YamlMap) and value.start_line:
+                    doc = ManifestDoc(value, value.start_line + offset, doc.trimmed(value),
+                                      offset, text=text_lines)
+                docs.append(doc)
+        line += lines
+    return docs
+
+
+def _json_document(text: str, line: int) -> ManifestDoc | None:
+    """A JSON document YAML could not read, or None when it is not JSON either."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    end = line + text.count("\n")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ManifestDoc(None, line, end, 0, IacInputError(f"invalid JSON: {exc.msg}",
+                                                             exc.lineno + line - 1))
+    except RecursionError:
+        return ManifestDoc(None, line, end, 0, IacInputError("JSON nested too deeply", line))
+    return ManifestDoc(value, line, end)
+
+
+# -- one stream of documents ------------------------------------------------------------------
+
+
+def load_stream(text: str, source: str, out: IacLoad, *, origin_path: str,
+                whole_origin: bool = False) -> None:
+    """Every object of a YAML (or JSON) stream into `out`: assets for the kinds we model, an
+    `IacError` per document that cannot be read. `whole_origin` gives each object the
+    origin of the whole stream (rendered output has no lines of its own in a file)."""
+    try:
+        docs = split_documents(text)
+    except IacInputError as exc:
+        out.errors.append(IacError(FRAMEWORK, source, str(exc), exc.line))
+        return
+    total = text.count("\n") + 1
+    for doc in docs:
+        if doc.error is not None:
+            out.errors.append(IacError(FRAMEWORK, source, str(doc.error), doc.error.line))
+            continue
+        value = doc.value
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            out.errors.append(IacError(
+                FRAMEWORK, source, f"document is a {type(value).__name__}, not a Kubernetes "
+                "object (a mapping with apiVersion and kind)", doc.start))
+            continue
+        if not isinstance(value.get("kind"), str) or not isinstance(value.get("apiVersion"), str):
+            out.errors.append(IacError(FRAMEWORK, source, "document is not a Kubernetes object: "
+                                       "it needs apiVersion and kind", doc.start))
+            continue
+        origin = (_fixed_origin(f"{origin_path}:1-{total}") if whole_origin
+                  else _origin(origin_path, doc))
+        out.assets.extend(_object_assets(value, origin, source))
+
+
+def _object_assets(obj: Mapping[str, Any], origin: Callable[[Mapping[str, Any]], str],
+                   source: str) -> list[Asset]:
+    return object_assets(obj, account=IAC_ACCOUNT, origin=origin, id_prefix=f"{source}:")
+
+
+def _fixed_origin(origin: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda _obj: origin
+
+
+def _origin(path: str, doc: ManifestDoc) -> Callable[[Mapping[str, Any]], str]:
+    """The origin of an object of `doc`: its own line range (a `List` item has one), else the
+    document's."""
+    def origin(obj: Mapping[str, Any]) -> str:
+        lines = doc.lines_of(obj)
+        return f"{path}:{lines[0]}-{lines[1]}"
+    return origin
