@@ -75,8 +75,17 @@ def _register(*specs: AdapterSpec) -> dict[str, AdapterSpec]:
     return out
 
 
+def _kubernetes(options: AdapterOptions) -> Adapter:
+    from cloudwarden.iac.kubernetes import KubernetesManifestAdapter
+
+    return KubernetesManifestAdapter()
+
+
 #: framework name -> its adapter. Order is the order of the report's summary.
-ADAPTERS: dict[str, AdapterSpec] = _register()
+ADAPTERS: dict[str, AdapterSpec] = _register(
+    AdapterSpec("kubernetes", _kubernetes,
+                "Kubernetes manifests (YAML/JSON, multi-document, List, kustomize, Helm output)"),
+)
 
 
 def parse_frameworks(names: Iterable[str] | None,
