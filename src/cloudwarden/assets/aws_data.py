@@ -7,6 +7,7 @@ ElastiCache, OpenSearch, EFS and AWS Backup.
 
 from __future__ import annotations
 
+from cloudwarden.assets.aws_data_ext import ALL as _MORE
 from cloudwarden.assets.schema import AssetType, F
 
 _TAGS = F("dict", "tags as a key -> value mapping")
@@ -65,6 +66,8 @@ RDS_DB_INSTANCE = AssetType(
         "DBParameterGroups[].ParameterApplyStatus": F("str", "in-sync, pending-reboot, ..."),
         "VpcSecurityGroups": F("list[str]", "VPC security group ids"),
         "DBSubnetGroupName": F("str", "subnet group name"),
+        "VpcId": F("str", "VPC of the instance's DB subnet group; null when the instance is not "
+                   "in a VPC (EC2-Classic)"),
         "InstanceCreateTime": F("datetime", "creation time"),
         "Tags": _TAGS,
     },
@@ -97,6 +100,8 @@ RDS_DB_CLUSTER = AssetType(
         "EnabledCloudwatchLogsExports": _LOG_EXPORTS,
         "CopyTagsToSnapshot": F("bool", "tags copied to snapshots"),
         "DBClusterParameterGroup": F("str", "cluster parameter group name"),
+        "BacktrackWindow": F("int", "target backtrack window in seconds (Aurora MySQL); 0 or null "
+                             "when backtracking is off"),
         "DBClusterMembers": F("list", "[{DBInstanceIdentifier, IsClusterWriter}]"),
         "DBClusterMembers[].DBInstanceIdentifier": F("str", "member instance"),
         "DBClusterMembers[].IsClusterWriter": F("bool", "the writer instance"),
@@ -200,6 +205,9 @@ DYNAMODB_TABLE = AssetType(
         "SSEDescription.KMSMasterKeyArn": F("str", "KMS key ARN (AWS managed aws/dynamodb or a "
                                             "customer managed key)"),
         "DeletionProtectionEnabled": F("bool", "the table cannot be deleted"),
+        "AutoScalingDimensions": F("list[str]", "dimensions of the table with an Application "
+                                   "Auto Scaling target (dynamodb:table:ReadCapacityUnits, "
+                                   "dynamodb:table:WriteCapacityUnits); empty when none"),
         "ContinuousBackupsStatus": F("str", "ENABLED or DISABLED"),
         "PointInTimeRecoveryDescription": F("dict", "{PointInTimeRecoveryStatus, "
                                             "EarliestRestorableDateTime}"),
@@ -474,4 +482,5 @@ ALL: tuple[AssetType, ...] = (
     RDS_DB_PARAMETER_GROUP, RDS_DB_CLUSTER_PARAMETER_GROUP, DYNAMODB_TABLE, REDSHIFT_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CACHE_CLUSTER, OPENSEARCH_DOMAIN,
     EFS_FILE_SYSTEM, EFS_ACCESS_POINT, BACKUP_VAULT, BACKUP_PLAN, BACKUP_RECOVERY_POINT,
+    *_MORE,
 )

@@ -169,6 +169,23 @@ def seed(c: Any) -> dict[str, Any]:
         DeletionProtection=False,
         BackupRetentionPeriod=1,
     )
+    rds.create_db_cluster(
+        DBClusterIdentifier="cw-aurora-mysql",
+        Engine="aurora-mysql",
+        MasterUsername="cwowner",
+        MasterUserPassword="pw-12345678",
+        BacktrackWindow=86400,
+    )
+    topic = c("sns").create_topic(Name="rds-events")["TopicArn"]
+    rds.create_event_subscription(
+        SubscriptionName="cw-cluster-events",
+        SnsTopicArn=topic,
+        SourceType="db-cluster",
+        EventCategories=["maintenance", "failure"],
+        Enabled=True,
+    )
+    rds.create_event_subscription(SubscriptionName="cw-all-events", SnsTopicArn=topic,
+                                  Enabled=False)
     rds.create_db_cluster_snapshot(
         DBClusterSnapshotIdentifier="cw-csnap", DBClusterIdentifier="cw-aurora"
     )
@@ -195,6 +212,34 @@ def seed(c: Any) -> dict[str, Any]:
         PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
     )
     ddb.create_table(TableName="cw-bad-table", **schema)
+    provisioned = dict(schema, BillingMode="PROVISIONED",
+                       ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5})
+    ddb.create_table(TableName="cw-scaled-table", **provisioned)
+    scaling = c("application-autoscaling")
+    for dimension in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        scaling.register_scalable_target(
+            ServiceNamespace="dynamodb",
+            ResourceId="table/cw-scaled-table",
+            ScalableDimension=f"dynamodb:table:{dimension}",
+            MinCapacity=5,
+            MaxCapacity=100,
+        )
+    dax = c("dax")
+    dax.create_cluster(
+        ClusterName="cw-dax-good",
+        NodeType="dax.t3.small",
+        ReplicationFactor=1,
+        IamRoleArn=f"arn:aws:iam::{ACCOUNT}:role/dax",
+        SSESpecification={"Enabled": True},
+        ClusterEndpointEncryptionType="TLS",
+        Tags=[{"Key": "env", "Value": "prod"}],
+    )
+    dax.create_cluster(
+        ClusterName="cw-dax-bad",
+        NodeType="dax.t3.small",
+        ReplicationFactor=1,
+        IamRoleArn=f"arn:aws:iam::{ACCOUNT}:role/dax",
+    )
     rs = c("redshift")
     rs.create_cluster_parameter_group(
         ParameterGroupName="cw-rs-ssl", ParameterGroupFamily="redshift-1.0", Description="ssl"
@@ -501,6 +546,27 @@ def test_rds_clusters_snapshots_and_parameter_groups(seeded: dict[str, Any]) -> 
     assert (default["IsDefault"], default["Parameters"]) == (True, None)  # not read
 
 
+def test_rds_backtracking_vpc_and_event_subscriptions(seeded: dict[str, Any]) -> None:
+    inv = seeded["inv"]
+    mysql = one(inv, "aws.rds.db_cluster", DBClusterIdentifier="cw-aurora-mysql")
+    assert (mysql["Engine"], mysql["BacktrackWindow"]) == ("aurora-mysql", 86400)
+    assert one(inv, "aws.rds.db_cluster", DBClusterIdentifier="cw-aurora")["BacktrackWindow"] in (
+        None, 0)
+    # moto places instances created without a subnet group in no VPC
+    instance = one(inv, "aws.rds.db_instance", DBInstanceIdentifier="cw-db-good")
+    assert "VpcId" in instance
+    clusters = one(inv, "aws.rds.event_subscription", CustSubscriptionId="cw-cluster-events")
+    arn = f"arn:aws:rds:us-east-1:{ACCOUNT}:es:cw-cluster-events"
+    assert clusters["EventSubscriptionArn"] == arn
+    assert (clusters["SourceType"], clusters["Enabled"], clusters["SourceIdsList"]) == (
+        "db-cluster", True, [])
+    assert sorted(clusters["EventCategoriesList"]) == ["failure", "maintenance"]
+    assert clusters["SnsTopicArn"] == f"arn:aws:sns:us-east-1:{ACCOUNT}:rds-events"
+    every = one(inv, "aws.rds.event_subscription", CustSubscriptionId="cw-all-events")
+    assert (every["SourceType"], every["Enabled"], every["EventCategoriesList"]) == (
+        None, False, [])
+
+
 def test_dynamodb_tables(seeded: dict[str, Any]) -> None:
     inv, kms = seeded["inv"], seeded["ids"]["kms"]
     good = one(inv, "aws.dynamodb.table", TableName="cw-good-table")
@@ -516,6 +582,38 @@ def test_dynamodb_tables(seeded: dict[str, Any]) -> None:
     assert bad["PointInTimeRecoveryDescription"] == {
         "PointInTimeRecoveryStatus": "DISABLED",
         "EarliestRestorableDateTime": None,
+    }
+
+
+def test_dynamodb_auto_scaling_and_dax(seeded: dict[str, Any]) -> None:
+    inv = seeded["inv"]
+    scaled = one(inv, "aws.dynamodb.table", TableName="cw-scaled-table")
+    assert (scaled["BillingMode"], scaled["AutoScalingDimensions"]) == (
+        "PROVISIONED",
+        ["dynamodb:table:ReadCapacityUnits", "dynamodb:table:WriteCapacityUnits"],
+    )
+    assert one(inv, "aws.dynamodb.table", TableName="cw-bad-table")["AutoScalingDimensions"] == []
+    good = one(inv, "aws.dynamodb.dax_cluster", ClusterName="cw-dax-good")
+    assert good["ClusterArn"] == f"arn:aws:dax:us-east-1:{ACCOUNT}:cache/cw-dax-good"
+    assert (good["SSEDescription"], good["ClusterEndpointEncryptionType"], good["Tags"]) == (
+        {"Status": "ENABLED"}, "TLS", {"env": "prod"})
+    assert (good["NodeType"], good["TotalNodes"]) == ("dax.t3.small", 1)
+    bad = one(inv, "aws.dynamodb.dax_cluster", ClusterName="cw-dax-bad")
+    assert bad["SSEDescription"] in (None, {"Status": "DISABLED"})
+    assert bad["ClusterEndpointEncryptionType"] == "NONE"
+
+
+def test_table_scaling_keeps_table_dimensions_only() -> None:
+    targets = [
+        {"ResourceId": "table/t1", "ScalableDimension": "dynamodb:table:ReadCapacityUnits"},
+        {"ResourceId": "table/t1/index/gsi", "ScalableDimension":
+         "dynamodb:index:ReadCapacityUnits"},
+        {"ResourceId": "table/t2", "ScalableDimension": "dynamodb:table:WriteCapacityUnits"},
+        {"ResourceId": "keyspace/k/table/t", "ScalableDimension": "cassandra:table:x"},
+    ]
+    assert dynamodb_mod.table_scaling(targets) == {
+        "t1": ["dynamodb:table:ReadCapacityUnits"],
+        "t2": ["dynamodb:table:WriteCapacityUnits"],
     }
 
 

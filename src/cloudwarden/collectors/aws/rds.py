@@ -1,5 +1,6 @@
 """RDS in one region: DB instances and clusters, their snapshots (with the restore attribute
-that makes a snapshot public), and parameter groups (security-relevant parameters only)."""
+that makes a snapshot public), parameter groups (security-relevant parameters only) and event
+notification subscriptions."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def normalize_instance(raw: Mapping[str, Any]) -> dict[str, Any]:
         "VpcSecurityGroups": [g.get("VpcSecurityGroupId")
                               for g in raw.get("VpcSecurityGroups") or []],
         "DBSubnetGroupName": (raw.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "VpcId": (raw.get("DBSubnetGroup") or {}).get("VpcId"),
         "InstanceCreateTime": iso(raw.get("InstanceCreateTime")),
         "Tags": tag_dict(raw.get("TagList")),
     }
@@ -75,6 +77,7 @@ def normalize_cluster(raw: Mapping[str, Any]) -> dict[str, Any]:
         "EnabledCloudwatchLogsExports": list(raw.get("EnabledCloudwatchLogsExports") or []),
         "CopyTagsToSnapshot": raw.get("CopyTagsToSnapshot"),
         "DBClusterParameterGroup": raw.get("DBClusterParameterGroup"),
+        "BacktrackWindow": raw.get("BacktrackWindow"),
         "DBClusterMembers": [pick(m, "DBInstanceIdentifier", "IsClusterWriter")
                              for m in raw.get("DBClusterMembers") or []],
         "ClusterCreateTime": iso(raw.get("ClusterCreateTime")),
@@ -150,6 +153,20 @@ def normalize_parameter_group(raw: Mapping[str, Any], parameters: Sequence[Mappi
     }
 
 
+def normalize_event_subscription(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "CustSubscriptionId": raw["CustSubscriptionId"],
+        "EventSubscriptionArn": raw["EventSubscriptionArn"],
+        "SnsTopicArn": raw.get("SnsTopicArn"),
+        "Status": raw.get("Status"),
+        "Enabled": raw.get("Enabled"),
+        "SourceType": raw.get("SourceType") or None,
+        "SourceIdsList": list(raw.get("SourceIdsList") or []),
+        "EventCategoriesList": list(raw.get("EventCategoriesList") or []),
+        "SubscriptionCreationTime": iso(raw.get("SubscriptionCreationTime")),
+    }
+
+
 def _attributes(api: Api, method: str, result_key: str, snapshot_type: str | None,
                 **params: Any) -> Fetched[list[Any]]:
     """The restore attribute of a manual snapshot; automated ones cannot be shared."""
@@ -218,4 +235,8 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
                                  doc["DBClusterArn"], doc["DBClusterIdentifier"], doc))
     assets += _snapshots(ctx, api, region)
     assets += _parameter_groups(ctx, api, region)
+    for raw in api.pages("describe_event_subscriptions", "EventSubscriptionsList") or []:
+        doc = normalize_event_subscription(raw)
+        assets.append(make_asset(ctx.account, region, "aws.rds.event_subscription",
+                                 doc["EventSubscriptionArn"], doc["CustSubscriptionId"], doc))
     return assets
