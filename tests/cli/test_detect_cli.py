@@ -166,3 +166,27 @@ def test_no_store_leaves_the_store_empty_and_alerts_fall_back_to_the_results_fil
 def test_unopenable_store_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("alerts", "--db", "nosuchdriver://x")
     assert code == 1 and err.strip()
+
+
+def test_detect_links_alerts_to_the_latest_scans_inventory(tmp_path: Path) -> None:
+    from cloudwarden.core.model import Asset, AssetRef
+    from cloudwarden.inventory.snapshot import Inventory
+    from cloudwarden.store import Store
+
+    url = f"sqlite:///{tmp_path / 'cw.db'}"
+    trail = Asset(AssetRef("aws", "123456789012", "us-east-1", "aws.cloudtrail.trail",
+                           "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"), "main",
+                  {"Name": "main"})
+    with Store.open(url) as store:
+        scan_id = store.begin_scan("aws", {"accounts": ["123456789012"]})
+        store.save_results(scan_id, Inventory([trail]), [])
+        store.finish_scan(scan_id)
+    code, out, err = run("detect", str(FIXTURES / "cloudtrail.jsonl"), "--state-dir",
+                         str(tmp_path / "state"), "-o", "json", "--db", url)
+    assert code == 0, err
+    stopped = [a for a in json.loads(out)["alerts"]
+               if a["type"] == "aws.cloudtrail.logging_disabled"]
+    assert stopped and stopped[0]["assets"] == [trail.ref.key]
+    code, out, _ = run("alerts", "-o", "json", "--db", url)
+    stored = [a for a in json.loads(out) if a["type"] == "aws.cloudtrail.logging_disabled"]
+    assert stored[0]["assets"] == [trail.ref.key]

@@ -151,3 +151,13 @@ def test_incidents_round_trip_and_grow(store: Store) -> None:
 def test_empty_store_has_no_alerts(store: Store) -> None:
     assert store.alerts() == [] and store.incidents() == [] and store.alert_events() == []
     assert store.save_alerts([], []) == []
+
+
+def test_linked_assets_round_trip_and_merge(store: Store) -> None:
+    first = replace(alert(), assets=("aws|1|us-east-1|aws.cloudtrail.trail|main",))
+    store.save_alerts([first], now=NOW)
+    again = replace(alert(minutes=(5,)), assets=("aws|1|us-east-1|aws.s3.bucket|logs",))
+    store.save_alerts([again], now=NOW)
+    [back] = store.alerts()
+    assert back.assets == ("aws|1|us-east-1|aws.cloudtrail.trail|main",
+                           "aws|1|us-east-1|aws.s3.bucket|logs")

@@ -26,7 +26,7 @@ def test_migrates_an_empty_database_to_the_declared_schema(store_url: str) -> No
                 "alembic_version", "scans", "assets", "findings", "collection_errors",
                 "exemptions", "exemption_events", "score_history", "alerts",
                 "incidents", "alert_events"}
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
             # The migrations and _schema.py describe the same tables, indexes and types.
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
@@ -128,7 +128,7 @@ def test_a_0001_database_is_upgraded_and_its_assets_still_load(store_url: str) -
     engine = create_engine(store_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
         engine.dispose()

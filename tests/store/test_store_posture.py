@@ -322,7 +322,7 @@ def test_a_0002_database_with_data_is_upgraded_to_head(store_url: str) -> None:
     engine = create_engine(store_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
         engine.dispose()

@@ -90,7 +90,8 @@ def detect(
         outcome = run_detection(paths, source=source, sigma_dirs=sigma_rules or [],
                                 state_dir=state_dir or _data_dir() / "state",
                                 bad_domains=domains, suppressions=rules, session=session,
-                                endpoint_url=endpoint_url, follow=stop, on_alert=on_alert)
+                                endpoint_url=endpoint_url, follow=stop, on_alert=on_alert,
+                                inventory=None if no_store else _latest_inventory(db))
     except (CloudwardenError, ValueError, OSError) as exc:
         fail(str(exc))
     results: dict[str, Any] = {
@@ -158,6 +159,21 @@ def _follow_mode(output: str) -> tuple[Any, Any]:
         sys.stdout.flush()
 
     return stop, on_alert
+
+
+def _latest_inventory(db: str | None) -> list[Any] | None:
+    """The assets of the store's latest scan, to link alerts to; None without one."""
+    from cloudwarden.core.errors import CloudwardenError
+    from cloudwarden.store import Store
+
+    try:
+        with Store.open(db) as store:
+            if store.latest_scan() is None:
+                return None
+            return list(store.inventory())
+    except CloudwardenError as exc:  # detection goes on; alerts are simply not linked
+        console(stderr=True).print(f"[yellow]alerts not linked to the inventory: {exc}[/]")
+        return None
 
 
 def _save(results: dict[str, Any]) -> None:

@@ -110,3 +110,6 @@ class Alert:
     remediation: str = ""
     count: int = 1
     status: AlertStatus = AlertStatus.NEW
+    #: inventory assets (`AssetRef.key`) the alert's resources name, when an inventory is known
+    #: (`cloudwarden.detect.link`)
+    assets: tuple[str, ...] = ()

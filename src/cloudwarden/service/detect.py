@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudwarden.core.events import Alert, Event
+from cloudwarden.core.model import Asset
 
 __all__ = ["DetectOutcome", "builtin_sigma_dir", "run_detection"]
 
@@ -62,12 +63,14 @@ def run_detection(
     progress: Callable[[int], None] | None = None,
     follow: threading.Event | None = None,
     on_alert: Callable[[Alert], None] | None = None,
+    inventory: Iterable[Asset] | None = None,
 ) -> DetectOutcome:
     """Run every built-in detection (plus `sigma_dirs`) over the logs at `paths`.
 
     With `follow` (a stop event), files are followed as they grow (`tail -F`) until the event
     is set; the run then ends as usual. `on_alert` is called with each new alert as soon as it
-    is raised (its later occurrences aggregate into it), for live output."""
+    is raised (its later occurrences aggregate into it), for live output. With an `inventory`
+    (the latest scan's assets), alerts link to the assets their resources name."""
     from cloudwarden.detect.alerts import AlertAggregator
     from cloudwarden.detect.anomaly import AnomalyDetector
     from cloudwarden.detect.fusion import fuse
@@ -138,6 +141,10 @@ def run_detection(
         anomaly_state.parent.mkdir(parents=True, exist_ok=True)
         anomaly.save(anomaly_state)
     alerts = aggregator.alerts()
+    if inventory is not None:
+        from cloudwarden.detect.link import ResourceIndex, link_alerts
+
+        alerts = link_alerts(alerts, ResourceIndex(inventory))
     problems = [*ruleset.errors, *ruleset.unsupported]
     return DetectOutcome(alerts, fuse(alerts), stats, len(ruleset.rules), problems,
                          sum(aggregator.suppressed_counts.values()), seen[0])

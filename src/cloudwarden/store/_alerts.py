@@ -104,7 +104,8 @@ def _row(alert: Alert, evidence: list[dict[str, Any]], now: datetime) -> dict[st
         "tactic": alert.tactic, "technique": alert.technique,
         "first_seen": alert.first_seen, "last_seen": alert.last_seen, "count": alert.count,
         "entities": _entities_doc(alert.entities), "resources": list(alert.resources),
-        "remediation": alert.remediation, "description": alert.description,
+        "assets": list(alert.assets), "remediation": alert.remediation,
+        "description": alert.description,
         "evidence": evidence, "updated_at": now,
     }
 
@@ -115,7 +116,8 @@ def _alert_from(row: Any) -> Alert:
         id=m["id"], type=m["type"], title=m["title"], severity=Severity(m["severity"]),
         description=m["description"], first_seen=m["first_seen"], last_seen=m["last_seen"],
         tactic=m["tactic"], technique=m["technique"], entities=_entities_from(m["entities"]),
-        resources=tuple(m["resources"]), evidence=tuple(_event_from(d) for d in m["evidence"]),
+        resources=tuple(m["resources"]), assets=tuple(m["assets"] or ()),
+        evidence=tuple(_event_from(d) for d in m["evidence"]),
         remediation=m["remediation"], count=m["count"], status=AlertStatus(m["status"]),
     )
 
@@ -158,6 +160,7 @@ def _merge(stored: Alert, new: Alert) -> tuple[Alert, str]:
         last_seen=max(_utc(stored.last_seen), _utc(new.last_seen)),
         entities=tuple(sorted({*stored.entities, *new.entities})),
         resources=tuple(sorted({*stored.resources, *new.resources})),
+        assets=tuple(sorted({*stored.assets, *new.assets})),
         count=count,
         status=status,
     )

@@ -251,6 +251,7 @@ alerts = Table(
     Column("count", Integer(), nullable=False),
     Column("entities", json_type(), nullable=False),
     Column("resources", json_type(), nullable=False),
+    Column("assets", json_type(), nullable=False, server_default="[]"),
     Column("remediation", Text(), nullable=False),
     Column("description", Text(), nullable=False),
     Column("evidence", json_type(), nullable=False),

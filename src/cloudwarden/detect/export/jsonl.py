@@ -61,6 +61,7 @@ def alert_to_dict(alert: Alert, *, evidence: bool = True) -> dict[str, Any]:
         "technique_name": known_technique.name if known_technique else "",
         "entities": [{"kind": e.kind.value, "value": e.value} for e in alert.entities],
         "resources": list(alert.resources),
+        "assets": list(alert.assets),
         "remediation": alert.remediation,
     }
     if evidence:
