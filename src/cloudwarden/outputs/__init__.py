@@ -15,6 +15,7 @@ from cloudwarden.outputs.html_report import render_html
 from cloudwarden.outputs.json_format import render_json
 from cloudwarden.outputs.ocsf import render_ocsf, render_ocsf_lines
 from cloudwarden.outputs.report import Report
+from cloudwarden.outputs.sarif import render_sarif
 from cloudwarden.outputs.table import render_table
 
 __all__ = ["FORMATS", "Renderer", "Report", "render"]
@@ -28,6 +29,7 @@ FORMATS: dict[str, Renderer] = {
     "ocsf": render_ocsf,
     "ocsf-lines": render_ocsf_lines,
     "html": render_html,
+    "sarif": render_sarif,
 }
 
 
