@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.terraform import aws_account, aws_s3
+from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_s3
 from cloudwarden.iac.terraform.aws_common import Index, Mapped
 from cloudwarden.iac.terraform.model import TfModule, TfResource
 
@@ -43,11 +43,27 @@ class MappingError:
 
 RESOURCES: dict[str, ResourceMapping] = {
     "aws_s3_bucket": ResourceMapping("aws.s3.bucket", aws_s3.map_bucket),
+    "aws_security_group": ResourceMapping("aws.ec2.security_group",
+                                          aws_ec2.map_security_group),
+    "aws_instance": ResourceMapping("aws.ec2.instance", aws_ec2.map_instance),
+    "aws_ebs_volume": ResourceMapping("aws.ec2.volume", aws_ec2.map_volume),
+    "aws_launch_template": ResourceMapping("aws.ec2.launch_template",
+                                           aws_ec2.map_launch_template),
+    "aws_vpc": ResourceMapping("aws.ec2.vpc", aws_ec2.map_vpc),
+    "aws_subnet": ResourceMapping("aws.ec2.subnet", aws_ec2.map_subnet),
 }
 
 #: resource type -> the canonical asset type it is folded into
 JOINED: dict[str, str] = {
     **{t: "aws.s3.bucket" for t in aws_s3.JOINED},
+    "aws_security_group_rule": "aws.ec2.security_group",
+    "aws_vpc_security_group_ingress_rule": "aws.ec2.security_group",
+    "aws_vpc_security_group_egress_rule": "aws.ec2.security_group",
+    "aws_volume_attachment": "aws.ec2.volume",
+    "aws_flow_log": "aws.ec2.vpc",
+    "aws_eip": "aws.ec2.instance",
+    "aws_eip_association": "aws.ec2.instance",
+    "aws_ec2_instance_state": "aws.ec2.instance",
 }
 
 #: resource type -> the account- or region-wide asset type it sets

@@ -267,6 +267,8 @@ class Index:
         value = child.values.get(arg)
         if isinstance(value, Unknown):
             addresses.extend(value.refs)
+        elif isinstance(value, list):
+            addresses.extend(r for item in value if isinstance(item, Unknown) for r in item.refs)
         found: dict[str, TfResource] = {}
         for address in addresses:
             for res in self._resolve(child, address):
