@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation import s3
+from cloudwarden.iac.cloudformation import ec2, iam, s3
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
 
 __all__ = ["MAPPERS", "Mapper"]
@@ -24,4 +24,14 @@ def _one(fn: Callable[[Resource, Stack], Asset]) -> Mapper:
 
 MAPPERS: dict[str, Mapper] = {
     "AWS::S3::Bucket": _one(s3.map_bucket),
+    "AWS::EC2::SecurityGroup": _one(ec2.map_security_group),
+    "AWS::EC2::Instance": ec2.map_instance,
+    "AWS::EC2::Volume": _one(ec2.map_volume),
+    "AWS::EC2::LaunchTemplate": _one(ec2.map_launch_template),
+    "AWS::EC2::VPC": _one(ec2.map_vpc),
+    "AWS::EC2::Subnet": _one(ec2.map_subnet),
+    "AWS::IAM::Role": _one(iam.map_role),
+    "AWS::IAM::User": _one(iam.map_user),
+    "AWS::IAM::Group": _one(iam.map_group),
+    "AWS::IAM::ManagedPolicy": _one(iam.map_managed_policy),
 }
