@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_s3
+from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_iam, aws_s3
 from cloudwarden.iac.terraform.aws_common import Index, Mapped
 from cloudwarden.iac.terraform.model import TfModule, TfResource
 
@@ -51,6 +51,10 @@ RESOURCES: dict[str, ResourceMapping] = {
                                            aws_ec2.map_launch_template),
     "aws_vpc": ResourceMapping("aws.ec2.vpc", aws_ec2.map_vpc),
     "aws_subnet": ResourceMapping("aws.ec2.subnet", aws_ec2.map_subnet),
+    "aws_iam_policy": ResourceMapping("aws.iam.policy", aws_iam.map_policy),
+    "aws_iam_role": ResourceMapping("aws.iam.role", aws_iam.map_role),
+    "aws_iam_user": ResourceMapping("aws.iam.user", aws_iam.map_user),
+    "aws_iam_group": ResourceMapping("aws.iam.group", aws_iam.map_group),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -64,6 +68,7 @@ JOINED: dict[str, str] = {
     "aws_eip": "aws.ec2.instance",
     "aws_eip_association": "aws.ec2.instance",
     "aws_ec2_instance_state": "aws.ec2.instance",
+    **aws_iam.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets

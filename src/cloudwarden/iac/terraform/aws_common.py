@@ -271,20 +271,24 @@ class Index:
             addresses.extend(r for item in value if isinstance(item, Unknown) for r in item.refs)
         found: dict[str, TfResource] = {}
         for address in addresses:
-            for res in self._resolve(child, address):
+            for res in self.resolve(child, address):
                 if res.type == parent_type:
                     found[res.address] = res
         if found:
             return list(found.values())
-        text = literal_str(value)
-        if text is None:
-            return []
-        for parent_arg in parent_args:
-            named = self._named(parent_type, parent_arg).get(text)
-            if named:
-                same = [r for r in named if r.module == child.module]
-                return same or named
-        return []
+        texts = [literal_str(v) for v in value] if isinstance(value, list) else [
+            literal_str(value)]
+        out: list[TfResource] = []
+        for text in texts:
+            if text is None:
+                continue
+            for parent_arg in parent_args:
+                named = self._named(parent_type, parent_arg).get(text)
+                if named:
+                    same = [r for r in named if r.module == child.module]
+                    out.extend(same or named)
+                    break
+        return out
 
     def ident(self, child: TfResource, value: Any) -> Any:
         """An identity-valued argument (an id, ARN or name of another resource): a known
@@ -294,7 +298,7 @@ class Index:
             return value
         targets: dict[str, TfResource] = {}
         for ref in value.refs:
-            for res in self._resolve(child, ref):
+            for res in self.resolve(child, ref):
                 targets[res.address] = res
         if len(targets) == 1:
             return self.symbol(next(iter(targets.values())))
@@ -313,7 +317,7 @@ class Index:
     def symbol(res: TfResource) -> str:
         return REF_PREFIX + res.address
 
-    def _resolve(self, child: TfResource, address: str) -> list[TfResource]:
+    def resolve(self, child: TfResource, address: str) -> list[TfResource]:
         """Resource instances an address names: exact, relative to the child's module, or
         every instance of an un-indexed `count`/`for_each` resource (the child's own index
         key picks one when it has the same)."""
