@@ -1,0 +1,21 @@
+"""Each volume's source must be one of the restricted profile's core types."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.kubernetes_workload import Problem, verdict, volumes
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset
+
+ALLOWED = frozenset({"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                     "persistentVolumeClaim", "projected", "secret"})
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    problems = [
+        Problem(f"PodSpec.volumes[{i}].{source}", volume.get("name"),
+                f"one of {', '.join(sorted(ALLOWED))}")
+        for i, volume in volumes(asset)
+        for source in volume
+        if source != "name" and source not in ALLOWED and volume.get(source) is not None
+    ]
+    return verdict(asset, problems, "volume of a non-core type")
