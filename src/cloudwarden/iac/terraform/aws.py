@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_iam, aws_s3
+from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_iam, aws_s3, aws_security
 from cloudwarden.iac.terraform.aws_common import Index, Mapped
 from cloudwarden.iac.terraform.model import TfModule, TfResource
 
@@ -55,6 +55,12 @@ RESOURCES: dict[str, ResourceMapping] = {
     "aws_iam_role": ResourceMapping("aws.iam.role", aws_iam.map_role),
     "aws_iam_user": ResourceMapping("aws.iam.user", aws_iam.map_user),
     "aws_iam_group": ResourceMapping("aws.iam.group", aws_iam.map_group),
+    "aws_kms_key": ResourceMapping("aws.kms.key", aws_security.map_key),
+    "aws_cloudtrail": ResourceMapping("aws.cloudtrail.trail", aws_security.map_trail),
+    "aws_cloudwatch_log_group": ResourceMapping("aws.logs.log_group",
+                                                aws_security.map_log_group),
+    "aws_secretsmanager_secret": ResourceMapping("aws.secretsmanager.secret",
+                                                 aws_security.map_secret),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -69,6 +75,7 @@ JOINED: dict[str, str] = {
     "aws_eip_association": "aws.ec2.instance",
     "aws_ec2_instance_state": "aws.ec2.instance",
     **aws_iam.JOINED,
+    **aws_security.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
