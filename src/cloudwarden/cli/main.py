@@ -17,6 +17,7 @@ import typer
 
 from cloudwarden.cli import detect as detect_cli
 from cloudwarden.cli import exemptions as exemptions_cli
+from cloudwarden.cli import iac as iac_cli
 from cloudwarden.cli import posture as posture_cli
 from cloudwarden.cli import rules as rules_cli
 from cloudwarden.cli._common import (
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 scan_app = typer.Typer(help="Collect a cloud's configuration and assess it.", no_args_is_help=True)
 app.add_typer(scan_app, name="scan")
+scan_app.command("iac")(iac_cli.scan_iac)
 app.add_typer(rules_cli.app, name="rules")
 app.command("score")(posture_cli.score)
 app.command("recommendations")(posture_cli.recommendations)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudwarden import __version__
 from cloudwarden.core.model import Finding, Status
@@ -23,7 +23,9 @@ from cloudwarden.iac import IacError, IacLoad
 from cloudwarden.iac.discover import AdapterOptions, AdapterSpec, discover, make_adapters
 from cloudwarden.iac.suppress import SuppressionReport, apply_suppressions
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.service.scan import Progress, assess, load_catalog
+
+if TYPE_CHECKING:
+    from cloudwarden.service.scan import Progress
 
 __all__ = ["IacScanOutcome", "run_iac_scan"]
 
@@ -103,17 +105,21 @@ def run_iac_scan(
     path and `RuleLoadError` for a bad rules directory, before anything is read; a file that
     cannot be parsed is an `IacError` in the outcome (and an error finding), never a raise.
     With `db_url` the scan is stored (provider `iac`) and stored exemptions apply."""
+    from cloudwarden.service.scan import assess, load_catalog
+
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    specs = load_catalog(rules_dirs)
     options = AdapterOptions(tuple(var_files), dict(variables or {}))
     adapters = make_adapters(frameworks, options, registry)
-    timings["catalog"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
     found = discover(list(paths), adapters)
     timings["discover"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    # the catalog is checked before any file is parsed; with nothing to judge and no rules of
+    # the user's to check, loading it would only slow down the common "nothing here" case
+    rules_dirs = list(rules_dirs)
+    specs = load_catalog(rules_dirs) if found.files or rules_dirs else []
+    timings["catalog"] = time.perf_counter() - t0
     errors = list(found.errors)
     assets = []
     files: dict[str, int] = {}
@@ -136,7 +142,7 @@ def run_iac_scan(
                                             "paths": [str(p) for p in paths]})
 
     t0 = time.perf_counter()
-    findings = assess(inventory, specs)
+    findings = assess(inventory, specs) if len(inventory) else []
     findings.extend(e.to_finding() for e in errors)
     timings["assess"] = time.perf_counter() - t0
     t0 = time.perf_counter()
