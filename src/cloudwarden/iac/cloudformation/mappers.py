@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation import ec2, iam, s3
+from cloudwarden.iac.cloudformation import ec2, iam, s3, services
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
 
 __all__ = ["MAPPERS", "Mapper"]
@@ -34,4 +34,10 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::IAM::User": _one(iam.map_user),
     "AWS::IAM::Group": _one(iam.map_group),
     "AWS::IAM::ManagedPolicy": _one(iam.map_managed_policy),
+    "AWS::KMS::Key": _one(services.map_key),
+    "AWS::CloudTrail::Trail": _one(services.map_trail),
+    "AWS::SQS::Queue": _one(services.map_queue),
+    "AWS::SNS::Topic": _one(services.map_topic),
+    "AWS::DynamoDB::Table": _one(services.map_table),
+    "AWS::SecretsManager::Secret": _one(services.map_secret),
 }
