@@ -7,6 +7,7 @@ not map, a feature the compiler lacks), which `check()` lists for `cloudwarden s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,15 +133,35 @@ class SigmaCheckReport:
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
+    """YAML files under `paths`; hidden directories (`.github` of a checkout) are skipped."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(
-                f for f in p.rglob("*") if f.suffix in (".yml", ".yaml") and f.is_file()
+                f for f in p.rglob("*")
+                if f.suffix in (".yml", ".yaml") and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
             )
         else:
             found.append(p)
     return found
+
+
+#: a top-level key every Sigma rule, correlation or filter document has
+_SIGMA_DOCUMENT = re.compile(r"^(?:detection|correlation|filter|logsource)\s*:", re.MULTILINE)
+
+
+def _not_a_rule(text: str) -> bool:
+    """Well-formed YAML without any Sigma key: a checkout's configs, tests and workflows.
+    Broken YAML is not "not a rule": it is reported as an invalid rule file."""
+    if _SIGMA_DOCUMENT.search(text):
+        return False
+    try:
+        for _ in yaml.safe_load_all(text):
+            pass
+    except yaml.YAMLError:
+        return False
+    return True
 
 
 def _where(error: SigmaError, default: str) -> str:
@@ -173,10 +194,14 @@ def load_sigma(
     if isinstance(paths, str | Path):
         paths = [paths]
     errors: list[RuleProblem] = []
+    not_rules: list[RuleProblem] = []
     collections: list[SigmaCollection] = []
     for path in _files(paths):
         try:
             text = path.read_text(encoding="utf-8")
+            if _not_a_rule(text):
+                not_rules.append(RuleProblem(str(path), "", "not a Sigma rule"))
+                continue
             collection = SigmaCollection.from_yaml(
                 text,
                 collect_errors=True,
@@ -188,7 +213,7 @@ def load_sigma(
             errors += _problems(collection, str(path))
         except (OSError, UnicodeDecodeError, yaml.YAMLError, SigmaError) as exc:
             errors.append(RuleProblem(str(path), "", f"{type(exc).__name__}: {exc}"))
-    return _build(collections, errors, placeholders, skip_statuses)
+    return _build(collections, errors, placeholders, skip_statuses, not_rules)
 
 
 def load_sigma_text(
@@ -238,12 +263,13 @@ def _build(
     errors: list[RuleProblem],
     placeholders: Mapping[str, list[str]] | None,
     skip_statuses: frozenset[str],
+    not_rules: Iterable[RuleProblem] = (),
 ) -> SigmaRuleSet:
     merged = SigmaCollection.merge(collections, resolve_references=False)
     good = [r for r in merged.rules if not r.errors]
     merged.rules = good
     unsupported: list[RuleProblem] = []
-    skipped: list[RuleProblem] = []
+    skipped: list[RuleProblem] = list(not_rules)
     if merged.filters:
         try:
             merged.apply_filters(merged.filters)
