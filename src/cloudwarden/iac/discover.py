@@ -75,16 +75,32 @@ def _register(*specs: AdapterSpec) -> dict[str, AdapterSpec]:
     return out
 
 
+def _cloudformation(options: AdapterOptions) -> Adapter:
+    from cloudwarden.iac.cloudformation.adapter import CloudFormationAdapter
+
+    # `--var NAME=VALUE` gives template parameters their values, as it gives Terraform its
+    # variables; templates keep their paths as given, like every adapter's origins
+    return CloudFormationAdapter(parameters=options.variables)
+
+
 def _kubernetes(options: AdapterOptions) -> Adapter:
     from cloudwarden.iac.kubernetes import KubernetesManifestAdapter
 
     return KubernetesManifestAdapter()
 
 
+def _secrets(options: AdapterOptions) -> Adapter:
+    from cloudwarden.iac.secrets import SecretsAdapter
+
+    return SecretsAdapter()
+
+
 #: framework name -> its adapter. Order is the order of the report's summary.
 ADAPTERS: dict[str, AdapterSpec] = _register(
+    AdapterSpec("cloudformation", _cloudformation, "AWS CloudFormation templates (YAML/JSON)"),
     AdapterSpec("kubernetes", _kubernetes,
                 "Kubernetes manifests (YAML/JSON, multi-document, List, kustomize, Helm output)"),
+    AdapterSpec("secrets", _secrets, "secrets in configuration, IaC and script files"),
 )
 
 
