@@ -7,6 +7,7 @@ names, and the subset of names that look like secrets, are kept.
 
 from __future__ import annotations
 
+from cloudwarden.assets.aws_compute_ext import ALL as _MORE
 from cloudwarden.assets.schema import AssetType, F
 
 _TAGS = F("dict", "tags as a key -> value mapping")
@@ -99,6 +100,18 @@ ECS_TASK_DEFINITION = AssetType(
         "registeredAt": F("datetime", "registration time"),
         "containerDefinitions": F("list", "containers (environment variable values omitted)"),
         **_CONTAINER,
+        "runtimePlatform": F("dict", "{operatingSystemFamily, cpuArchitecture}, null when not "
+                             "set (Linux)"),
+        "runtimePlatform.operatingSystemFamily": F("str", "LINUX, WINDOWS_SERVER_2022_CORE, ..."),
+        "runtimePlatform.cpuArchitecture": F("str", "X86_64 or ARM64"),
+        "volumes": F("list", "[{name, efsVolumeConfiguration}] data volumes of the task"),
+        "volumes[].name": F("str", "volume name"),
+        "volumes[].efsVolumeConfiguration": F("dict", "{fileSystemId, rootDirectory, "
+                                              "transitEncryption}, null for other volume "
+                                              "kinds"),
+        "volumes[].efsVolumeConfiguration.fileSystemId": F("str", "EFS file system id"),
+        "volumes[].efsVolumeConfiguration.transitEncryption": F("str", "ENABLED or DISABLED "
+                                                                "(null = DISABLED)"),
         "Tags": _TAGS,
     },
 )
@@ -144,6 +157,13 @@ ECS_SERVICE = AssetType(
         "networkConfiguration.awsvpcConfiguration.securityGroups": F("list[str]", "groups"),
         "networkConfiguration.awsvpcConfiguration.assignPublicIp": F("str", "ENABLED or "
                                                                      "DISABLED"),
+        "taskSets": F("list", "task sets of a service with the EXTERNAL or CODE_DEPLOY "
+                      "deployment controller [{id, taskSetArn, status, assignPublicIp}]; empty "
+                      "for other services"),
+        "taskSets[].id": F("str", "task set id"),
+        "taskSets[].taskSetArn": F("str", "task set ARN"),
+        "taskSets[].status": F("str", "PRIMARY, ACTIVE or DRAINING"),
+        "taskSets[].assignPublicIp": F("str", "ENABLED or DISABLED, null when not awsvpc"),
         "Tags": _TAGS,
     },
 )
@@ -342,4 +362,5 @@ ALL: tuple[AssetType, ...] = (
     LAUNCH_CONFIGURATION,
     AUTOSCALING_GROUP,
     BEANSTALK_ENVIRONMENT,
+    *_MORE,
 )

@@ -143,6 +143,25 @@ def _seed_ecs(c: Callable[..., Any], subnets: list[str], sg: str) -> None:
         desiredCount=0, launchType="FARGATE", platformVersion="1.3.0",
         networkConfiguration={"awsvpcConfiguration": {
             "subnets": subnets, "securityGroups": [sg], "assignPublicIp": "ENABLED"}})
+    ecs.register_task_definition(
+        family="win-task", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+        cpu="1024", memory="2048",
+        runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE",
+                         "cpuArchitecture": "X86_64"},
+        containerDefinitions=[{"name": "iis", "image": "iis:2022", "essential": True,
+                               "user": "ContainerUser",
+                               "mountPoints": [{"sourceVolume": "shared",
+                                                "containerPath": "C:\\data"}]}],
+        volumes=[{"name": "shared", "efsVolumeConfiguration": {
+            "fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "ENABLED"}},
+            {"name": "scratch"}])
+    ecs.create_service(
+        cluster="plain", serviceName="blue-green", taskDefinition="good-task", desiredCount=0,
+        deploymentController={"type": "EXTERNAL"})
+    ecs.create_task_set(
+        cluster="plain", service="blue-green", taskDefinition="good-task", launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {
+            "subnets": subnets, "securityGroups": [sg], "assignPublicIp": "ENABLED"}})
 
 
 def _seed_eks(c: Callable[..., Any], subnets: list[str], key: str) -> None:
@@ -224,9 +243,37 @@ def seed(c: Callable[..., Any]) -> dict[str, Any]:
     return {"subnets": subnets, "sg": sg, "vpc": vpc, "key": key}
 
 
+#: moto fails DescribeCapacityProviders called without names (all providers): answered as
+#: AWS documents it, with AWS's FARGATE provider and two Auto Scaling group providers.
+CAPACITY_PROVIDERS = {"capacityProviders": [
+    {"capacityProviderArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/FARGATE",
+     "name": "FARGATE", "status": "ACTIVE", "tags": []},
+    {"capacityProviderArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/asg-protected",
+     "name": "asg-protected", "status": "ACTIVE",
+     "autoScalingGroupProvider": {
+         "autoScalingGroupArn": f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:"
+                                "1a2b:autoScalingGroupName/ecs-a",
+         "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+         "managedTerminationProtection": "ENABLED", "managedDraining": "ENABLED"},
+     "tags": [{"key": "env", "value": "prod"}]},
+    {"capacityProviderArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:capacity-provider/asg-open",
+     "name": "asg-open", "status": "ACTIVE",
+     "autoScalingGroupProvider": {
+         "autoScalingGroupArn": f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:"
+                                "3c4d:autoScalingGroupName/ecs-b",
+         "managedScaling": {"status": "DISABLED", "targetCapacity": 100},
+         "managedTerminationProtection": "DISABLED"}}]}
+
+
+def _capacity_providers_reply(**_: Any) -> AWSResponse:
+    return canned(200, json.dumps(CAPACITY_PROVIDERS), "application/x-amz-json-1.1")
+
+
 def scan(session: boto3.Session, endpoint: str) -> Inventory:
     session.events.register("before-send.elastic-beanstalk.DescribeConfigurationSettings",
                             _eb_settings_reply)
+    session.events.register("before-send.ecs.DescribeCapacityProviders",
+                            _capacity_providers_reply)
     return collect(AwsScanOptions(regions=(REGION,), services=SERVICES, endpoint_url=endpoint),
                    session=session)
 
@@ -259,7 +306,8 @@ def _client(session: boto3.Session, endpoint: str, service: str) -> Any:
 
 
 COMPUTE_TYPES = {"aws.lambda.function", "aws.ecs.task_definition", "aws.ecs.cluster",
-                 "aws.ecs.service", "aws.eks.cluster", "aws.ecr.repository",
+                 "aws.ecs.service", "aws.ecs.capacity_provider", "aws.eks.cluster",
+                 "aws.ecr.repository",
                  "aws.ec2.launch_template", "aws.autoscaling.launch_configuration",
                  "aws.autoscaling.group", "aws.elasticbeanstalk.environment"}
 
@@ -319,7 +367,7 @@ def test_ecs(seeded: tuple[dict[str, Any], Inventory]) -> None:
     ids, inv = seeded
     good = only(inv, "aws.ecs.task_definition", "good-task:1").properties
     bad = only(inv, "aws.ecs.task_definition", "bad-task:2").properties  # latest revision only
-    assert len(inv.of_type("aws.ecs.task_definition")) == 2
+    assert len(inv.of_type("aws.ecs.task_definition")) == 3
     assert good["networkMode"] == "awsvpc" and good["pidMode"] is None
     assert good["requiresCompatibilities"] == ["FARGATE"] and good["Tags"] == {"env": "prod"}
     assert good["containerDefinitions"] == [{
@@ -352,7 +400,37 @@ def test_ecs(seeded: tuple[dict[str, Any], Inventory]) -> None:
         "networkConfiguration": {"awsvpcConfiguration": {
             "subnets": ids["subnets"], "securityGroups": [ids["sg"]],
             "assignPublicIp": "ENABLED"}},
-        "Tags": {}}
+        "taskSets": [], "Tags": {}}
+    assert (good["runtimePlatform"], good["volumes"]) == (None, [])
+
+
+def test_ecs_task_sets_windows_platform_efs_volumes_and_capacity_providers(
+        seeded: tuple[dict[str, Any], Inventory]) -> None:
+    _, inv = seeded
+    blue_green = only(inv, "aws.ecs.service", "blue-green").properties
+    [task_set] = blue_green["taskSets"]
+    assert task_set["taskSetArn"].startswith(
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-set/plain/blue-green/")
+    assert (task_set["status"], task_set["assignPublicIp"]) == ("ACTIVE", "ENABLED")
+    win = only(inv, "aws.ecs.task_definition", "win-task:1").properties
+    assert win["runtimePlatform"] == {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE",
+                                      "cpuArchitecture": "X86_64"}
+    assert win["containerDefinitions"][0]["user"] == "ContainerUser"
+    assert win["volumes"] == [
+        {"name": "shared", "efsVolumeConfiguration": {
+            "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "/",
+            "transitEncryption": "ENABLED"}},
+        {"name": "scratch", "efsVolumeConfiguration": None}]
+    fargate = only(inv, "aws.ecs.capacity_provider", "FARGATE").properties
+    assert (fargate["autoScalingGroupProvider"], fargate["Tags"]) == (None, {})
+    protected = only(inv, "aws.ecs.capacity_provider", "asg-protected").properties
+    assert protected["autoScalingGroupProvider"]["managedTerminationProtection"] == "ENABLED"
+    assert protected["autoScalingGroupProvider"]["managedScaling"] == {
+        "status": "ENABLED", "targetCapacity": 100}
+    assert protected["Tags"] == {"env": "prod"}
+    open_ = only(inv, "aws.ecs.capacity_provider", "asg-open").properties
+    assert open_["autoScalingGroupProvider"]["managedTerminationProtection"] == "DISABLED"
+    assert open_["autoScalingGroupProvider"]["managedDraining"] is None
 
 
 def test_eks(seeded: tuple[dict[str, Any], Inventory]) -> None:

@@ -1,5 +1,6 @@
-"""ECS of one region: the latest active revision of every task definition family, clusters
-and their services. Container environment variable values are never kept, only their names."""
+"""ECS of one region: the latest active revision of every task definition family, capacity
+providers, clusters and their services (with their task sets). Container environment variable
+values are never kept, only their names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from cloudwarden.collectors.aws._context import Api, ScanContext
 from cloudwarden.collectors.aws._env_names import secret_like
-from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
+from cloudwarden.collectors.aws._shapes import iso, make_asset, pick, tag_dict
 from cloudwarden.core.model import Asset
 
 _CLUSTER_BATCH = 100  # DescribeClusters takes at most 100 clusters
@@ -36,6 +37,17 @@ def normalize_container(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def normalize_volume(raw: Mapping[str, Any]) -> dict[str, Any]:
+    efs = raw.get("efsVolumeConfiguration")
+    return {
+        "name": raw.get("name"),
+        "efsVolumeConfiguration": None if not efs else {
+            "fileSystemId": efs.get("fileSystemId"),
+            "rootDirectory": efs.get("rootDirectory"),
+            "transitEncryption": efs.get("transitEncryption")},
+    }
+
+
 def normalize_task_definition(td: Mapping[str, Any],
                               tags: list[Mapping[str, Any]] | None) -> dict[str, Any]:
     return {
@@ -52,6 +64,9 @@ def normalize_task_definition(td: Mapping[str, Any],
         "registeredAt": iso(td.get("registeredAt")),
         "containerDefinitions": [normalize_container(c)
                                  for c in td.get("containerDefinitions") or []],
+        "runtimePlatform": pick(td.get("runtimePlatform"), "operatingSystemFamily",
+                                "cpuArchitecture"),
+        "volumes": [normalize_volume(v) for v in td.get("volumes") or []],
         "Tags": None if tags is None else tag_dict(tags),
     }
 
@@ -85,7 +100,33 @@ def normalize_service(service: Mapping[str, Any]) -> dict[str, Any]:
             "subnets": list(vpc.get("subnets") or []),
             "securityGroups": list(vpc.get("securityGroups") or []),
             "assignPublicIp": vpc.get("assignPublicIp")}},
+        "taskSets": [normalize_task_set(t) for t in service.get("taskSets") or []],
         "Tags": tag_dict(service.get("tags")),
+    }
+
+
+def normalize_task_set(raw: Mapping[str, Any]) -> dict[str, Any]:
+    vpc = (raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    return {
+        "id": raw.get("id"),
+        "taskSetArn": raw.get("taskSetArn"),
+        "status": raw.get("status"),
+        "assignPublicIp": vpc.get("assignPublicIp"),
+    }
+
+
+def normalize_capacity_provider(raw: Mapping[str, Any]) -> dict[str, Any]:
+    asg = raw.get("autoScalingGroupProvider")
+    return {
+        "capacityProviderArn": raw["capacityProviderArn"],
+        "name": raw["name"],
+        "status": raw.get("status"),
+        "autoScalingGroupProvider": None if not asg else {
+            "autoScalingGroupArn": asg.get("autoScalingGroupArn"),
+            "managedScaling": pick(asg.get("managedScaling"), "status", "targetCapacity"),
+            "managedTerminationProtection": asg.get("managedTerminationProtection"),
+            "managedDraining": asg.get("managedDraining")},
+        "Tags": tag_dict(raw.get("tags")),
     }
 
 
@@ -116,9 +157,26 @@ def _services(ctx: ScanContext, api: Api, region: str, cluster_arn: str) -> list
     return assets
 
 
+def _capacity_providers(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
+    """Every capacity provider of the region (no names = all, AWS's FARGATE ones included);
+    DescribeCapacityProviders pages with nextToken but has no botocore paginator."""
+    assets = []
+    token: str | None = None
+    while True:
+        page = api.call("describe_capacity_providers", include=["TAGS"],
+                        **({"nextToken": token} if token else {}))
+        for raw in (page or {}).get("capacityProviders") or []:
+            doc = normalize_capacity_provider(raw)
+            assets.append(make_asset(ctx.account, region, "aws.ecs.capacity_provider",
+                                     doc["capacityProviderArn"], doc["name"], doc))
+        token = (page or {}).get("nextToken")
+        if not token:
+            return assets
+
+
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     api = ctx.api("ecs", region)
-    assets = _task_definitions(ctx, api, region)
+    assets = _task_definitions(ctx, api, region) + _capacity_providers(ctx, api, region)
     arns = api.pages("list_clusters", "clusterArns") or []
     for i in range(0, len(arns), _CLUSTER_BATCH):
         described = api.call("describe_clusters", clusters=arns[i:i + _CLUSTER_BATCH],
