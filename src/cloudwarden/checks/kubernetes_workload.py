@@ -30,6 +30,7 @@ __all__ = [
     "parse_image",
     "pod_annotations",
     "pod_security_context",
+    "probe_check",
     "sensitive_host_path",
     "verdict",
     "volumes",
@@ -263,3 +264,15 @@ def each_container(asset: Asset,
                    judge: Callable[[int, Mapping[str, Any]], Iterable[Problem]]
                    ) -> list[Problem]:
     return [p for i, c in containers(asset) for p in judge(i, c)]
+
+
+def probe_check(asset: Asset, probe: str) -> CheckResult:
+    """Regular containers (init and ephemeral ones take no probes) without `probe`."""
+    problems: list[Problem] = []
+    checked: list[Problem] = []
+    for i, container in containers(asset):
+        if container.get("containerType", "container") != "container":
+            continue
+        item = Problem(f"Containers[{i}].{probe}", container.get(probe) is not None, "defined")
+        (checked if container.get(probe) is not None else problems).append(item)
+    return verdict(asset, problems, f"container without a {probe}", checked)

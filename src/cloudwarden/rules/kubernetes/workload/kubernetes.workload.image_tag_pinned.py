@@ -1,0 +1,24 @@
+"""`latest` or no tag fails; a digest passes whatever the tag."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.kubernetes_workload import Problem, containers, parse_image, verdict
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    problems: list[Problem] = []
+    checked: list[Problem] = []
+    for i, container in containers(asset):
+        image = container.get("image")
+        path = f"Containers[{i}].image"
+        if not isinstance(image, str) or not image.strip():
+            problems.append(Problem(path, image, "an image with a version tag or digest"))
+            continue
+        ref = parse_image(image)
+        if not ref.pinned and ref.tag in ("", "latest"):
+            problems.append(Problem(path, image, "a version tag (not latest) or a digest"))
+        else:
+            checked.append(Problem(path, image, "a version tag (not latest) or a digest"))
+    return verdict(asset, problems, "image on latest or without a tag", checked)

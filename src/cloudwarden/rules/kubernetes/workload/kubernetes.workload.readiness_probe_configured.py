@@ -1,0 +1,11 @@
+"""Regular containers without a readinessProbe."""
+
+from __future__ import annotations
+
+from cloudwarden.checks.kubernetes_workload import probe_check
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset
+
+
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    return probe_check(asset, "readinessProbe")
