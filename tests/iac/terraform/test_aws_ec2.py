@@ -11,7 +11,6 @@ from cloudwarden.iac.terraform.aws import map_module
 from cloudwarden.iac.terraform.aws_ec2 import PUBLIC_IP_ON_LAUNCH
 from cloudwarden.iac.terraform.model import TfModule, TfResource, Unknown
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.service.scan import load_catalog
 
 
 def res(address: str, values: dict[str, Any], refs: dict[str, tuple[str, ...]] | None = None,
@@ -166,8 +165,8 @@ def test_vpc_flow_logs() -> None:
     assert found["aws_vpc.bare"].properties["FlowLogs"] == []
 
 
-def test_rules_judge_ec2_code() -> None:
-    engine = Engine(load_catalog())
+def test_rules_judge_ec2_code(aws_engine: Engine) -> None:
+    engine = aws_engine
     found = mapped(
         res("aws_instance.v1", {"ami": "ami-1"}),
         res("aws_instance.v2", {"ami": "ami-1", "associate_public_ip_address": False,

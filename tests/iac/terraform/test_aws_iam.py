@@ -10,7 +10,6 @@ from cloudwarden.engine import Engine
 from cloudwarden.iac.terraform.aws import map_module
 from cloudwarden.iac.terraform.model import TfModule, TfResource, Unknown
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.service.scan import load_catalog
 
 
 def res(address: str, values: dict[str, Any], mode: str = "managed") -> TfResource:
@@ -89,7 +88,7 @@ def test_policy_document_with_open_parts_stays_unresolved() -> None:
     assert found["aws_iam_policy.p"].unknown["Document"] == UNRESOLVED + "var.policy has no value"
 
 
-def test_password_policy_on_the_account_asset() -> None:
+def test_password_policy_on_the_account_asset(aws_engine: Engine) -> None:
     found = mapped(res("aws_iam_account_password_policy.strict", {
         "minimum_password_length": 14, "require_symbols": True, "max_password_age": 90}))
     account = found["aws_iam_account_password_policy.strict#account"]
@@ -97,14 +96,14 @@ def test_password_policy_on_the_account_asset() -> None:
     assert policy["MinimumPasswordLength"] == 14 and policy["ExpirePasswords"] is True
     assert policy["AllowUsersToChangePassword"] is True and policy["RequireNumbers"] is False
     assert account.unknown["S3PublicAccessBlock"].startswith(UNRESOLVED)
-    engine = Engine(load_catalog())
+    engine = aws_engine
     results = {f.rule_id: f.status for f in engine.assess(Inventory(found.values()))}
     assert results["aws.iam.password_policy_min_length"] is Status.PASS
     assert results["aws.s3.account_public_access_blocked"] is Status.NOT_APPLICABLE
 
 
-def test_rules_judge_iam_code() -> None:
-    engine = Engine(load_catalog())
+def test_rules_judge_iam_code(aws_engine: Engine) -> None:
+    engine = aws_engine
     found = mapped(res("aws_iam_policy.admin", {"name": "admin", "policy": ADMIN}),
                    res("aws_iam_policy.narrow", {"name": "narrow", "policy": json.dumps({
                        "Version": "2012-10-17", "Statement": [{

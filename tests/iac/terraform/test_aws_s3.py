@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from cloudwarden.core.model import UNRESOLVED, Asset, Status
 from cloudwarden.engine import Engine
 from cloudwarden.iac.terraform.aws import map_module
 from cloudwarden.iac.terraform.model import TfModule, TfResource, Unknown
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.service.scan import load_catalog
 
 
 def res(address: str, values: dict[str, Any], refs: dict[str, tuple[str, ...]] | None = None,
@@ -29,11 +26,6 @@ def assets(*resources: TfResource) -> list[Asset]:
 def bucket_asset(*resources: TfResource) -> Asset:
     [found] = [a for a in assets(*resources) if a.type == "aws.s3.bucket"]
     return found
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_catalog())
 
 
 def judge(engine: Engine, found: list[Asset], rule_id: str) -> dict[str, Status]:
@@ -174,7 +166,8 @@ def test_counts_skipped_and_joined() -> None:
     assert (mapped.skipped, mapped.joined, mapped.unjoined) == (1, 2, 1)
 
 
-def test_rules_judge_the_code(engine: Engine) -> None:
+def test_rules_judge_the_code(aws_engine: Engine) -> None:
+    engine = aws_engine
     found = assets(
         res("aws_s3_bucket.good", {"bucket": "good"}),
         res("aws_s3_bucket_versioning.v", {"bucket": "good", "versioning_configuration": [

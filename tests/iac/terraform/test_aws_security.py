@@ -9,7 +9,6 @@ from cloudwarden.engine import Engine
 from cloudwarden.iac.terraform.aws import map_module
 from cloudwarden.iac.terraform.model import TfModule, TfResource, Unknown
 from cloudwarden.inventory.snapshot import Inventory
-from cloudwarden.service.scan import load_catalog
 
 
 def res(address: str, values: dict[str, Any]) -> TfResource:
@@ -27,7 +26,7 @@ def mapped(*resources: TfResource) -> dict[str, Asset]:
             for a in map_module(TfModule("sec", list(resources))).assets}
 
 
-def test_kms_keys_and_rotation_rule() -> None:
+def test_kms_keys_and_rotation_rule(aws_engine: Engine) -> None:
     found = mapped(
         res("aws_kms_key.rotated", {"description": "logs", "enable_key_rotation": True,
                                     "policy": '{"Statement": []}'}),
@@ -45,13 +44,13 @@ def test_kms_keys_and_rotation_rule() -> None:
         "Statement": [{"Effect": "Allow"}]}
     assert found["aws_kms_key.signing"].properties["KeyRotationEnabled"] is None
     results = {f.asset.id.split(":", 1)[1]: f.status
-               for f in Engine(load_catalog()).assess(Inventory(found.values()))
+               for f in aws_engine.assess(Inventory(found.values()))
                if f.rule_id == "aws.kms.key_rotation_enabled"}
     assert results == {"aws_kms_key.rotated": Status.PASS, "aws_kms_key.plain": Status.FAIL,
                        "aws_kms_key.signing": Status.NOT_APPLICABLE}
 
 
-def test_trail_defaults_and_log_group() -> None:
+def test_trail_defaults_and_log_group(aws_engine: Engine) -> None:
     found = mapped(
         res("aws_cloudtrail.main", {
             "name": "main", "s3_bucket_name": after("aws_s3_bucket.trail", "id"),
@@ -82,7 +81,7 @@ def test_trail_defaults_and_log_group() -> None:
     assert group["MetricFilters"][0]["metricTransformations"] == [
         {"metricName": "RootUse", "metricNamespace": "CIS"}]
     results = {(f.rule_id, f.asset.id.split(":", 1)[1]): f.status
-               for f in Engine(load_catalog()).assess(Inventory(found.values()))}
+               for f in aws_engine.assess(Inventory(found.values()))}
     assert results[("aws.cloudtrail.log_file_validation_enabled",
                     "aws_cloudtrail.main")] is Status.PASS
     assert results[("aws.cloudtrail.log_file_validation_enabled",

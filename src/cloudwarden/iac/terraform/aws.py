@@ -17,7 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.terraform import aws_account, aws_ec2, aws_iam, aws_s3, aws_security
+from cloudwarden.iac.terraform import (
+    aws_account,
+    aws_data,
+    aws_ec2,
+    aws_iam,
+    aws_s3,
+    aws_security,
+)
 from cloudwarden.iac.terraform.aws_common import Index, Mapped
 from cloudwarden.iac.terraform.model import TfModule, TfResource
 
@@ -61,6 +68,13 @@ RESOURCES: dict[str, ResourceMapping] = {
                                                 aws_security.map_log_group),
     "aws_secretsmanager_secret": ResourceMapping("aws.secretsmanager.secret",
                                                  aws_security.map_secret),
+    "aws_db_instance": ResourceMapping("aws.rds.db_instance", aws_data.map_db_instance),
+    "aws_rds_cluster_instance": ResourceMapping("aws.rds.db_instance",
+                                                aws_data.map_db_instance),
+    "aws_rds_cluster": ResourceMapping("aws.rds.db_cluster", aws_data.map_cluster),
+    "aws_dynamodb_table": ResourceMapping("aws.dynamodb.table", aws_data.map_table),
+    "aws_sqs_queue": ResourceMapping("aws.sqs.queue", aws_data.map_queue),
+    "aws_sns_topic": ResourceMapping("aws.sns.topic", aws_data.map_topic),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -76,6 +90,7 @@ JOINED: dict[str, str] = {
     "aws_ec2_instance_state": "aws.ec2.instance",
     **aws_iam.JOINED,
     **aws_security.JOINED,
+    **aws_data.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
@@ -116,5 +131,6 @@ def map_module(module: TfModule, errors: list[MappingError] | None = None) -> Ma
             if errors is not None and module.resources:
                 errors.append(MappingError(module.resources[0],
                                            f"cannot map account settings ({exc})"))
-    out.unjoined = len(index.unjoined)
+    out.unjoined = sum(1 for address in index.unjoined
+                       if index.by_address[address].type in JOINED)
     return out

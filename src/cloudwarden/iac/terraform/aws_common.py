@@ -216,7 +216,7 @@ class Index:
     def of_type(self, type_: str) -> list[TfResource]:
         return self.by_type.get(type_, [])
 
-    def _named(self, type_: str, arg: str) -> dict[str, list[TfResource]]:
+    def named(self, type_: str, arg: str) -> dict[str, list[TfResource]]:
         """Resources of `type_` by the literal value of their argument `arg` (built once)."""
         key = (type_, arg)
         table = self._names.get(key)
@@ -283,7 +283,7 @@ class Index:
             if text is None:
                 continue
             for parent_arg in parent_args:
-                named = self._named(parent_type, parent_arg).get(text)
+                named = self.named(parent_type, parent_arg).get(text)
                 if named:
                     same = [r for r in named if r.module == child.module]
                     out.extend(same or named)
