@@ -365,3 +365,28 @@ def test_router_keeps_detector_order() -> None:
     assert {"aws.cloudtrail.console_login_brute_force", "aws.cloudtrail.access_denied_burst"} <= {
         d.id for d in routed
     }
+
+
+@pytest.mark.parametrize("type_", ["linux.auth.ssh_brute_force",
+                                   "linux.auth.ssh_login_after_failures"])
+def test_the_same_events_read_again_count_once(type_: str) -> None:
+    """Six failures, below every threshold, read twice with the state kept between runs."""
+    events = [ssh(i * 5) for i in range(6)]
+    first = by_id(type_)
+    assert run(first, events) == []
+    second = by_id(type_)
+    second.restore(json.loads(json.dumps(first.state())))
+    assert run(second, events) == []  # a replay: nothing new
+    third = by_id(type_)
+    third.restore(json.loads(json.dumps(second.state())))
+    later = [ssh(60 + i) for i in range(5)] + [ssh(70, outcome="success")]
+    assert len(run(third, later)) == 1  # the continuation still counts with the first run
+
+
+def test_within_a_run_file_order_does_not_hide_events() -> None:
+    """The replay mark is fixed at restore: a run reading a newer file, then an older one,
+    counts both."""
+    detector = threshold()
+    newer, older = [ssh(100), ssh(101)], [ssh(50)]
+    assert run(detector, newer) == []
+    assert len(run(detector, older)) == 1

@@ -11,6 +11,12 @@ volume buckets). Evidence events are kept in memory only, capped at `max_evidenc
 a restore an alert's evidence starts with the events seen since. Each key alerts at most once per
 `cooldown` (by default the window), so a sustained attack is one alert, not a storm.
 
+Replays count once: the state keeps, per key, the time of the latest event it counted. After a
+restore, an event of that key at or before that time is one the previous run already counted
+(the same file read again, an overlapping delivery) and is ignored, so reading a log twice
+never adds up to a threshold it did not reach. The mark is fixed for the run: events of the
+current run never hide each other, whatever the order of the files.
+
 A detector may declare the event `sources` and `actions` it can conclude anything from (`None`:
 any); a `Router` then hands each event only to the detectors it can concern, so a detection
 costs nothing on the events of other log sources. The declaration must cover every event the
@@ -113,10 +119,23 @@ class _Keyed:
     actions: frozenset[str] | None = None
     _quiet_until: _Lru[float] = field(init=False, repr=False)
     _evidence: _Lru[deque[Event]] = field(init=False, repr=False)
+    #: per key: time of the latest event counted (saved), and as restored (fixed for the run)
+    _counted_until: _Lru[float] = field(init=False, repr=False)
+    _replayed_until: dict[str, float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._quiet_until = _Lru(self.max_keys)
         self._evidence = _Lru(self.max_keys)
+        self._counted_until = _Lru(self.max_keys)
+        self._replayed_until = {}
+
+    def _fresh(self, key: str, now: float) -> bool:
+        """False for an event a previous run already counted; marks the key's latest event."""
+        if self._replayed_until and now <= self._replayed_until.get(key, -1.0):
+            return False
+        if self._counted_until.touch(key, float) < now:
+            self._counted_until[key] = now
+        return True
 
     @property
     def id(self) -> str:
@@ -139,7 +158,8 @@ class _Keyed:
         return self.builder.build(events, description=description)
 
     def _base_state(self) -> dict[str, Any]:
-        return {"version": STATE_VERSION, "type": self.id, "quiet_until": dict(self._quiet_until)}
+        return {"version": STATE_VERSION, "type": self.id, "quiet_until": dict(self._quiet_until),
+                "counted_until": dict(self._counted_until)}
 
     def _restore_base(self, state: Mapping[str, Any]) -> None:
         if state.get("version") != STATE_VERSION or state.get("type") != self.id:
@@ -148,6 +168,11 @@ class _Keyed:
         for key, until in state.get("quiet_until", {}).items():
             self._quiet_until.touch(str(key), float)
             self._quiet_until[str(key)] = float(until)
+        self._counted_until.clear()
+        for key, until in state.get("counted_until", {}).items():
+            self._counted_until.touch(str(key), float)
+            self._counted_until[str(key)] = float(until)
+        self._replayed_until = dict(self._counted_until)
 
     def _flush_quiet(self, now: float) -> None:
         for key in [k for k, until in self._quiet_until.items() if until <= now]:
@@ -212,7 +237,7 @@ class ThresholdDetector(_Keyed):
         if not key:
             return []
         now = epoch(event.time)
-        if self._quiet(key, now):
+        if not self._fresh(key, now) or self._quiet(key, now):
             return []
         seen = self._seen.touch(key, dict)
         value = self.distinct(event) if self.distinct else _fresh_name(seen, now)
@@ -281,7 +306,7 @@ class SequenceDetector(_Keyed):
         if not key:
             return []
         now = epoch(event.time)
-        if self._quiet(key, now):
+        if not self._fresh(key, now) or self._quiet(key, now):
             return []
         horizon = now - self.window.total_seconds()
         if is_first:
@@ -361,7 +386,7 @@ class VolumeDetector(_Keyed):
         if not key or amount <= 0:
             return []
         now = epoch(event.time)
-        if self._quiet(key, now):
+        if not self._fresh(key, now) or self._quiet(key, now):
             return []
         sums = self._sums.touch(key, dict)
         bucket = str(int(now // self._width * self._width))
@@ -420,7 +445,7 @@ class PredicateDetector(_Keyed):
         if not key:
             return []
         now = epoch(event.time)
-        if self._quiet(key, now):
+        if not self._fresh(key, now) or self._quiet(key, now):
             return []
         self._remember(key, event)
         return [self._alert(key, now, f"{self.builder.description} {reason}")]
