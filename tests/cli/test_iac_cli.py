@@ -172,3 +172,42 @@ def test_an_empty_directory_is_clean_and_starts_fast(tmp_path: Path) -> None:
     )
     subprocess.run([sys.executable, "-c", probe, str(tmp_path)], check=True,
                    capture_output=True)
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  # cloudwarden:ignore aws.s3.bucket_versioning_enabled scratch data, rebuilt nightly
+  Scratch:
+    Type: AWS::S3::Bucket
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: acme-logs
+      VersioningConfiguration:
+        Status: Enabled
+"""
+
+
+def test_cloudformation_end_to_end_with_a_broken_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, {"cfn/stack.yaml": TEMPLATE,
+                      "cfn/broken.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\n'
+                                         "Resources:\n  X:\n    Type: [oops\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("scan", "iac", "cfn", "--framework", "cloudformation", "-o", "sarif")
+    assert code == 1
+    assert "error:" in err and "broken.yaml" in err
+    doc = json.loads(out)
+    results = doc["runs"][0]["results"]
+    versioning = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r
+                  for r in results if r["ruleId"] == RULE}
+    # Logs is versioned (no result); Scratch is suppressed with its reason, at its lines
+    assert list(versioning) == [4]
+    assert versioning[4]["suppressions"][0]["justification"] == "scratch data, rebuilt nightly"
+    assert versioning[4]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "cfn/stack.yaml", "uriBaseId": "%SRCROOT%"}
+    (parse,) = [r for r in results if r["ruleId"] == "iac.parse_error"]
+    assert parse["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "cfn/broken.yaml"
+    assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
