@@ -32,7 +32,6 @@ from typing import Any, cast
 import yaml
 
 from cloudwarden.assets.kubernetes import object_assets
-from cloudwarden.core.model import Asset
 from cloudwarden.iac import (
     IAC_ACCOUNT,
     MAX_FILE_BYTES,
@@ -79,9 +78,11 @@ def _in_helm_chart(path: Path) -> bool:
 
 @dataclass
 class KubernetesManifestAdapter:
-    """The manifest adapter. `kubectl` names the binary that renders kustomizations (None: never
-    render); `timeout` bounds one rendering in seconds."""
+    """The manifest adapter. `root`, when given, is the directory file names are shown relative
+    to (in ids, origins and errors); `kubectl` names the binary that renders kustomizations
+    (None: never render); `timeout` bounds one rendering in seconds."""
 
+    root: Path | None = None
     kubectl: str | None = "kubectl"
     timeout: float = 60.0
     name: str = FRAMEWORK
@@ -95,6 +96,15 @@ class KubernetesManifestAdapter:
             return False
         return not _in_helm_chart(path)
 
+    def shown(self, path: Path) -> str:
+        """How a file is named in ids, origins and errors."""
+        if self.root is not None:
+            try:
+                return str(path.relative_to(self.root))
+            except ValueError:
+                pass
+        return str(path)
+
     def load(self, paths: Sequence[Path]) -> IacLoad:
         self.notes = []
         out = IacLoad(FRAMEWORK)
@@ -102,24 +112,25 @@ class KubernetesManifestAdapter:
         kubectl = shutil.which(self.kubectl) if self.kubectl else None
         skipped: set[Path] = set()
         for kfile in kustomizations:
-            out.files.append(str(kfile))
+            out.files.append(self.shown(kfile))
             skipped |= self._kustomization(kfile, kubectl, out)
         for path in paths:
             if path.name in KUSTOMIZATION_NAMES or path.resolve() in skipped:
                 continue
-            out.files.append(str(path))
+            out.files.append(self.shown(path))
             self._load_file(path, out)
         return out
 
     # -- plain files ----------------------------------------------------------------------
 
     def _load_file(self, path: Path, out: IacLoad) -> None:
+        name = self.shown(path)
         try:
             text = read_text(path)
         except IacInputError as exc:
-            out.errors.append(IacError(FRAMEWORK, str(path), str(exc), exc.line))
+            out.errors.append(IacError(FRAMEWORK, name, str(exc), exc.line))
             return
-        load_stream(text, str(path), out, origin_path=str(path))
+        load_stream(text, name, out)
 
     # -- kustomize ------------------------------------------------------------------------
 
@@ -127,9 +138,10 @@ class KubernetesManifestAdapter:
         """Render one kustomization into `out`; the files it stands for (to leave out of the
         plain reading)."""
         directory = kfile.parent
+        name = self.shown(kfile)
         referenced = _kustomization_files(kfile)
         if kubectl is None:
-            note = (f"{kfile}: kubectl not found, kustomization not rendered; its files are "
+            note = (f"{name}: kubectl not found, kustomization not rendered; its files are "
                     "read as plain manifests (patches left out)")
             self.notes.append(note)
             log.info(note)
@@ -139,31 +151,76 @@ class KubernetesManifestAdapter:
                 [kubectl, "kustomize", str(directory)], capture_output=True, timeout=self.timeout,
                 check=False)
         except subprocess.TimeoutExpired:
-            out.errors.append(IacError(FRAMEWORK, str(kfile),
+            out.errors.append(IacError(FRAMEWORK, name,
                                        f"kubectl kustomize timed out after {self.timeout:g}s"))
             return referenced["all"]
         except OSError as exc:
-            out.errors.append(IacError(FRAMEWORK, str(kfile),
+            out.errors.append(IacError(FRAMEWORK, name,
                                        f"cannot run kubectl: {exc.strerror or exc}"))
             return referenced["patches"]
         if proc.returncode != 0:
             reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            out.errors.append(IacError(FRAMEWORK, str(kfile), "kubectl kustomize failed: "
+            out.errors.append(IacError(FRAMEWORK, name, "kubectl kustomize failed: "
                                        + (reason[-1] if reason else f"exit {proc.returncode}")))
             return referenced["all"]
         if len(proc.stdout) > MAX_FILE_BYTES:
-            out.errors.append(IacError(FRAMEWORK, str(kfile), "kustomize output is above the "
+            out.errors.append(IacError(FRAMEWORK, name, "kustomize output is above the "
                                        f"{MAX_FILE_BYTES:,} byte limit"))
             return referenced["all"]
         text = proc.stdout.decode("utf-8", "replace")
-        load_stream(text, str(kfile), out, origin_path=str(kfile), whole_origin=True)
+        fallback = f"{name}:1-{max(1, _line_count(kfile))}"
+        load_stream(text, name, out, origin=_rendered_origin(
+            self._source_origins(referenced["resources"]), fallback))
         return referenced["all"] | {p.resolve() for p in directory.iterdir() if p.is_file()}
+
+    def _source_origins(self, files: Iterable[Path]) -> dict[str, list[tuple[str, str]]]:
+        """kind -> [(name, origin)] of the objects written in a kustomization's resource
+        files, to point a rendered object back at the lines it came from."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for path in sorted(files):
+            try:
+                docs = split_documents(read_text(path))
+            except IacInputError:
+                continue
+            for doc in docs:
+                value = doc.value
+                if not isinstance(value, Mapping):
+                    continue
+                meta = value.get("metadata")
+                name = meta.get("name") if isinstance(meta, Mapping) else None
+                if isinstance(value.get("kind"), str) and isinstance(name, str) and name:
+                    found.setdefault(value["kind"], []).append(
+                        (name, f"{self.shown(path)}:{doc.start}-{doc.end}"))
+        return found
+
+
+def _line_count(path: Path) -> int:
+    try:
+        return read_text(path).count("\n")
+    except IacInputError:
+        return 1
+
+
+def _rendered_origin(sources: Mapping[str, list[tuple[str, str]]],
+                     fallback: str) -> Callable[[Mapping[str, Any]], str]:
+    """The origin of a rendered object: the source document of the same kind whose name the
+    rendered name holds (kustomize adds prefixes and suffixes; the longest match wins), else
+    the kustomization itself."""
+    def origin(obj: Mapping[str, Any]) -> str:
+        meta = obj.get("metadata")
+        rendered = meta.get("name") if isinstance(meta, Mapping) else None
+        if not isinstance(rendered, str):
+            return fallback
+        matches = [(len(n), o) for n, o in sources.get(str(obj.get("kind")), ())
+                   if n in rendered]
+        return max(matches)[1] if matches else fallback
+    return origin
 
 
 def _kustomization_files(kfile: Path) -> dict[str, set[Path]]:
-    """The files a kustomization names: `all` its resources and patches, `patches` the
-    patches alone (resolved paths; directories and remote URLs are not files)."""
-    found: dict[str, set[Path]] = {"all": set(), "patches": set()}
+    """The files a kustomization names: `all` of them, its `resources` and its `patches`
+    (resolved paths; directories and remote URLs are not files)."""
+    found: dict[str, set[Path]] = {"all": set(), "patches": set(), "resources": set()}
     try:
         text = read_text(kfile)
         docs = split_documents(text)
@@ -176,8 +233,7 @@ def _kustomization_files(kfile: Path) -> dict[str, set[Path]]:
                 target = (kfile.parent / entry).resolve()
                 if target.is_file():
                     found["all"].add(target)
-                    if key in _PATCH_KEYS:
-                        found["patches"].add(target)
+                    found["patches" if key in _PATCH_KEYS else "resources"].add(target)
     return found
 
 
@@ -317,17 +373,16 @@ def _json_document(text: str, line: int) -> ManifestDoc | None:
 # -- one stream of documents ------------------------------------------------------------------
 
 
-def load_stream(text: str, source: str, out: IacLoad, *, origin_path: str,
-                whole_origin: bool = False) -> None:
+def load_stream(text: str, source: str, out: IacLoad, *,
+                origin: Callable[[Mapping[str, Any]], str] | None = None) -> None:
     """Every object of a YAML (or JSON) stream into `out`: assets for the kinds we model, an
-    `IacError` per document that cannot be read. `whole_origin` gives each object the
-    origin of the whole stream (rendered output has no lines of its own in a file)."""
+    `IacError` per document that cannot be read. Objects get the lines of `source` they were
+    written on, unless `origin` says otherwise (rendered output has no lines in a file)."""
     try:
         docs = split_documents(text)
     except IacInputError as exc:
         out.errors.append(IacError(FRAMEWORK, source, str(exc), exc.line))
         return
-    total = text.count("\n") + 1
     for doc in docs:
         if doc.error is not None:
             out.errors.append(IacError(FRAMEWORK, source, str(doc.error), doc.error.line))
@@ -344,18 +399,9 @@ def load_stream(text: str, source: str, out: IacLoad, *, origin_path: str,
             out.errors.append(IacError(FRAMEWORK, source, "document is not a Kubernetes object: "
                                        "it needs apiVersion and kind", doc.start))
             continue
-        origin = (_fixed_origin(f"{origin_path}:1-{total}") if whole_origin
-                  else _origin(origin_path, doc))
-        out.assets.extend(_object_assets(value, origin, source))
-
-
-def _object_assets(obj: Mapping[str, Any], origin: Callable[[Mapping[str, Any]], str],
-                   source: str) -> list[Asset]:
-    return object_assets(obj, account=IAC_ACCOUNT, origin=origin, id_prefix=f"{source}:")
-
-
-def _fixed_origin(origin: str) -> Callable[[Mapping[str, Any]], str]:
-    return lambda _obj: origin
+        where = origin or _origin(source, doc)
+        out.assets.extend(object_assets(value, account=IAC_ACCOUNT, origin=where,
+                                        id_prefix=f"{source}:"))
 
 
 def _origin(path: str, doc: ManifestDoc) -> Callable[[Mapping[str, Any]], str]:
