@@ -161,7 +161,7 @@ def test_vpc_flow_logs() -> None:
     )
     [flow] = found["aws_vpc.main"].properties["FlowLogs"]
     assert flow["TrafficType"] == "ALL"
-    assert flow["LogDestination"] == "tf:aws_cloudwatch_log_group.g"
+    assert flow["LogDestination"] == "flows"  # a log group's id is its name
     assert found["aws_vpc.bare"].properties["FlowLogs"] == []
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,10 +292,15 @@ class Index:
 
     def ident(self, child: TfResource, value: Any) -> Any:
         """An identity-valued argument (an id, ARN or name of another resource): a known
-        value as is; an Unknown computed from exactly one resource of this configuration as
-        that resource's symbolic identity (`REF_PREFIX` + address); any other Unknown stays."""
+        value as is; an Unknown that is an attribute the provider derives from a literal
+        argument (a bucket's `id` is its `bucket`) as that value; an Unknown computed from
+        exactly one resource of this configuration as that resource's symbolic identity
+        (`REF_PREFIX` + address); any other Unknown stays."""
         if not isinstance(value, Unknown):
             return value
+        derived = self.derived(child, value)
+        if not isinstance(derived, Unknown):
+            return derived
         targets: dict[str, TfResource] = {}
         for ref in value.refs:
             for res in self.resolve(child, ref):
@@ -303,6 +308,27 @@ class Index:
         if len(targets) == 1:
             return self.symbol(next(iter(targets.values())))
         return value
+
+    def derived(self, child: TfResource, value: Any) -> Any:
+        """`value` with every Unknown that names `<address>.<attribute>` of one resource whose
+        attribute the provider derives from a literal argument replaced by it (recursively
+        through lists and maps); other values unchanged."""
+        if isinstance(value, list):
+            return [self.derived(child, v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.derived(child, v) for k, v in value.items()}
+        if not isinstance(value, Unknown) or len(value.refs) != 1:
+            return value
+        ref = value.refs[0]
+        if not value.reason.startswith(ref + "."):
+            return value
+        attr = value.reason[len(ref) + 1:].split(" ", 1)[0]
+        found = self.resolve(child, ref)
+        if len(found) != 1:
+            return value
+        compute = DERIVED_ATTRIBUTES.get((found[0].type, attr))
+        result = compute(found[0]) if compute is not None else None
+        return value if result is None else result
 
     def ident_list(self, child: TfResource, value: Any) -> Any:
         """A list of identity values (`ident` per element); an Unknown list stays."""
@@ -337,6 +363,40 @@ class Index:
                         return same
                 return many
         return []
+
+
+def _literal_arg(arg: str) -> Callable[[TfResource], str | None]:
+    return lambda res: literal_str(res.values.get(arg))
+
+
+def _bucket_arn(res: TfResource) -> str | None:
+    name = literal_str(res.values.get("bucket"))
+    return f"arn:{partition(res.region)}:s3:::{name}" if name else None
+
+
+#: (resource type, attribute) -> the attribute's value from the resource's literal arguments,
+#: for attributes the AWS provider sets to an argument (an S3 bucket's `id` is its `bucket`,
+#: an IAM role's `id` its `name`)
+DERIVED_ATTRIBUTES: dict[tuple[str, str], Callable[[TfResource], str | None]] = {
+    ("aws_s3_bucket", "id"): _literal_arg("bucket"),
+    ("aws_s3_bucket", "bucket"): _literal_arg("bucket"),
+    ("aws_s3_bucket", "arn"): _bucket_arn,
+    **{(t, attr): _literal_arg("name")
+       for t in ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_cloudwatch_log_group")
+       for attr in ("id", "name")},
+    ("aws_iam_policy", "name"): _literal_arg("name"),
+    ("aws_iam_instance_profile", "name"): _literal_arg("name"),
+    ("aws_iam_instance_profile", "id"): _literal_arg("name"),
+    ("aws_sqs_queue", "name"): _literal_arg("name"),
+    ("aws_sns_topic", "name"): _literal_arg("name"),
+    ("aws_kms_alias", "name"): _literal_arg("name"),
+    ("aws_db_instance", "identifier"): _literal_arg("identifier"),
+    ("aws_rds_cluster", "id"): _literal_arg("cluster_identifier"),
+    ("aws_rds_cluster", "cluster_identifier"): _literal_arg("cluster_identifier"),
+    ("aws_secretsmanager_secret", "name"): _literal_arg("name"),
+    ("aws_dynamodb_table", "name"): _literal_arg("name"),
+    ("aws_dynamodb_table", "id"): _literal_arg("name"),
+}
 
 
 def _index_key(address: str) -> str:

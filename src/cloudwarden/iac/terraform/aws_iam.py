@@ -107,7 +107,8 @@ def policy_document(index: Index, owner: TfResource, value: Any) -> Any:
         sources = {r.address: r for ref in value.refs for r in index.resolve(owner, ref)
                    if r.type == _DOC_SOURCE}
         if len(sources) == 1:
-            return render_policy_document(next(iter(sources.values())).values)
+            source = next(iter(sources.values()))
+            return render_policy_document(index.derived(source, source.values))
         return value
     return policy_json(value)
 
