@@ -70,3 +70,6 @@ class TfModule:
 
     root: str
     resources: list[TfResource] = field(default_factory=list)
+    #: informational notes of the reader (a remote module not fetched, a `count` known only
+    #: at apply evaluated once): not errors, but worth showing
+    notes: list[str] = field(default_factory=list)
