@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from cloudwarden.core.model import Asset
 from cloudwarden.iac import IacError, IacInputError, IacLoad, read_text
@@ -18,6 +19,25 @@ FRAMEWORK = "cloudformation"
 _SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".cfn"})
 
 
+def _with_globals(props: dict[str, Any], shared: Any) -> dict[str, Any]:
+    """SAM applies `Globals` under a resource's own properties; maps are merged one level
+    deep (`Environment: {Variables}`, `Tags`), the resource's own values win."""
+    if not isinstance(shared, dict):
+        return props
+    out = dict(shared)
+    for key, value in props.items():
+        base = out.get(key)
+        if isinstance(base, dict) and isinstance(value, dict):
+            merged = dict(base)
+            for k, v in value.items():
+                merged[k] = {**merged[k], **v} if isinstance(merged.get(k), dict) and \
+                    isinstance(v, dict) else v
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
+
+
 def build_stack(template: Template, evaluator: Evaluator, region: str) -> Stack:
     """The resources the template creates (a false `Condition` creates nothing), evaluated."""
     stack = Stack(path=template.path, region=region,
@@ -25,7 +45,10 @@ def build_stack(template: Template, evaluator: Evaluator, region: str) -> Stack:
     for res in template.resources.values():
         if res.condition is not None and evaluator.condition(res.condition) is False:
             continue
-        props = evaluator.value(dict(res.properties))
+        raw = dict(res.properties)
+        if res.type.startswith("AWS::Serverless::"):
+            raw = _with_globals(raw, template.globals.get(res.type.rsplit("::", 1)[-1]))
+        props = evaluator.value(raw)
         stack.add(Resource(res.logical_id, res.type, props if isinstance(props, dict) else {},
                            res.start_line, res.end_line))
     return stack

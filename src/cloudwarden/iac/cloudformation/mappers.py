@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation import ec2, iam, s3, services
+from cloudwarden.iac.cloudformation import compute, ec2, iam, s3, services
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
 
 __all__ = ["MAPPERS", "Mapper"]
@@ -40,4 +40,9 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::SNS::Topic": _one(services.map_topic),
     "AWS::DynamoDB::Table": _one(services.map_table),
     "AWS::SecretsManager::Secret": _one(services.map_secret),
+    "AWS::Lambda::Function": _one(compute.map_function),
+    "AWS::Serverless::Function": _one(compute.map_function),
+    "AWS::RDS::DBInstance": _one(compute.map_db_instance),
+    "AWS::RDS::DBCluster": _one(compute.map_db_cluster),
+    "AWS::ECR::Repository": _one(compute.map_repository),
 }

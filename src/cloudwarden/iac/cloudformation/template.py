@@ -73,6 +73,8 @@ class Template:
     conditions: dict[str, Any] = field(default_factory=dict)
     resources: dict[str, CfnResource] = field(default_factory=dict)
     transforms: tuple[str, ...] = ()
+    #: SAM's `Globals` section: properties every function (API, ...) of the template shares
+    globals: dict[str, Any] = field(default_factory=dict)
 
 
 _MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless")
@@ -164,6 +166,8 @@ def parse_template(text: str, path: str) -> Template | None:
                       if isinstance(v, dict)}
     out.mappings = dict(doc.get("Mappings") or {})
     out.conditions = dict(doc.get("Conditions") or {})
+    if isinstance(doc.get("Globals"), dict):
+        out.globals = dict(doc["Globals"])
     transform = doc.get("Transform")
     out.transforms = tuple(str(t) for t in (transform if isinstance(transform, list)
                                             else [transform] if transform else []))
