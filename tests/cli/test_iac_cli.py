@@ -211,3 +211,19 @@ def test_cloudformation_end_to_end_with_a_broken_template(
     assert parse["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "cfn/broken.yaml"
     assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+def test_dockerfile_suppression_and_an_unknown_rule_warning(tmp_path: Path) -> None:
+    _write(tmp_path, {"app/Dockerfile": (
+        "FROM python:3.12-slim@sha256:" + "a" * 64 + "\n"
+        "# cloudwarden:ignore dockerfile.user.non_root_final_stage binds port 80 in a sandbox\n"
+        "# cloudwarden:ignore dockerfile.user_not_root a misspelt rule id\n"
+        "RUN pip install flask\n")})
+    code, out, err = run("scan", "iac", str(tmp_path), "--framework", "dockerfile", "-o", "json",
+                         "--fail-on", "medium")
+    root_user = [f for f in json.loads(out)["findings"]
+                 if f["rule_id"] == "dockerfile.user.non_root_final_stage"]
+    assert [f["status"] for f in root_user] == ["exempt"]
+    assert "binds port 80 in a sandbox" in root_user[0]["message"]
+    assert "there is no rule 'dockerfile.user_not_root'" in err
+    assert code == 0  # the pinned image passes; the suppressed failure does not count

@@ -89,6 +89,12 @@ def _kubernetes(options: AdapterOptions) -> Adapter:
     return KubernetesManifestAdapter()
 
 
+def _dockerfile(options: AdapterOptions) -> Adapter:
+    from cloudwarden.iac.dockerfile import DockerfileAdapter
+
+    return DockerfileAdapter()
+
+
 def _secrets(options: AdapterOptions) -> Adapter:
     from cloudwarden.iac.secrets import SecretsAdapter
 
@@ -100,6 +106,7 @@ ADAPTERS: dict[str, AdapterSpec] = _register(
     AdapterSpec("cloudformation", _cloudformation, "AWS CloudFormation templates (YAML/JSON)"),
     AdapterSpec("kubernetes", _kubernetes,
                 "Kubernetes manifests (YAML/JSON, multi-document, List, kustomize, Helm output)"),
+    AdapterSpec("dockerfile", _dockerfile, "Dockerfiles and Containerfiles, one asset per stage"),
     AdapterSpec("secrets", _secrets, "secrets in configuration, IaC and script files"),
 )
 
