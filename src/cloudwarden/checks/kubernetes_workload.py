@@ -240,11 +240,26 @@ def sensitive_host_path(path: str) -> str | None:
 
 SECRET_NAME = re.compile(
     r"(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
-    r"CLIENT_?SECRET|CREDENTIALS?|AUTH|CONN(ECTION)?_?STRING|DSN|DATABASE_URL|SAS)($|_)",
+    r"CLIENT_?SECRET|CREDENTIALS?|AUTH|CONN(ECTION)?_?STRING|DSN|SAS)($|_)",
     re.IGNORECASE)
+#: names that are a secret as a whole (a URL or connection string with credentials in it)
+SECRET_WHOLE = re.compile(r"(^|_)(DATABASE_URL|DB_URL|CONN(ECTION)?_?STRING|DSN)$",
+                          re.IGNORECASE)
+#: a secret word followed by one of these names a setting about the secret, not the secret
+#: (TOKEN_TTL_SECONDS, PASSWORD_FILE, AWS_ACCESS_KEY_ID)
+NOT_SECRET_SUFFIX = re.compile(
+    r"_(FILE|PATH|DIR|TTL|SECONDS|MINUTES|HOURS|TIMEOUT|LENGTH|SIZE|ENABLED|NAME|TYPE|HEADER|"
+    r"URL|URI|ISSUER|AUDIENCE|ENDPOINT|HOST|PORT|USER|USERNAME|EXPIRY|EXPIRATION|PROVIDER|MODE|"
+    r"LOCATION|REF|ID)$", re.IGNORECASE)
 #: values that are references or placeholders, not secrets
 PLACEHOLDER = re.compile(r"^(\$\(.*\)|\$\{.*\}|<.*>|changeme|true|false|none|null|\*+|-)$",
                          re.IGNORECASE)
+
+
+def secret_like_name(name: str) -> bool:
+    if SECRET_WHOLE.search(name):
+        return True
+    return SECRET_NAME.search(name) is not None and NOT_SECRET_SUFFIX.search(name) is None
 
 
 def secret_like_env(container: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
@@ -254,7 +269,7 @@ def secret_like_env(container: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
         if not isinstance(entry, Mapping):
             continue
         name, value = entry.get("name"), entry.get("value")
-        if not isinstance(name, str) or not SECRET_NAME.search(name):
+        if not isinstance(name, str) or not secret_like_name(name):
             continue
         if isinstance(value, str) and value.strip() and not PLACEHOLDER.match(value.strip()):
             yield i, name
