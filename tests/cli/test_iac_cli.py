@@ -227,3 +227,18 @@ def test_dockerfile_suppression_and_an_unknown_rule_warning(tmp_path: Path) -> N
     assert "binds port 80 in a sandbox" in root_user[0]["message"]
     assert "there is no rule 'dockerfile.user_not_root'" in err
     assert code == 0  # the pinned image passes; the suppressed failure does not count
+
+
+def test_var_gives_cloudformation_parameters_their_values(tmp_path: Path) -> None:
+    _write(tmp_path, {"stack.yaml": (
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Parameters:\n  Name:\n    Type: String\n"
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+        "    Properties:\n      BucketName: !Ref Name\n")})
+    args = ("scan", "iac", str(tmp_path), "--framework", "cloudformation", "-o", "json")
+    code, out, err = run(*args, "--var", "Name=acme-data")
+    assert code == 0, err
+    names = {f["asset_name"] for f in json.loads(out)["findings"]}
+    assert names == {"acme-data"}
+    code, out, _ = run(*args)
+    assert "acme-data" not in out
