@@ -11,5 +11,6 @@ from __future__ import annotations
 
 from cloudwarden.iac.terraform.loader import load_tree
 from cloudwarden.iac.terraform.model import TfModule, TfResource, Unknown, is_unknown
+from cloudwarden.iac.terraform.plan import load_plan
 
-__all__ = ["TfModule", "TfResource", "Unknown", "is_unknown", "load_tree"]
+__all__ = ["TfModule", "TfResource", "Unknown", "is_unknown", "load_plan", "load_tree"]
