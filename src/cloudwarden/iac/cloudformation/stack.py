@@ -47,10 +47,14 @@ class Stack:
     partition: str = "aws"
     resources: dict[str, Resource] = field(default_factory=dict)
     _by_type: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    #: (types, property) -> logical id or name -> resources whose property may name it
+    _index: dict[tuple[tuple[str, ...], str], dict[str, list[Resource]]] = field(
+        default_factory=dict)
 
     def add(self, resource: Resource) -> None:
         self.resources[resource.logical_id] = resource
         self._by_type[resource.type].append(resource)
+        self._index.clear()
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         for t in types:
@@ -74,9 +78,37 @@ class Stack:
 
     def referrers(self, target: Resource, types: tuple[str, ...], prop: str,
                   *name_props: str) -> list[Resource]:
-        """Resources of `types` whose `prop` names `target`."""
-        return [r for r in self.of_type(*types)
+        """Resources of `types` whose `prop` names `target` (through an index built once per
+        type and property: joins stay linear on large templates)."""
+        index = self._index.get((types, prop))
+        if index is None:
+            index = self._index[(types, prop)] = self._build_index(types, prop)
+        keys = [target.logical_id] + [n for p in name_props
+                                      if isinstance(n := target.props.get(p), str) and n]
+        seen: dict[int, Resource] = {}
+        for key in keys:
+            for r in index.get(key, ()):
+                seen.setdefault(id(r), r)
+        return [r for r in seen.values()
                 if self.refers_to(r.props.get(prop), target, *name_props)]
+
+    def _build_index(self, types: tuple[str, ...], prop: str) -> dict[str, list[Resource]]:
+        index: dict[str, list[Resource]] = defaultdict(list)
+        for r in self.of_type(*types):
+            for key in _index_keys(r.props.get(prop)):
+                index[key].append(r)
+        return index
+
+
+def _index_keys(value: Any) -> set[str]:
+    """The logical ids and names a property value may name (`refers_to` decides)."""
+    if isinstance(value, Unresolved):
+        return set(value.refs)
+    if isinstance(value, list):
+        return {k for v in value for k in _index_keys(v)}
+    if isinstance(value, str):
+        return {value, value.rsplit(":", 1)[-1], value.rsplit("/", 1)[-1]}
+    return set()
 
 
 _NOT_SYMBOLIC = object()

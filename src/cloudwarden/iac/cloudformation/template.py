@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,35 @@ def _short_form(long_name: str) -> Constructor:
     return construct
 
 
-_LOADER = make_loader({f"!{short}": _short_form(long) for short, long in _SHORT_FORMS.items()})
+_TAGS = {f"!{short}": _short_form(long) for short, long in _SHORT_FORMS.items()}
+_LOADER = make_loader(_TAGS)
+
+
+def _c_loader() -> type[yaml.SafeLoader] | None:
+    """The same loader on libyaml's parser when PyYAML was built with it: the pure-Python
+    scanner is most of the time a large template takes to read."""
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+
+    def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[YamlMap]:
+        data = YamlMap()
+        data.start_line = node.start_mark.line + 1
+        end = node.end_mark
+        # a block mapping ends where the next token starts (column 0 of the following line)
+        data.end_line = end.line if end.column == 0 and end.line > node.start_mark.line \
+            else end.line + 1
+        yield data
+        data.update(loader.construct_mapping(node))
+
+    loader: type[yaml.SafeLoader] = type("_CfnCLoader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    for tag, fn in _TAGS.items():
+        loader.add_constructor(tag, fn)
+    return loader
+
+
+_FAST_LOADER = _c_loader() or _LOADER
 
 
 @dataclass(slots=True)
@@ -100,18 +128,22 @@ def _is_template(doc: Any) -> bool:
 
 
 def _load(text: str) -> Any:
-    """The template document, through the line-aware YAML loader first."""
-    try:
-        docs = load_documents(text, loader=_LOADER)
-    except IacInputError as yaml_error:
-        if not text.lstrip().startswith("{"):
-            raise
+    """The template document. JSON is checked as JSON first (YAML would accept a trailing
+    comma that CloudFormation refuses), then read through the YAML loader for its lines;
+    JSON that YAML cannot read (tab indentation) is used as it is, without lines."""
+    if text.lstrip().startswith("{"):
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise IacInputError(f"invalid JSON: {exc.msg}", exc.lineno) from None
         except RecursionError:
-            raise IacInputError("JSON nested too deeply", yaml_error.line) from None
+            raise IacInputError("JSON nested too deeply") from None
+        try:
+            docs = load_documents(text, loader=_FAST_LOADER)
+        except IacInputError:
+            return data
+        return docs[0][0] if len(docs) == 1 else data
+    docs = load_documents(text, loader=_FAST_LOADER)
     if len(docs) > 1:
         raise IacInputError("a template is one YAML document, found several", docs[1][1])
     return docs[0][0] if docs else None
