@@ -111,9 +111,9 @@ def _controls(framework_id: str) -> dict[str, list[str]]:
 
 
 def test_builtin_frameworks_load() -> None:
-    assert set(FRAMEWORKS) == set(ALL)
+    aws = {fid for fid, f in FRAMEWORKS.items() if f.provider == "aws"}
+    assert aws == set(ALL)
     for framework in FRAMEWORKS.values():
-        assert framework.provider == "aws"
         assert framework.controls
         assert Path(framework.source).is_file()
 
@@ -125,7 +125,7 @@ def test_every_rule_reference_resolves(framework_id: str) -> None:
 
 
 def test_loader_checks_rule_ids_against_a_catalog() -> None:
-    assert len(load_frameworks(known_rules=CATALOG)) == len(ALL)
+    assert len(load_frameworks(known_rules=CATALOG)) == len(FRAMEWORKS)
 
 
 @pytest.mark.parametrize("framework_id", ALL)

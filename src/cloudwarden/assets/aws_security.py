@@ -30,6 +30,12 @@ GUARDDUTY_DETECTOR_STATUS = AssetType(
                              "RDS_LOGIN_EVENTS, EKS_RUNTIME_MONITORING, LAMBDA_NETWORK_LOGS, "
                              "RUNTIME_MONITORING"),
         "Features[].Status": F("str", "ENABLED or DISABLED"),
+        "Features[].AdditionalConfiguration": F("list", "[{Name, Status}] settings of the plan "
+                                                "(EKS_ADDON_MANAGEMENT, "
+                                                "ECS_FARGATE_AGENT_MANAGEMENT, "
+                                                "EC2_AGENT_MANAGEMENT); empty when none"),
+        "Features[].AdditionalConfiguration[].Name": F("str", "setting name"),
+        "Features[].AdditionalConfiguration[].Status": F("str", "ENABLED or DISABLED"),
         "Tags": _TAGS,
     },
 )

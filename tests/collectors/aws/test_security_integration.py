@@ -193,8 +193,10 @@ def test_security_status_documents(scanned: dict[str, Any]) -> None:
         "Region": REGION, "Arn": f"arn:aws:guardduty:{REGION}:{ACCOUNT}:settings",
         "DetectorId": scanned["ids"]["detector"], "Status": "ENABLED",
         "FindingPublishingFrequency": "ONE_HOUR",
-        "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"},
-                     {"Name": "EKS_AUDIT_LOGS", "Status": "DISABLED"}], "Tags": {}}
+        "Features": [{"Name": "S3_DATA_EVENTS", "Status": "ENABLED",
+                      "AdditionalConfiguration": []},
+                     {"Name": "EKS_AUDIT_LOGS", "Status": "DISABLED",
+                      "AdditionalConfiguration": []}], "Tags": {}}
     hub = props(inv, "aws.securityhub.hub_status")
     assert hub["Enabled"] is True and hub["AutoEnableControls"] is True
     assert hub["EnabledStandards"][0]["StandardsStatus"] == "READY"
@@ -310,9 +312,17 @@ def test_guardduty_without_detector_is_a_status_not_an_absence() -> None:
     assert doc["Status"] is None and doc["Features"] == [] and doc["DetectorId"] is None
     modern = normalize_detector_status("eu-west-1", "arn:s", "d", {
         "Status": "ENABLED", "Features": [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
-                                           "AdditionalConfiguration": []}],
+                                           "AdditionalConfiguration": [
+                                               {"Name": "ECS_FARGATE_AGENT_MANAGEMENT",
+                                                "Status": "ENABLED"},
+                                               {"Name": "EKS_ADDON_MANAGEMENT",
+                                                "Status": "DISABLED"}]}],
         "DataSources": {"S3Logs": {"Status": "DISABLED"}}})
-    assert modern["Features"] == [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED"}]
+    assert modern["Features"] == [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
+                                   "AdditionalConfiguration": [
+                                       {"Name": "ECS_FARGATE_AGENT_MANAGEMENT",
+                                        "Status": "ENABLED"},
+                                       {"Name": "EKS_ADDON_MANAGEMENT", "Status": "DISABLED"}]}]
 
 
 def test_securityhub_not_enabled_versus_unknown() -> None:

@@ -26,8 +26,14 @@ def legacy_features(sources: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     pairs = (("S3_DATA_EVENTS", sources.get("S3Logs")),
              ("EKS_AUDIT_LOGS", (sources.get("Kubernetes") or {}).get("AuditLogs")),
              ("EBS_MALWARE_PROTECTION", malware))
-    return [{"Name": name, "Status": _status(node)} for name, node in pairs
-            if _status(node) is not None]
+    return [{"Name": name, "Status": _status(node), "AdditionalConfiguration": []}
+            for name, node in pairs if _status(node) is not None]
+
+
+def normalize_feature(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Name": raw.get("Name"), "Status": raw.get("Status"),
+            "AdditionalConfiguration": [{"Name": c.get("Name"), "Status": c.get("Status")}
+                                        for c in raw.get("AdditionalConfiguration") or []]}
 
 
 def normalize_detector_status(region: str, arn: str, detector_id: str | None,
@@ -37,7 +43,7 @@ def normalize_detector_status(region: str, arn: str, detector_id: str | None,
                 "FindingPublishingFrequency": None, "Features": [] if detector_id is None
                 else None, "Tags": {} if detector_id is None else None}
     features = detector.get("Features")
-    out = ([{"Name": f.get("Name"), "Status": f.get("Status")} for f in features]
+    out = ([normalize_feature(f) for f in features]
            if features else legacy_features(detector.get("DataSources")))
     return {
         "Region": region,
