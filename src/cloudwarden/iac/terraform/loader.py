@@ -31,7 +31,7 @@ __all__ = ["MAX_STEPS", "SKIP_DIRS", "load_tree"]
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".terragrunt-cache"})
 #: Evaluation steps (loop iterations, expanded instances) one root module may take.
-MAX_STEPS = 2_000_000
+MAX_STEPS = 500_000
 
 
 @dataclass(slots=True)
