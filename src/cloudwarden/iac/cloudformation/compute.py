@@ -9,6 +9,7 @@ from typing import Any
 
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.cloudformation.ec2 import id_text
+from cloudwarden.iac.cloudformation.eks_efs import vpc_of_subnets
 from cloudwarden.iac.cloudformation.intrinsics import Unresolved
 from cloudwarden.iac.cloudformation.stack import (
     POLICY_STRICT,
@@ -67,10 +68,7 @@ def _vpc_config(raw: Any, stack: Stack) -> Any:
     if not isinstance(raw, dict) or not raw.get("SubnetIds"):
         return None if not isinstance(raw, Unresolved) else raw
     subnets = raw["SubnetIds"]
-    vpc: Any = Unresolved("the function's subnets are not in the template")
-    for subnet in stack.of_type("AWS::EC2::Subnet"):
-        if stack.refers_to(subnets, subnet):
-            vpc = id_text(subnet.props.get("VpcId"))
+    vpc = vpc_of_subnets(subnets, stack)
     return {"SubnetIds": id_text(list(subnets) if isinstance(subnets, list) else subnets),
             "SecurityGroupIds": id_text(list(raw.get("SecurityGroupIds") or [])),
             "VpcId": vpc}
