@@ -107,8 +107,9 @@ def policy_document(index: Index, owner: TfResource, value: Any) -> Any:
         sources = {r.address: r for ref in value.refs for r in index.resolve(owner, ref)
                    if r.type == _DOC_SOURCE}
         if len(sources) == 1:
-            source = next(iter(sources.values()))
-            return render_policy_document(index.derived(source, source.values))
+            # (an Unknown inside is left open: the reader gives `"${x.arn}/*"` the same
+            # Unknown as `x.arn`, so substituting derived values could drop the suffix)
+            return render_policy_document(next(iter(sources.values())).values)
         return value
     return policy_json(value)
 

@@ -23,9 +23,9 @@ from cloudwarden.iac.terraform.aws_common import (
     build_asset,
     literal_str,
     partition,
-    policy_json,
     tags_of,
 )
+from cloudwarden.iac.terraform.aws_iam import policy_document
 from cloudwarden.iac.terraform.model import TfResource, Unknown
 
 __all__ = ["JOINED", "map_bucket"]
@@ -242,7 +242,7 @@ def map_bucket(index: Index, bucket: TfResource) -> list[Asset]:
     policy_res = _last(index, bucket, "aws_s3_bucket_policy")
     policy = (policy_res.values.get("policy") if policy_res is not None
               else values.get("policy"))
-    doc.set("Policy", policy_json(policy))
+    doc.set("Policy", policy_document(index, policy_res or bucket, policy))
 
     pab_res = _last(index, bucket, "aws_s3_bucket_public_access_block")
     doc.set("PublicAccessBlock", _pab(pab_res) if pab_res is not None else dict(NEW_BUCKET_PAB))
