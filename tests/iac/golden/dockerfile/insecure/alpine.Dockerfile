@@ -1,0 +1,5 @@
+FROM alpine:latest
+RUN apk update && apk add curl
+RUN yum install -y httpd
+USER root
+HEALTHCHECK NONE
