@@ -16,7 +16,8 @@ from cloudwarden.iac.terraform.jsonsyntax import parse_tf_json
 from cloudwarden.iac.terraform.parse import parse_hcl
 from cloudwarden.iac.terraform.syntax import Attribute, Block, Body
 
-__all__ = ["FRAMEWORK", "ModuleConfig", "is_tf_file", "local_source", "read_module"]
+__all__ = ["FRAMEWORK", "ModuleConfig", "is_tf_file", "local_source", "provider_key",
+           "read_module"]
 
 FRAMEWORK = "terraform"
 
@@ -56,6 +57,37 @@ class ModuleConfig:
     def add(self, body: Body, file: str) -> None:
         for block in body.blocks:
             self._declare(block, file)
+
+    def override(self, body: Body, file: str) -> None:
+        """Merge an override file (`override.tf`, `*_override.tf`) as Terraform does: its
+        arguments replace the original's, its nested blocks replace those of the same type."""
+        for block in body.blocks:
+            if block.type == "locals":
+                for name, attr in block.body.attributes.items():
+                    self.locals[name] = (attr, file)
+                continue
+            base = self._find(block)
+            if base is None:
+                self._error(file, f"override of {block.type} {'.'.join(block.labels)!r} "
+                            "with no original declaration", block.start_line)
+                continue
+            base.body.attributes.update(block.body.attributes)
+            replaced = {b.type for b in block.body.blocks}
+            base.body.blocks[:] = [b for b in base.body.blocks if b.type not in replaced]
+            base.body.blocks.extend(block.body.blocks)
+
+    def _find(self, block: Block) -> Block | None:
+        labels = block.labels
+        if block.type in ("resource", "data") and len(labels) == 2:
+            key = f"{labels[0]}.{labels[1]}"
+            return self.resources.get(key if block.type == "resource" else f"data.{key}")
+        table = {"variable": self.variables, "module": self.modules, "output": self.outputs}
+        if block.type in table and len(labels) == 1:
+            return table[block.type].get(labels[0])
+        if block.type == "provider" and labels:
+            return next((p for p in self.providers if provider_key(p) == provider_key(block)),
+                        None)
+        return None
 
     def _error(self, file: str, message: str, line: int) -> None:
         self.errors.append(IacError(FRAMEWORK, file, message, line))
@@ -97,6 +129,14 @@ class ModuleConfig:
             table[key] = block
 
 
+def provider_key(block: Block) -> str:
+    alias = block.body.attributes.get("alias")
+    name = block.labels[0]
+    if alias is not None and isinstance(alias.expr, Literal) and isinstance(alias.expr.value, str):
+        return f"{name}.{alias.expr.value}"
+    return name
+
+
 def local_source(block: Block) -> str | None:
     """A module call's source when it is a local directory (`./x`, `../x`), else None."""
     attr = block.body.attributes.get("source")
@@ -117,11 +157,10 @@ def read_module(directory: Path, display: str, only: list[Path] | None = None) -
     if only is not None:
         wanted = {p.name for p in only}
         names = [p for p in names if p.name in wanted]
+    # Override files are merged after every other file, in name order.
+    names.sort(key=_is_override)
     for path in names:
         shown = f"{display}/{path.name}" if display not in ("", ".") else path.name
-        if _is_override(path):
-            config.notes.append(f"{shown}: override files are not merged; ignored")
-            continue
         config.files.append(shown)
         try:
             text = read_text(path)
@@ -131,7 +170,10 @@ def read_module(directory: Path, display: str, only: list[Path] | None = None) -
             continue
         if path.name.endswith(".json"):
             body = _with_file(body, shown)
-        config.add(body, shown)
+        if _is_override(path):
+            config.override(body, shown)
+        else:
+            config.add(body, shown)
     return config
 
 

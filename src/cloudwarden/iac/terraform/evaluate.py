@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudwarden.iac import IacError
-from cloudwarden.iac.terraform.config import FRAMEWORK, ModuleConfig
+from cloudwarden.iac.terraform.config import FRAMEWORK, ModuleConfig, provider_key
 from cloudwarden.iac.terraform.expressions import Expr, Literal, ObjectExpr, Scope, traversals
 from cloudwarden.iac.terraform.functions import Function, call_function
 from cloudwarden.iac.terraform.instances import Instance, expand
@@ -70,14 +70,6 @@ class ProviderRef:
                 value = self.owner.safe(attr.expr, Scope(self.owner), "region")
                 self._region = value if isinstance(value, str) else ""
         return self._region
-
-
-def provider_key(block: Block) -> str:
-    alias = block.body.attributes.get("alias")
-    name = block.labels[0]
-    if alias is not None and isinstance(alias.expr, Literal) and isinstance(alias.expr.value, str):
-        return f"{name}.{alias.expr.value}"
-    return name
 
 
 def _dotted(expr: Expr | str) -> str | None:
