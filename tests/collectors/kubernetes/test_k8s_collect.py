@@ -213,3 +213,40 @@ def test_the_bearer_token_is_sent_on_every_request(apiserver: FakeApiServer,
     assert apiserver.requests
     assert {r.authorization for r in apiserver.requests} == {
         f"Bearer {apiserver.behaviour.token}"}
+
+
+def test_an_injected_client_is_used_and_left_open(kubeconfig: Path) -> None:
+    from kubernetes.config import new_client_from_config
+
+    client = new_client_from_config(str(kubeconfig), persist_config=False)
+    try:
+        inv = collect(K8sScanOptions(), client=client, account="injected")
+        assert inv.accounts() == ["injected"]
+        assert len(inv.of_type("kubernetes.node")) == 2
+        # still usable: the caller owns it
+        assert client.call_api("/version", "GET", auth_settings=["BearerToken"],
+                               _preload_content=False)[1] == 200
+    finally:
+        client.close()
+
+
+def test_in_cluster_configuration_errors_are_clear(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubernetes.config import incluster_config
+
+    from cloudwarden.collectors.kubernetes._connect import connect
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.kube/config
+    env = {"KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"}
+    if Path(incluster_config.SERVICE_TOKEN_FILENAME).exists():
+        pytest.skip("running inside a pod")
+    # no kubeconfig and a pod's environment: the in-cluster account is tried
+    with pytest.raises(CloudwardenError, match="in-cluster configuration: Service token"):
+        connect(environ=env)
+    with pytest.raises(CloudwardenError, match="--context names a kubeconfig context"):
+        connect(context="prod", in_cluster=True, environ=env)
+    with pytest.raises(CloudwardenError, match="in-cluster configuration: Service host"):
+        connect(in_cluster=True, environ={})
+    # outside a pod, without a kubeconfig: say where one was looked for
+    with pytest.raises(CloudwardenError, match="no kubeconfig found"):
+        connect(environ={})

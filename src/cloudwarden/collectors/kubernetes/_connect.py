@@ -50,10 +50,10 @@ def _retries() -> urllib3.Retry:
                          raise_on_status=False, respect_retry_after_header=True)
 
 
-def _kubeconfig_files(kubeconfig: str | Path | None) -> str:
+def _kubeconfig_files(kubeconfig: str | Path | None, env: dict[str, str]) -> str:
     if kubeconfig is not None:
         return str(kubeconfig)
-    return os.environ.get("KUBECONFIG") or os.path.expanduser(KUBE_CONFIG_DEFAULT_LOCATION)
+    return env.get("KUBECONFIG") or os.path.expanduser(KUBE_CONFIG_DEFAULT_LOCATION)
 
 
 def _has_kubeconfig(files: str) -> bool:
@@ -70,7 +70,7 @@ def connect(*, kubeconfig: str | Path | None = None, context: str | None = None,
     account when running in a pod. Raises CloudwardenError with a clear reason when neither
     works (no file, unknown context, bad credentials section)."""
     env = dict(os.environ) if environ is None else environ
-    files = _kubeconfig_files(kubeconfig)
+    files = _kubeconfig_files(kubeconfig, env)
     if in_cluster is None:
         in_cluster = (kubeconfig is None and context is None and not _has_kubeconfig(files)
                       and SERVICE_HOST_ENV_NAME in env)
