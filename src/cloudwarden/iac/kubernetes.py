@@ -49,8 +49,15 @@ log = logging.getLogger(__name__)
 FRAMEWORK = "kubernetes"
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _SUFFIXES = (".yaml", ".yml", ".json")
-_YAML_KEY = re.compile(rb"""^(?:apiVersion|kind)\s*:""", re.MULTILINE)
+_YAML_KEY = re.compile(rb"""^(apiVersion|kind|items)\s*:""", re.MULTILINE)
 _JSON_KEY = re.compile(rb'"(apiVersion|kind)"\s*:')
+#: A Go template action of a Helm chart source (`{{ .Values.x }}`, `{{- include "..." }}`,
+#: `{{ end }}`, `| nindent 4`). Rendered output may hold `{{ $labels.pod }}` in its strings
+#: (alerting rules, config templates): that is data, and such files are still claimed.
+_HELM_ACTION = re.compile(
+    rb"\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|"
+    rb"(?:include|template|if|else|end|range|with|define|block|toYaml|tpl)\b)"
+    rb"|\|\s*(?:nindent|indent|toYaml|quote)\b")
 #: CloudFormation markers: a template is never a manifest, even one naming a `kind`.
 _CFN_MARKERS = (b"AWSTemplateFormatVersion", b"AWS::")
 #: kustomization keys naming patch files (partial objects, never judged on their own)
@@ -58,12 +65,13 @@ _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
 
 
 def looks_like_manifest(head: bytes) -> bool:
-    """A cheap test on a file's first bytes: `apiVersion` and `kind` keys, no Helm template
-    expression, no CloudFormation marker."""
-    if b"{{" in head or any(marker in head for marker in _CFN_MARKERS):
+    """A cheap test on a file's first bytes: top-level `apiVersion` and `kind` keys (or
+    `apiVersion` and `items`: `kubectl get -o yaml` writes a List's kind last), no Helm template
+    action, no CloudFormation marker."""
+    if _HELM_ACTION.search(head) or any(marker in head for marker in _CFN_MARKERS):
         return False
-    yaml_keys = {m.group(0).split(b":")[0].strip() for m in _YAML_KEY.finditer(head)}
-    if {b"apiVersion", b"kind"} <= yaml_keys:
+    yaml_keys = {m.group(1) for m in _YAML_KEY.finditer(head)}
+    if b"apiVersion" in yaml_keys and (b"kind" in yaml_keys or b"items" in yaml_keys):
         return True
     json_keys = {m.group(1) for m in _JSON_KEY.finditer(head)}
     return {b"apiVersion", b"kind"} <= json_keys
@@ -153,7 +161,7 @@ class KubernetesManifestAdapter:
         except subprocess.TimeoutExpired:
             out.errors.append(IacError(FRAMEWORK, name,
                                        f"kubectl kustomize timed out after {self.timeout:g}s"))
-            return referenced["all"]
+            return referenced["patches"]
         except OSError as exc:
             out.errors.append(IacError(FRAMEWORK, name,
                                        f"cannot run kubectl: {exc.strerror or exc}"))
@@ -162,11 +170,11 @@ class KubernetesManifestAdapter:
             reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             out.errors.append(IacError(FRAMEWORK, name, "kubectl kustomize failed: "
                                        + (reason[-1] if reason else f"exit {proc.returncode}")))
-            return referenced["all"]
+            return referenced["patches"]
         if len(proc.stdout) > MAX_FILE_BYTES:
             out.errors.append(IacError(FRAMEWORK, name, "kustomize output is above the "
                                        f"{MAX_FILE_BYTES:,} byte limit"))
-            return referenced["all"]
+            return referenced["patches"]
         text = proc.stdout.decode("utf-8", "replace")
         fallback = f"{name}:1-{max(1, _line_count(kfile))}"
         load_stream(text, name, out, origin=_rendered_origin(
@@ -231,7 +239,11 @@ def _kustomization_files(kfile: Path) -> dict[str, set[Path]]:
         for key in ("resources", "bases", *_PATCH_KEYS):
             for entry in _entries(body.get(key)):
                 target = (kfile.parent / entry).resolve()
-                if target.is_file():
+                if target.is_dir() and key in ("resources", "bases"):
+                    found["resources"].update(
+                        p for p in target.iterdir()
+                        if p.suffix in (".yaml", ".yml") and p.name not in KUSTOMIZATION_NAMES)
+                elif target.is_file():
                     found["all"].add(target)
                     found["patches" if key in _PATCH_KEYS else "resources"].add(target)
     return found
@@ -342,7 +354,9 @@ def split_documents(text: str) -> list[ManifestDoc]:
             if fallback is not None:
                 docs.append(fallback)
             else:
-                error = IacInputError(str(exc), exc.line + offset if exc.line else line)
+                hint = (" (a Helm template? render it with `helm template` and scan the output)"
+                        if _HELM_ACTION.search(chunk.encode()) else "")
+                error = IacInputError(f"{exc}{hint}", exc.line + offset if exc.line else line)
                 docs.append(ManifestDoc(None, line, end, offset, error))
         else:
             for value, first in parsed:

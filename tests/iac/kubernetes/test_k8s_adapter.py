@@ -52,6 +52,11 @@ def _load(tmp_path: Path, files: dict[str, str], **kwargs: object):  # type: ign
     (b"# Source: app/templates/svc.yaml\n---\nkind: Service\napiVersion: v1\n", True),
     (b'{"apiVersion": "v1", "kind": "List", "items": []}', True),
     (b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n", False),
+    (b"apiVersion: v1\nkind: ConfigMap\ndata:\n  x: |\n    {{- include \"x\" . | nindent 4 }}\n",
+     False),
+    (b"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n"
+     b"  - rules:\n    - annotations:\n        summary: 'Pod {{ $labels.pod }} is down'\n", True),
+    (b"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n", True),  # kubectl get -o yaml
     (b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  kind: x\n", False),
     (b"Resources:\n  B:\n    Type: AWS::S3::Bucket\napiVersion: x\nkind: y\n", False),
     (b"name: my-chart\nversion: 1.0.0\napiVersion: v2\n", False),  # Chart.yaml
@@ -164,6 +169,15 @@ def test_an_alias_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
     assert [a.name for a in loaded.assets] == ["ok"]
     (error,) = loaded.errors
     assert "alias bomb" in error.message and error.line >= 5
+
+
+def test_a_helm_chart_source_gets_a_hint(tmp_path: Path) -> None:
+    text = ("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n"
+            "  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n")
+    adapter = KubernetesManifestAdapter(root=tmp_path)
+    (tmp_path / "sa.yaml").write_text(text)
+    (error,) = adapter.load([tmp_path / "sa.yaml"]).errors
+    assert "helm template" in error.message
 
 
 def test_deeply_nested_json_is_a_clear_error(tmp_path: Path) -> None:
@@ -285,13 +299,24 @@ def test_without_kubectl_the_files_are_read_plainly_and_noted(tmp_path: Path) ->
     assert "kubectl not found" in note and "app/kustomization.yaml" in note
 
 
-def test_a_failing_kustomize_is_an_error_of_the_kustomization(tmp_path: Path) -> None:
+def test_a_failing_kustomize_is_an_error_and_the_files_are_read_plainly(
+        tmp_path: Path) -> None:
     kubectl = _fake_kubectl(tmp_path, "", exit_code=1)
     _, loaded = _load(tmp_path, KUSTOMIZE_FILES, kubectl=kubectl)
     (error,) = loaded.errors
     assert error.path == "app/kustomization.yaml"
     assert "kubectl kustomize failed" in error.message and "boom" in error.message
-    assert loaded.assets == []
+    assert [a.ref.id for a in loaded.assets] == ["app/deployment.yaml:Deployment/default/web"]
+
+
+def test_kustomize_output_of_a_base_directory_points_at_the_base(tmp_path: Path) -> None:
+    files = {"base/kustomization.yaml": "resources: [deployment.yaml]\n",
+             "base/deployment.yaml": BASE,
+             "overlay/kustomization.yaml": "namePrefix: prod-\nresources: [../base]\n"}
+    kubectl = _fake_kubectl(tmp_path, RENDERED)
+    _, loaded = _load(tmp_path, files, kubectl=kubectl)
+    origins = sorted(a.origin for a in loaded.assets)
+    assert origins == ["base/deployment.yaml:1-12", "base/deployment.yaml:1-12"]
 
 
 def test_a_hanging_kustomize_times_out(tmp_path: Path) -> None:
