@@ -123,10 +123,11 @@ class KubernetesManifestAdapter:
             out.files.append(self.shown(kfile))
             skipped |= self._kustomization(kfile, kubectl, out)
         for path in paths:
-            if path.name in KUSTOMIZATION_NAMES or path.resolve() in skipped:
+            if path.name in KUSTOMIZATION_NAMES:
                 continue
-            out.files.append(self.shown(path))
-            self._load_file(path, out)
+            out.files.append(self.shown(path))  # read through its kustomization, or plainly
+            if path.resolve() not in skipped:
+                self._load_file(path, out)
         return out
 
     # -- plain files ----------------------------------------------------------------------

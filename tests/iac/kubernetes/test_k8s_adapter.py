@@ -273,6 +273,8 @@ def test_kustomization_is_rendered_and_points_back_at_its_sources(tmp_path: Path
     kubectl = _fake_kubectl(tmp_path, RENDERED)
     adapter, loaded = _load(tmp_path, KUSTOMIZE_FILES, kubectl=kubectl)
     assert loaded.errors == [] and adapter.notes == []
+    assert sorted(loaded.files) == ["app/deployment.yaml", "app/host-network.yaml",
+                                    "app/kustomization.yaml"]
     (asset,) = loaded.assets  # the patch and the base are not read on their own
     assert asset.ref.id == "app/kustomization.yaml:Deployment/shop/prod-web"
     assert asset.properties["PodSpec"]["hostNetwork"] is True
