@@ -42,7 +42,8 @@ from cloudwarden.iac import (
 )
 from cloudwarden.iac.yaml_source import YamlMap, load_documents
 
-__all__ = ["KUSTOMIZATION_NAMES", "KubernetesManifestAdapter", "looks_like_manifest"]
+__all__ = ["KUSTOMIZATION_NAMES", "KubernetesManifestAdapter", "ManifestDoc", "load_stream",
+           "looks_like_manifest", "split_documents"]
 
 log = logging.getLogger(__name__)
 
