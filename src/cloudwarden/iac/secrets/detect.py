@@ -81,6 +81,8 @@ _USERINFO = re.compile(r"([^\s:/@\"'`<>]{1,128}):([^\s/@\"'`<>]{1,256})@[A-Za-z0
 _ATTRIBUTE_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,100})[\"']?\s{0,8}(?:=>|:=|=|:)"
                                r"\s{0,8}[\"'`]?$")
 _PEM_BODY = re.compile(r"(?:\\n|\\r|[\s\"'])*(?:[A-Za-z0-9+/=]{16}|Proc-Type:)")
+_TF_VARIABLE = re.compile(r"variable[ \t]+\"([A-Za-z0-9_-]{1,100})\"[ \t]*\{")
+_TF_DEFAULT = re.compile(r"\n[ \t]*default[ \t]*=[ \t]*\"([^\"\n$]{1,1024})\"")
 _MASKS = ("example", "xxxxxxxx", "00000000", "12345678")
 #: `- name: DB_PASSWORD` / `value: ...` (Kubernetes env, ECS, CloudFormation): the name
 #: closest before the value, in the same object
@@ -286,6 +288,23 @@ def _name_value_pairs(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
             hits.append(Hit(kind, span[0], span[1], names[-1], fingerprint(value)))
 
 
+def _variable_defaults(text: str, hits: list[Hit]) -> None:
+    """Terraform `variable "db_password" { default = "..." }`: the name is the block's."""
+    for m in _TF_VARIABLE.finditer(text):
+        name = m.group(1)
+        kind_class = _name_class(name)
+        if kind_class is None:
+            continue
+        close = text.find("\n}", m.end())
+        body = _TF_DEFAULT.search(text, m.end(), close if close >= 0 else len(text))
+        if body is None:
+            continue
+        value = body.group(1)
+        kind = _classify(kind_class, name, value)
+        if kind is not None:
+            hits.append(Hit(kind, body.start(1), body.end(1), name, fingerprint(value)))
+
+
 def _nth_last_newline(window: str, n: int) -> int:
     at = len(window)
     for _ in range(n + 1):
@@ -304,7 +323,7 @@ def _classify(kind_class: str, name: str, value: str) -> str | None:
         return "password"
     words = name_words(name)
     if _AWS_SECRET.fullmatch(value) and "secret" in words[-3:] and (
-            "aws" in words or "access" in words):
+            "aws" in words or "access" in words or words[-2:] == ["secret", "key"]):
         return "aws_secret_access_key"
     return "generic_secret" if looks_random(value) else None
 
@@ -319,6 +338,8 @@ def scan_text(text: str, fmt: str = "text") -> list[Hit]:
     _assignments(text, lower, fmt, hits)
     if fmt in ("yaml", "json"):
         _name_value_pairs(text, lower, fmt, hits)
+    elif fmt == "terraform":
+        _variable_defaults(text, hits)
     hits.sort(key=lambda h: h.start)
     return hits[:MAX_HITS]
 
