@@ -65,3 +65,34 @@ def test_self_referencing_resource_is_a_cycle(tmp_path: Path) -> None:
                                     'resource "x_thing" "b" { v = x_thing.a.v }\n')
     assert len(errors) == 1 and "cycle" in errors[0].message
     assert len(module.resources) == 2
+
+
+def test_number_and_width_bombs_are_unknown(tmp_path: Path) -> None:
+    squares = "\n".join(f"  n{i} = local.n{i - 1} * local.n{i - 1}" for i in range(1, 30))
+    module, errors = load(tmp_path, f'''
+locals {{
+  n0 = 3
+{squares}
+}}
+resource "x_thing" "t" {{
+  n = local.n29
+  w = format("%099999999d", 1)
+  i = indent(100000000, "a\\nb")
+}}
+''')
+    assert errors == []
+    values = module.resources[0].values
+    for name in ("n", "w", "i"):
+        assert isinstance(values[name], Unknown), name
+
+
+def test_replace_bombs_are_stopped(tmp_path: Path) -> None:
+    _, errors = load(tmp_path, '''
+locals {
+  s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+  r = replace(replace(replace(local.s, "x", local.s), "x", local.s), "x", local.s)
+  t = replace(local.r, "x", local.r)
+}
+resource "x_thing" "t" { v = local.t }
+''')
+    assert len(errors) == 1 and "above" in errors[0].message

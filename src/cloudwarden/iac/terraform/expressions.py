@@ -447,7 +447,11 @@ def _arith(op: str, left: Any, right: Any) -> Any:
         if b == 0:
             raise EvalError("modulo by zero")
         result = a % b
-    return normal_number(result) if isinstance(result, float) else result
+    if isinstance(result, float):
+        return normal_number(result)
+    if result.bit_length() > 1024:
+        raise EvalError("number too large")
+    return result
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:

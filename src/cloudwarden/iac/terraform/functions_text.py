@@ -108,8 +108,9 @@ def _format(a: list[Any]) -> Any:
         else:
             if used >= len(args):
                 raise EvalError("format(): not enough arguments")
-            if len(spec) > 8:
-                raise EvalError("format(): verb width too large")
+            widths = "".join(c if c.isdigit() else " " for c in spec).split()
+            if any(int(w) > 1000 for w in widths):
+                raise EvalError("format(): verb width or precision above 1000")
             out.append(_format_one(spec.replace("#", ""), verb, args[used]))
             used += 1
         i = j + 1
@@ -194,6 +195,8 @@ def _go_template(repl: str) -> str:
 
 def _replace(a: list[Any]) -> Any:
     text, search, repl = _str(a[0]), _str(a[1]), _str(a[2])
+    if (len(text) + 1) * (len(repl) + 1) > 16 * MAX_STRING:
+        raise LimitError(f"replace() could build a string above {MAX_STRING:,} characters")
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         pattern = _compile(search[1:-1])
         try:
@@ -215,7 +218,10 @@ def _substr(a: list[Any]) -> Any:
 
 
 def _indent(a: list[Any]) -> Any:
-    pad = " " * int(to_number(a[0]))
+    width = int(to_number(a[0]))
+    if not 0 <= width <= 1000:
+        raise EvalError("indent(): width out of range")
+    pad = " " * width
     return _checked(_str(a[1]).replace("\n", "\n" + pad))
 
 

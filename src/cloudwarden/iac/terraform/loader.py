@@ -161,6 +161,9 @@ def _evaluate_root(tree: _Tree, root: Path, allowed: Path, var_files: Sequence[P
     except RecursionError:
         errors.append(IacError(FRAMEWORK, config.display,
                                "evaluation stopped: references nested too deeply"))
+    except Exception as exc:  # a reader bug must cost this module, not the whole scan
+        errors.append(IacError(FRAMEWORK, config.display,
+                               f"evaluation failed: {type(exc).__name__}: {exc}"))
     resources: list[TfResource] = []
     instance.collect(resources)
     module.resources = resources

@@ -63,7 +63,13 @@ def parse_hcl(text: str, file: str = "") -> Body:
     if root.has_error:
         raise _syntax_error(root)
     body = next((c for c in root.children if c.type == "body"), None)
-    return _Converter(data, file).body(body) if body is not None else Body()
+    if body is None:
+        return Body()
+    try:
+        return _Converter(data, file).body(body)
+    except (StopIteration, IndexError, ValueError, UnicodeDecodeError) as exc:
+        # A tree shape the converter does not know: refuse the file, never half-read it.
+        raise IacInputError(f"unsupported syntax ({type(exc).__name__})") from None
 
 
 def parse_expression(text: str) -> Expr:
