@@ -242,3 +242,57 @@ def test_var_gives_cloudformation_parameters_their_values(tmp_path: Path) -> Non
     assert names == {"acme-data"}
     code, out, _ = run(*args)
     assert "acme-data" not in out
+
+
+TERRAFORM = """\
+variable "env" {
+  type = string
+}
+
+# cloudwarden:ignore aws.s3.bucket_versioning_enabled build cache, rebuilt on every run
+resource "aws_s3_bucket" "cache" {
+  bucket = "cache-${var.env}"
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "data-${var.env}"
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"""
+
+
+def test_terraform_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, {"infra/main.tf": TERRAFORM, "prod.tfvars": 'env = "prod"\n'})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("scan", "iac", "infra", "--framework", "terraform", "-o", "json",
+                         "--var-file", "prod.tfvars", "--fail-on", "critical")
+    assert code == 3, err  # SSH open to the world
+    doc = json.loads(out)
+    versioning = {f["asset_name"]: f["status"] for f in doc["findings"] if f["rule_id"] == RULE}
+    assert versioning == {"cache-prod": "exempt", "data-prod": "fail"}
+    assert doc["scan"]["frameworks"] == {"terraform": 1}
+    code, out, _ = run("scan", "iac", "infra", "--framework", "terraform", "--var", "env=dev")
+    assert code == 0
+    assert "infra/main.tf:10" in out and "data-dev" in out
+
+
+def test_terraform_syntax_error_exits_1_and_sarif_names_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, {"bad/main.tf": 'resource "aws_s3_bucket" "x" {\n  bucket = \n'})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("scan", "iac", "bad", "--framework", "terraform", "-o", "sarif")
+    assert code == 1
+    assert "error: bad/main.tf" in err and "terraform" in err
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert result["ruleId"] == "iac.parse_error" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "bad/main.tf"

@@ -75,6 +75,12 @@ def _register(*specs: AdapterSpec) -> dict[str, AdapterSpec]:
     return out
 
 
+def _terraform(options: AdapterOptions) -> Adapter:
+    from cloudwarden.iac.terraform.adapter import TerraformAdapter
+
+    return TerraformAdapter(options)
+
+
 def _cloudformation(options: AdapterOptions) -> Adapter:
     from cloudwarden.iac.cloudformation.adapter import CloudFormationAdapter
 
@@ -103,6 +109,8 @@ def _secrets(options: AdapterOptions) -> Adapter:
 
 #: framework name -> its adapter. Order is the order of the report's summary.
 ADAPTERS: dict[str, AdapterSpec] = _register(
+    AdapterSpec("terraform", _terraform,
+                "Terraform: .tf and .tf.json trees (variables, modules) and plan JSON"),
     AdapterSpec("cloudformation", _cloudformation, "AWS CloudFormation templates (YAML/JSON)"),
     AdapterSpec("kubernetes", _kubernetes,
                 "Kubernetes manifests (YAML/JSON, multi-document, List, kustomize, Helm output)"),
