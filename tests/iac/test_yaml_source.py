@@ -65,3 +65,18 @@ def test_deep_nesting_is_a_clear_error() -> None:
 ])
 def test_origins_parse_to_locations(origin: str, expected: Location | None) -> None:
     assert Location.parse(origin) == expected
+
+
+def test_a_nested_mapping_ends_on_its_own_last_line() -> None:
+    text = ("Resources:\n"
+            "  Logs:\n"
+            "    Type: AWS::S3::Bucket\n"
+            "    Properties:\n"
+            "      BucketName: logs\n"
+            "  Data:\n"
+            "    Type: AWS::S3::Bucket\n")
+    [(doc, _)] = load_documents(text)
+    logs, data = doc["Resources"]["Logs"], doc["Resources"]["Data"]
+    assert (logs.start_line, logs.end_line) == (3, 5)
+    assert (data.start_line, data.end_line) == (7, 7)
+    assert doc.end_line == 7

@@ -38,12 +38,22 @@ class YamlMap(dict[Any, Any]):
 
 
 def _end_line(node: yaml.Node) -> int:
-    # a block mapping ends where the next token starts: column 0 of the line after it
+    """The last line holding part of `node`. A block collection's own end mark is where the
+    next token starts (the next sibling key), so its end is that of its last value."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value \
+            and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
     mark = node.end_mark
     return mark.line if mark.column == 0 and mark.line > node.start_mark.line else mark.line + 1
 
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML has it (several times faster; same safe constructors, same
+#: marks), else the pure-Python one
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
     def construct_yaml_map_with_lines(self, node: yaml.MappingNode) -> Iterator[YamlMap]:
         data = YamlMap()
         data.start_line = node.start_mark.line + 1
@@ -57,9 +67,9 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map_with
 Constructor = Callable[[yaml.SafeLoader, yaml.Node], Any]
 
 
-def make_loader(tags: dict[str, Constructor]) -> type[yaml.SafeLoader]:
+def make_loader(tags: dict[str, Constructor]) -> Any:
     """A loader class with extra tag constructors on top of the line-aware safe loader."""
-    loader: type[_Loader] = type("_TaggedLoader", (_Loader,), {})
+    loader: Any = type("_TaggedLoader", (_Loader,), {})
     for tag, fn in tags.items():
         loader.add_constructor(tag, fn)
     return loader
@@ -98,7 +108,7 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
     return sizes[id(root)]
 
 
-def load_documents(text: str, *, loader: type[yaml.SafeLoader] = _Loader,
+def load_documents(text: str, *, loader: Any = _Loader,
                    max_nodes: int = MAX_NODES) -> list[tuple[Any, int]]:
     """Every document of `text` with its 1-based first line. Raises `IacInputError` with the
     line of the problem on malformed YAML, alias bombs and too-deep nesting."""
