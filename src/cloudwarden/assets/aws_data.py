@@ -241,6 +241,8 @@ REDSHIFT_CLUSTER = AssetType(
         "KmsKeyId": F("str", "KMS key ARN, null when not encrypted with KMS"),
         "AutomatedSnapshotRetentionPeriod": F("int", "days automated snapshots are kept"),
         "EnhancedVpcRouting": F("bool", "COPY/UNLOAD traffic forced through the VPC"),
+        "MultiAZ": F("str", "Enabled or Disabled: compute in a second Availability Zone (RA3); "
+                     "null when the API does not report it"),
         "AllowVersionUpgrade": F("bool", "major version upgrades applied in maintenance"),
         "ClusterParameterGroups": F("list[str]", "parameter group names"),
         "LoggingStatus": F("dict", "DescribeLoggingStatus {LoggingEnabled, BucketName, "

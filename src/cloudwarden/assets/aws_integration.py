@@ -7,6 +7,7 @@ and a source URL with embedded credentials is kept with the credentials masked.
 
 from __future__ import annotations
 
+from cloudwarden.assets.aws_integration_ext import ALL as _MORE
 from cloudwarden.assets.schema import AssetType, F
 
 _TAGS = F("dict", "tags as a key -> value mapping")
@@ -288,4 +289,5 @@ ALL: tuple[AssetType, ...] = (
     COGNITO_IDENTITY_POOL,
     ATHENA_WORKGROUP,
     CODEBUILD_PROJECT,
+    *_MORE,
 )

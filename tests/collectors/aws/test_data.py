@@ -847,6 +847,16 @@ def test_normalize_dynamodb_table_defaults() -> None:
     ) == ("PROVISIONED", None, False, None, None, "2026-01-01T00:00:00+00:00")
 
 
+def test_normalize_redshift_multi_az() -> None:
+    # moto does not report MultiAZ: the value AWS returns is checked on the pure normalize step
+    doc = redshift_mod.normalize_cluster(
+        {"ClusterIdentifier": "c", "NodeType": "ra3.xlplus", "MultiAZ": "Enabled"},
+        "arn:c", logging=None, parameters=None)
+    assert doc["MultiAZ"] == "Enabled"
+    assert redshift_mod.normalize_cluster({"ClusterIdentifier": "c"}, "arn:c", logging=None,
+                                          parameters=None)["MultiAZ"] is None
+
+
 def test_normalize_redshift_logging_blanks_are_null() -> None:
     doc = redshift_mod.normalize_cluster(
         {"ClusterIdentifier": "c"},

@@ -80,6 +80,20 @@ def fill_moto_gaps(session: boto3.Session) -> None:
                         ("ssm.ListResourceComplianceSummaries", compliance)):
         session.events.register(f"before-send.{event}",
                                 lambda body=body, **_: _json(body))
+    session.events.register("before-send.sagemaker.DescribeModel", _isolated_model)
+
+
+def _isolated_model(request: Any, **_: Any) -> AWSResponse | None:
+    """moto drops CreateModel's EnableNetworkIsolation: the isolated model is described as AWS
+    documents it; the other models are left to moto."""
+    if b"cw-isolated" not in (request.body or b""):
+        return None
+    return _json({
+        "ModelName": "cw-isolated",
+        "ModelArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model/cw-isolated",
+        "ExecutionRoleArn": ROLE, "EnableNetworkIsolation": True,
+        "PrimaryContainer": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"},
+        "CreationTime": 1767225600.0})
 
 
 def seed(c: Callable[..., Any]) -> dict[str, Any]:
@@ -127,9 +141,22 @@ def seed(c: Callable[..., Any]) -> dict[str, Any]:
     glue.create_job(Name="cw-job", Role=ROLE, Command={"Name": "glueetl"},
                     SecurityConfiguration="cw-sec", GlueVersion="4.0",
                     DefaultArguments={"--password": "never-kept"})
-    c("sagemaker").create_notebook_instance(
+    sagemaker = c("sagemaker")
+    sagemaker.create_notebook_instance(
         NotebookInstanceName="cw-nb", InstanceType="ml.t3.medium", RoleArn=ROLE,
         DirectInternetAccess="Enabled", RootAccess="Enabled")
+    image = {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"}
+    sagemaker.create_model(ModelName="cw-isolated", ExecutionRoleArn=ROLE,
+                           PrimaryContainer=image, EnableNetworkIsolation=True,
+                           Tags=[{"Key": "team", "Value": "ml"}])
+    sagemaker.create_model(ModelName="cw-open-model", ExecutionRoleArn=ROLE,
+                           PrimaryContainer=image)
+    sagemaker.create_endpoint_config(EndpointConfigName="cw-ha", ProductionVariants=[
+        {"VariantName": "main", "ModelName": "cw-isolated", "InitialInstanceCount": 2,
+         "InstanceType": "ml.m5.large"}])
+    sagemaker.create_endpoint_config(EndpointConfigName="cw-single", ProductionVariants=[
+        {"VariantName": "main", "ModelName": "cw-open-model", "InitialInstanceCount": 1,
+         "InstanceType": "ml.m5.large"}])
     c("stepfunctions").create_state_machine(name="cw-sm", definition="{}", roleArn=ROLE)
     idp = c("cognito-idp")
     ids["pool"] = idp.create_user_pool(PoolName="cw-pool", MfaConfiguration="OFF", Policies={
@@ -265,6 +292,18 @@ def test_analytics_and_build(scanned: dict[str, Any]) -> None:
     nb = props(inv, "aws.sagemaker.notebook_instance", NotebookInstanceName="cw-nb")
     assert (nb["DirectInternetAccess"], nb["RootAccess"], nb["KmsKeyId"], nb["SubnetId"]) == (
         "Enabled", "Enabled", None, None)
+    isolated = props(inv, "aws.sagemaker.model", ModelName="cw-isolated")
+    assert isolated["ModelArn"] == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model/cw-isolated"
+    assert (isolated["EnableNetworkIsolation"], isolated["ExecutionRoleArn"]) == (True, ROLE)
+    assert isolated["Tags"] == {"team": "ml"}
+    assert props(inv, "aws.sagemaker.model",
+                 ModelName="cw-open-model")["EnableNetworkIsolation"] is False
+    ha = props(inv, "aws.sagemaker.endpoint_config", EndpointConfigName="cw-ha")
+    assert ha["ProductionVariants"] == [
+        {"VariantName": "main", "ModelName": "cw-isolated", "InstanceType": "ml.m5.large",
+         "InitialInstanceCount": 2, "Serverless": False}]
+    single = props(inv, "aws.sagemaker.endpoint_config", EndpointConfigName="cw-single")
+    assert single["ProductionVariants"][0]["InitialInstanceCount"] == 1
     sm = props(inv, "aws.stepfunctions.state_machine", name="cw-sm")
     assert sm["loggingConfiguration"] == {"level": "OFF", "includeExecutionData": False,
                                           "destinations": []}

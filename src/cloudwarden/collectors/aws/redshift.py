@@ -39,6 +39,7 @@ def normalize_cluster(raw: Mapping[str, Any], arn: str, *,
         "KmsKeyId": raw.get("KmsKeyId"),
         "AutomatedSnapshotRetentionPeriod": raw.get("AutomatedSnapshotRetentionPeriod"),
         "EnhancedVpcRouting": raw.get("EnhancedVpcRouting"),
+        "MultiAZ": raw.get("MultiAZ"),
         "AllowVersionUpgrade": raw.get("AllowVersionUpgrade"),
         "ClusterParameterGroups": [g.get("ParameterGroupName")
                                    for g in raw.get("ClusterParameterGroups") or []],

@@ -1,11 +1,11 @@
-"""SageMaker notebook instances of one region."""
+"""SageMaker in one region: notebook instances, endpoint configurations and models."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws._context import ScanContext, failures
+from cloudwarden.collectors.aws._context import Api, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
 from cloudwarden.core.model import Asset
 
@@ -30,8 +30,44 @@ def normalize_notebook(nb: Mapping[str, Any],
     }
 
 
-def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
-    api = ctx.api("sagemaker", region)
+def normalize_endpoint_config(raw: Mapping[str, Any],
+                              tags: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    """`raw` is DescribeEndpointConfig's answer."""
+    return {
+        "EndpointConfigName": raw["EndpointConfigName"],
+        "EndpointConfigArn": raw["EndpointConfigArn"],
+        "ProductionVariants": [{
+            "VariantName": v.get("VariantName"),
+            "ModelName": v.get("ModelName"),
+            "InstanceType": v.get("InstanceType"),
+            "InitialInstanceCount": v.get("InitialInstanceCount"),
+            "Serverless": bool(v.get("ServerlessConfig")),
+        } for v in raw.get("ProductionVariants") or []],
+        "KmsKeyId": raw.get("KmsKeyId") or None,
+        "CreationTime": iso(raw.get("CreationTime")),
+        "Tags": None if tags is None else tag_dict(tags),
+    }
+
+
+def normalize_model(raw: Mapping[str, Any],
+                    tags: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    """`raw` is DescribeModel's answer."""
+    vpc = raw.get("VpcConfig")
+    return {
+        "ModelName": raw["ModelName"],
+        "ModelArn": raw["ModelArn"],
+        "ExecutionRoleArn": raw.get("ExecutionRoleArn"),
+        # AWS leaves the flag out when isolation was never requested
+        "EnableNetworkIsolation": bool(raw.get("EnableNetworkIsolation", False)),
+        "VpcConfig": None if not vpc else {
+            "Subnets": list(vpc.get("Subnets") or []),
+            "SecurityGroupIds": list(vpc.get("SecurityGroupIds") or [])},
+        "CreationTime": iso(raw.get("CreationTime")),
+        "Tags": None if tags is None else tag_dict(tags),
+    }
+
+
+def _notebooks(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
     assets = []
     for listed in api.pages("list_notebook_instances", "NotebookInstances") or []:
         nb = api.call("describe_notebook_instance",
@@ -44,3 +80,37 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
                                  doc["NotebookInstanceArn"], doc["NotebookInstanceName"], doc,
                                  failures({"Tags": tags})))
     return assets
+
+
+def _endpoint_configs(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
+    assets = []
+    for listed in api.pages("list_endpoint_configs", "EndpointConfigs") or []:
+        raw = api.call("describe_endpoint_config",
+                       EndpointConfigName=listed["EndpointConfigName"])
+        if raw is None:
+            continue
+        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["EndpointConfigArn"])
+        doc = normalize_endpoint_config(raw, tags.value)
+        assets.append(make_asset(ctx.account, region, "aws.sagemaker.endpoint_config",
+                                 doc["EndpointConfigArn"], doc["EndpointConfigName"], doc,
+                                 failures({"Tags": tags})))
+    return assets
+
+
+def _models(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
+    assets = []
+    for listed in api.pages("list_models", "Models") or []:
+        raw = api.call("describe_model", ModelName=listed["ModelName"])
+        if raw is None:
+            continue
+        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["ModelArn"])
+        doc = normalize_model(raw, tags.value)
+        assets.append(make_asset(ctx.account, region, "aws.sagemaker.model", doc["ModelArn"],
+                                 doc["ModelName"], doc, failures({"Tags": tags})))
+    return assets
+
+
+def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
+    api = ctx.api("sagemaker", region)
+    return (_notebooks(ctx, api, region) + _endpoint_configs(ctx, api, region)
+            + _models(ctx, api, region))
