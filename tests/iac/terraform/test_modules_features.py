@@ -162,3 +162,28 @@ resource "aws_lb_target_group_attachment" "a" { targets = aws_instance.web[*].id
 '''})
     targets = found["aws_lb_target_group_attachment.a"].values["targets"]
     assert [t.refs for t in targets] == [("aws_instance.web[0]",), ("aws_instance.web[1]",)]
+
+
+def test_a_module_fed_by_a_resource_that_reads_another_output(tmp_path: Path) -> None:
+    found = load(tmp_path, {
+        "main.tf": '''
+module "m" {
+  source = "./m"
+  role   = aws_iam_role.r.name
+}
+resource "aws_iam_role" "r" { name = module.m.prefix }
+''',
+        "m/main.tf": '''
+variable "role" {}
+output "prefix" { value = "app" }
+resource "aws_iam_role_policy_attachment" "a" { role = var.role }
+''',
+    })
+    assert found["aws_iam_role.r"].values["name"] == "app"
+    assert "role" in found["module.m.aws_iam_role_policy_attachment.a"].values
+
+
+def test_ephemeral_values_are_unknown(tmp_path: Path) -> None:
+    secret = "ephemeral.aws_secretsmanager_secret_version.s.secret_string"
+    found = load(tmp_path, {"main.tf": f'resource "aws_db_instance" "d" {{ password = {secret} }}'})
+    assert isinstance(found["aws_db_instance.d"].values["password"], Unknown)

@@ -27,10 +27,11 @@ from cloudwarden.iac.terraform.values import (
     Namespace,
     ResourceObject,
     deep_unknown,
+    materialize,
 )
 from cloudwarden.iac.terraform.variables import convert, type_expr
 
-__all__ = ["MAX_MODULE_DEPTH", "ModuleInstance", "ProviderRef", "Run", "providers_map"]
+__all__ = ["MAX_MODULE_DEPTH", "Input", "ModuleInstance", "ProviderRef", "Run", "providers_map"]
 
 #: Module calls nested deeper than this are refused (a cycle through symlinks, or an attack).
 MAX_MODULE_DEPTH = 16
@@ -82,6 +83,20 @@ def _dotted(expr: Expr | str) -> str | None:
     return ".".join(found[0].static_names()) if len(found) == 1 else None
 
 
+@dataclass(frozen=True, slots=True)
+class Input:
+    """A module call argument, evaluated in the caller when the module first reads it (so a
+    module may take an input from a resource that uses one of its other outputs)."""
+
+    caller: ModuleInstance
+    expr: Expr
+    scope: Scope
+    what: str
+
+    def value(self) -> Any:
+        return self.caller.safe(self.expr, self.scope, self.what)
+
+
 class ModuleInstance:
     """One instance of a module (the root, or `module.a["x"]`), evaluated lazily."""
 
@@ -99,6 +114,7 @@ class ModuleInstance:
             key = provider_key(block)
             self.providers[key] = ProviderRef(key, block, self)
         self.values: dict[str, Any] = {}
+        self.evaluated = False
         self.records: dict[str, list[TfResource]] = {}
         self.children: dict[str, list[ModuleInstance]] = {}
         self._local_refs: dict[str, frozenset[str]] = {}
@@ -110,6 +126,7 @@ class ModuleInstance:
             "data": Namespace("data", self._data_type),
             "path": {"module": module_dir, "root": ".", "cwd": "."},
             "terraform": {"workspace": "default"},
+            "ephemeral": Unknown("ephemeral resources are known only at apply"),
         }
 
     # --- Context --------------------------------------------------------------------------
@@ -142,6 +159,12 @@ class ModuleInstance:
         except EvalError as exc:
             return Unknown(f"{self.prefix}{what}: cannot evaluate: {exc}")
 
+    def safe_plain(self, value: Any, what: str) -> Any:
+        try:
+            return materialize(value)
+        except EvalError as exc:
+            return Unknown(f"{self.prefix}{what}: cannot evaluate: {exc}")
+
     def error(self, file: str, message: str, line: int) -> None:
         self.run.errors.append(IacError(FRAMEWORK, file, message, line))
 
@@ -157,8 +180,11 @@ class ModuleInstance:
         attrs = block.body.attributes
         texpr = type_expr(attrs["type"].expr) if "type" in attrs else None
         value: Any
-        if name in self.inputs and not (self.inputs[name] is None and _not_nullable(block)):
-            value = convert(self.inputs[name], texpr)
+        given = self.inputs.get(name, _PENDING)
+        if isinstance(given, Input):
+            given = given.value()
+        if given is not _PENDING and not (given is None and _not_nullable(block)):
+            value = convert(given, texpr)
         elif "default" in attrs:
             value = convert(self.safe(attrs["default"].expr, Scope(self), key), texpr)
         else:
@@ -189,6 +215,8 @@ class ModuleInstance:
             return name in self.config.locals
         if kind == "module":
             return name in self.config.modules
+        if kind == "output":
+            return name in self.config.outputs
         return key in self.config.resources
 
     def _cycle(self, key: str) -> Unknown:
@@ -204,6 +232,9 @@ class ModuleInstance:
             from cloudwarden.iac.terraform.modules import module_value
 
             return module_value(self, name)
+        if kind == "output":
+            output = self.config.outputs[name].body.attributes.get("value")
+            return None if output is None else self.safe(output.expr, Scope(self), key)
         return self._resource(key)
 
     # --- resources ------------------------------------------------------------------------
@@ -259,11 +290,13 @@ class ModuleInstance:
         for name, attr in body.attributes.items():
             if top and name in _META_ARGS:
                 continue
-            value = values[name] = self.safe(attr.expr, scope, name)
+            value = self.safe(attr.expr, scope, name)
             if not isinstance(value, (str, int, float, bool)) and value is not None:
+                value = self.safe_plain(value, name)
                 unknown = deep_unknown(value)
                 if unknown is not None and unknown.refs:
                     refs.setdefault(arg or name, set()).update(unknown.refs)
+            values[name] = value
         for block in body.blocks:
             kind = block.type
             if top and kind in _META_BLOCKS:
@@ -354,10 +387,16 @@ class ModuleInstance:
         """Force every declaration in dependency order (children included)."""
         from cloudwarden.iac.terraform.modules import dependency_order
 
+        if self.evaluated:
+            return
+        self.evaluated = True
         for key in dependency_order(self):
             if key.startswith("local."):
                 self._refs_of_local(key[6:])  # memoized shallowly, dependencies first
             self._value(key)
+            if key.startswith("module."):
+                for child in self.children.get(key[7:], ()):
+                    child.evaluate()
 
     def collect(self, out: list[TfResource]) -> None:
         for key in self.config.resources:
@@ -367,11 +406,8 @@ class ModuleInstance:
                 child.collect(out)
 
     def output(self, name: str) -> Any:
-        block = self.config.outputs[name]
-        attr = block.body.attributes.get("value")
-        if attr is None:
-            return None
-        return self.safe(attr.expr, Scope(self), f"output {name}")
+        """An output's value (`KeyError` for an undeclared one), evaluated once."""
+        return self._value(f"output.{name}")
 
 
 def _not_nullable(block: Block) -> bool:

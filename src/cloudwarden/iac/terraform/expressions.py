@@ -20,6 +20,7 @@ from cloudwarden.iac.terraform.values import (
     Namespace,
     ResourceObject,
     deep_unknown,
+    materialize,
     merge_unknowns,
     normal_number,
     to_bool,
@@ -522,6 +523,8 @@ class Unary(Expr):
 
 
 def _iterate(coll: Any, budget: Budget) -> list[tuple[Any, Any]]:
+    if isinstance(coll, Namespace):
+        coll = materialize(coll)
     if isinstance(coll, list):
         budget.spend(len(coll))
         return list(enumerate(coll))

@@ -18,6 +18,7 @@ from cloudwarden.iac.terraform.values import (
     EvalError,
     LimitError,
     deep_unknown,
+    materialize,
     normal_number,
     to_bool,
     to_number,
@@ -48,6 +49,7 @@ def call_function(table: dict[str, Function], name: str, args: list[Any]) -> Any
         if "::" in name:
             return Unknown(f"provider function {name}() is evaluated by its provider")
         return Unknown(f"function {name}() is not supported by the reader")
+    args = [materialize(a) if not isinstance(a, (str, int, float, bool)) else a for a in args]
     low, high = fn.arity
     if len(args) < low or (high is not None and len(args) > high):
         raise EvalError(f"wrong number of arguments to {name}()")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cloudwarden.iac.terraform.config import ModuleConfig, local_source
 from cloudwarden.iac.terraform.evaluate import (
     MAX_MODULE_DEPTH,
+    Input,
     ModuleInstance,
     ProviderRef,
     providers_map,
@@ -22,6 +23,7 @@ from cloudwarden.iac.terraform.evaluate import (
 from cloudwarden.iac.terraform.expressions import Expr, Literal, Scope, traversals
 from cloudwarden.iac.terraform.instances import expand
 from cloudwarden.iac.terraform.model import Unknown
+from cloudwarden.iac.terraform.values import Namespace
 
 if TYPE_CHECKING:
     from cloudwarden.iac.terraform.syntax import Block
@@ -69,16 +71,20 @@ def module_value(parent: ModuleInstance, name: str) -> Any:
     instances, expanded = expand(parent, block, base)
     providers = _child_providers(parent, block)
     children: list[ModuleInstance] = []
-    outputs: list[dict[str, Any]] = []
+    outputs: list[Namespace] = []
+    names = tuple(config.outputs)
     for inst in instances:
         scope = Scope(parent, inst.names)
-        inputs = {arg: parent.safe(attr.expr, scope, f"module.{name}.{arg}")
-                  for arg, attr in block.body.attributes.items() if arg not in _MODULE_ARGS}
+        inputs: dict[str, Any] = {
+            arg: Input(parent, attr.expr, scope, f"module.{name}.{arg}")
+            for arg, attr in block.body.attributes.items() if arg not in _MODULE_ARGS}
         child = ModuleInstance(parent.run, config, inst.address, inputs, providers,
                                (*parent.ancestors, directory))
-        child.evaluate()
         children.append(child)
-        outputs.append({out: child.output(out) for out in config.outputs})
+        # Outputs are read lazily: a caller may feed the module an input derived from
+        # another of its outputs. The module's resources are evaluated by the caller's
+        # `evaluate`, after this value exists.
+        outputs.append(Namespace(inst.address, child.output, names))
     parent.children[name] = children
     if expanded == "single":
         return outputs[0]
@@ -168,6 +174,11 @@ def dependency_order(module: ModuleInstance) -> list[str]:
                 if state.get(dep) == 1:
                     cycle = [k for k, _ in stack] + [dep]
                     cycle = cycle[cycle.index(dep):]
+                    if any(k.startswith("module.") for k in cycle):
+                        # A module is one node here but many values in Terraform: a caller
+                        # may feed it a value derived from another of its outputs. Lazy
+                        # evaluation resolves what it can; a true cycle stays unknown.
+                        continue
                     file, line = _where(config, dep)
                     module.error(file, f"{module.prefix}reference cycle: "
                                  + " -> ".join(cycle), line)

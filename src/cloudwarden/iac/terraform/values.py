@@ -24,6 +24,7 @@ __all__ = [
     "ResourceObject",
     "deep_unknown",
     "instance_key",
+    "materialize",
     "merge_unknowns",
     "to_number",
     "to_str",
@@ -58,14 +59,17 @@ class Budget:
 
 
 class Namespace:
-    """Names resolved on first use (`var`, `local`, `module`, a resource type, `data.<type>`)."""
+    """Names resolved on first use (`var`, `local`, `module`, a resource type, `data.<type>`,
+    and a module instance's outputs). One with `names` is also a value: an object."""
 
-    __slots__ = ("get", "label")
+    __slots__ = ("get", "label", "names")
 
-    def __init__(self, label: str, get: Callable[[str], Any]) -> None:
+    def __init__(self, label: str, get: Callable[[str], Any],
+                 names: tuple[str, ...] | None = None) -> None:
         self.label = label
         #: name -> value; raises `KeyError` for a name the namespace does not hold
         self.get = get
+        self.names = names
 
     def attr(self, name: str) -> Any:
         try:
@@ -88,6 +92,35 @@ class ResourceObject(dict[str, Any]):
 
     def missing(self, name: str) -> Unknown:
         return Unknown(f"{self.address}.{name} is known only after apply", (self.address,))
+
+
+def materialize(value: Any, depth: int = 0) -> Any:
+    """A value with its lazy objects (a module's outputs) made plain, for values that leave
+    the evaluator or reach a function."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth > 100:
+        raise LimitError("value nested too deeply")
+    if isinstance(value, Namespace):
+        if value.names is None:
+            raise EvalError(f"{value.label} is not a value")
+        return {name: materialize(value.get(name), depth + 1) for name in value.names}
+    if isinstance(value, list) and any(_lazy(v) for v in value):
+        return [materialize(v, depth + 1) for v in value]
+    if isinstance(value, dict) and not isinstance(value, ResourceObject) and any(
+            _lazy(v) for v in value.values()):
+        return {k: materialize(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _lazy(value: Any) -> bool:
+    if isinstance(value, Namespace):
+        return True
+    if isinstance(value, list):
+        return any(_lazy(v) for v in value)
+    if isinstance(value, dict):
+        return any(_lazy(v) for v in value.values())
+    return False
 
 
 def merge_unknowns(unknowns: Iterable[Unknown]) -> Unknown:
