@@ -65,3 +65,12 @@ def test_lists_expand_and_unknown_kinds_are_skipped() -> None:
     assert [(a.type, a.ref.region, a.origin) for a in assets] == [
         ("kubernetes.namespace", "", "f.yaml:a"), ("kubernetes.role_binding", "", "f.yaml:c")]
     assert assets[1].properties["RoleRef"]["name"] == "cluster-admin"
+
+
+def test_a_bare_pods_annotations_are_its_pod_annotations() -> None:
+    pod = {"kind": "Pod", "metadata": {"name": "p", "annotations": {
+        LAST_APPLIED: "{}", "seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    (asset,) = object_assets(pod, account="k", origin="kubernetes:api")
+    assert asset.properties["PodAnnotations"] == {
+        "seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}

@@ -261,10 +261,14 @@ def _kind_fields(kind: str, obj: Mapping[str, Any]) -> dict[str, Any]:
         pod_spec, pod_meta = _pod_template(kind, spec)
         owners = [o for o in _list(_dict(obj.get("metadata")).get("ownerReferences"))
                   if isinstance(o, Mapping) and o.get("controller")]
+        if kind == "Pod":  # a bare pod's own metadata is its pod metadata
+            pod_meta = _dict(obj.get("metadata"))
+        pod_annotations = {str(k): str(v) for k, v in _dict(pod_meta.get("annotations")).items()
+                           if k != LAST_APPLIED}
         return {"OwnerKind": owners[0].get("kind") if owners else None,
                 "Replicas": spec.get("replicas"),
                 "PodSpec": pod_spec,
-                "PodAnnotations": _dict(pod_meta.get("annotations")),
+                "PodAnnotations": pod_annotations,
                 "Containers": _containers(pod_spec)}
     if kind in ("Role", "ClusterRole"):
         return {"Rules": _list(obj.get("rules")), "AggregationRule": obj.get("aggregationRule")}

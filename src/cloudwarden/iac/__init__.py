@@ -109,6 +109,9 @@ class IacLoad:
     errors: list[IacError] = field(default_factory=list)
     #: every file the adapter read (parsed or not), for suppressions and the summary
     files: list[str] = field(default_factory=list)
+    #: informational notes for the user (a tool not found, a remote module not fetched):
+    #: not errors, the scan is complete without them
+    notes: list[str] = field(default_factory=list)
 
 
 class Adapter(Protocol):

@@ -119,7 +119,8 @@ def load_documents(text: str, *, loader: Any = _Loader,
             node = stream.get_node()
             if node is None:
                 continue
-            _expanded_size(node, max_nodes)
+            if "*" in text:  # without one, no alias: nothing can expand
+                _expanded_size(node, max_nodes)
             out.append((stream.construct_document(node), node.start_mark.line + 1))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
