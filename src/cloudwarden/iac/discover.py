@@ -28,7 +28,9 @@ __all__ = [
     "AdapterSpec",
     "Discovery",
     "IacUsageError",
+    "claim",
     "discover",
+    "list_files",
     "make_adapters",
     "parse_frameworks",
 ]
@@ -159,31 +161,42 @@ class Discovery:
         return len({p for paths in self.claimed.values() for p in paths})
 
 
-def discover(paths: Sequence[Path], adapters: Sequence[Adapter]) -> Discovery:
-    """Walk `paths` (files or directories) and give each adapter the files it claims.
+def list_files(paths: Sequence[Path]) -> list[Path]:
+    """The files under `paths` (files or directories), each once, in walk order.
 
-    A path given explicitly is offered to the adapters even if its directory would be skipped;
-    a missing path is an `IacUsageError`. Files are visited in sorted order, so that reports
-    are stable from run to run."""
-    found = Discovery(claimed={a.name: [] for a in adapters})
+    A path given explicitly is kept even if its directory would be skipped; a missing path is
+    an `IacUsageError`. Directories are walked in sorted order, so that reports are stable
+    from run to run."""
+    out: list[Path] = []
     visited: set[Path] = set()
     for root in paths:
         if not root.exists():
             raise IacUsageError(f"no such file or directory: {root}")
-        files = [root] if root.is_file() else _walk(root)
-        for path in files:
+        for path in [root] if root.is_file() else _walk(root):
             key = path.resolve()
-            if key in visited:  # the same file named twice (overlapping arguments)
-                continue
-            visited.add(key)
-            found.seen += 1
-            head = _head(path, found)
-            if head is None:
-                continue
-            for adapter in adapters:
-                if _claims(adapter, path, head):
-                    found.claimed[adapter.name].append(path)
+            if key not in visited:  # the same file named twice (overlapping arguments)
+                visited.add(key)
+                out.append(path)
+    return out
+
+
+def claim(files: Sequence[Path], adapters: Sequence[Adapter]) -> Discovery:
+    """Give each adapter the files it claims from their name and first `HEAD_BYTES`."""
+    found = Discovery(claimed={a.name: [] for a in adapters})
+    for path in files:
+        found.seen += 1
+        head = _head(path, found)
+        if head is None:
+            continue
+        for adapter in adapters:
+            if _claims(adapter, path, head):
+                found.claimed[adapter.name].append(path)
     return found
+
+
+def discover(paths: Sequence[Path], adapters: Sequence[Adapter]) -> Discovery:
+    """Walk `paths` and give each adapter the files it claims (`list_files` then `claim`)."""
+    return claim(list_files(paths), adapters)
 
 
 def _claims(adapter: Adapter, path: Path, head: bytes) -> bool:

@@ -20,7 +20,14 @@ from cloudwarden import __version__
 from cloudwarden.core.model import Finding, Status
 from cloudwarden.core.rule import RuleMeta
 from cloudwarden.iac import IacError, IacLoad
-from cloudwarden.iac.discover import AdapterOptions, AdapterSpec, discover, make_adapters
+from cloudwarden.iac.discover import (
+    AdapterOptions,
+    AdapterSpec,
+    claim,
+    list_files,
+    make_adapters,
+    parse_frameworks,
+)
 from cloudwarden.iac.suppress import SuppressionReport, apply_suppressions
 from cloudwarden.inventory.snapshot import Inventory
 
@@ -110,9 +117,12 @@ def run_iac_scan(
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    names = parse_frameworks(frameworks, registry)
+    candidates = list_files(list(paths))
+    # adapters are built (their modules imported) only when there is a file to offer them
     options = AdapterOptions(tuple(var_files), dict(variables or {}))
-    adapters = make_adapters(frameworks, options, registry)
-    found = discover(list(paths), adapters)
+    adapters = make_adapters(names, options, registry) if candidates else []
+    found = claim(candidates, adapters)
     timings["discover"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # the catalog is checked before any file is parsed; with nothing to judge and no rules of
