@@ -129,6 +129,7 @@ class KubernetesManifestAdapter:
             out.files.append(self.shown(path))  # read through its kustomization, or plainly
             if path.resolve() not in skipped:
                 self._load_file(path, out)
+        out.notes.extend(self.notes)
         return out
 
     # -- plain files ----------------------------------------------------------------------

@@ -122,6 +122,7 @@ class TerraformAdapter:
     def _map(module: TfModule, out: TerraformLoad) -> None:
         problems: list[MappingError] = []
         mapped = map_aws(module, problems)
+        out.notes.extend(module.notes)
         out.assets.extend(mapped.assets)
         out.skipped += mapped.skipped
         out.joined += mapped.joined
