@@ -98,6 +98,7 @@ def test_secrets_are_metadata_only_and_no_value_is_kept_or_logged(
     assert token.unknown["Keys"].startswith(UNRESOLVED)
     secret_calls = [r for r in apiserver.requests if r.path == "/api/v1/secrets"]
     assert secret_calls and all("as=Table" in r.accept for r in secret_calls)
+    assert all(r.query.get("includeObject") == "Metadata" for r in secret_calls)
     snapshot = tmp_path / "snap.jsonl.gz"
     inv.save(snapshot)
     stored = json.dumps([a.to_dict() for a in Inventory.load(snapshot)])
@@ -250,3 +251,21 @@ def test_in_cluster_configuration_errors_are_clear(tmp_path: Path,
     # outside a pod, without a kubeconfig: say where one was looked for
     with pytest.raises(CloudwardenError, match="no kubeconfig found"):
         connect(environ={})
+
+
+@pytest.mark.parametrize("form", ["secrets.json", "secrets.table.json"])
+def test_no_value_survives_parsing_a_secret_page(form: str) -> None:
+    """Whatever form the server answers in, the parsed objects hold no value - not even in the
+    last-applied-configuration annotation that `kubectl apply` fills with the whole object."""
+    from tests.collectors.kubernetes.fake_apiserver import RESPONSES
+
+    from cloudwarden.collectors.kubernetes._listing import Listed, _secret_page
+
+    page = json.loads((RESPONSES / "api/v1" / form).read_text())
+    out = Listed()
+    _secret_page(page, out)
+    assert len(out.objects) == 4
+    kept = json.dumps([item.obj for item in out.objects])
+    for text in SECRET_TEXTS:
+        assert text not in kept
+    assert "last-applied-configuration" not in kept

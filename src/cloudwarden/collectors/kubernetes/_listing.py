@@ -23,6 +23,7 @@ import urllib3
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from cloudwarden.assets.kubernetes import LAST_APPLIED
 from cloudwarden.collectors.kubernetes._resources import Resource
 from cloudwarden.core.errors import CollectionError
 from cloudwarden.core.model import UNRESOLVED
@@ -112,10 +113,11 @@ class Lister:
         finally:
             response.release_conn()
 
-    def _pages(self, path: str, accept: str) -> Iterator[dict[str, Any]]:
+    def _pages(self, path: str, accept: str,
+               extra: list[tuple[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
         token: str | None = None
         while True:
-            query: list[tuple[str, Any]] = [("limit", self.page_size)]
+            query: list[tuple[str, Any]] = [*(extra or []), ("limit", self.page_size)]
             if token:
                 query.append(("continue", token))
             page = self.get_json(path, query, accept)
@@ -133,7 +135,10 @@ class Lister:
         out = Listed()
         try:
             if resource.kind == "Secret":
-                for page in self._pages(path, METADATA_ACCEPT):
+                # includeObject=Metadata is the default; said explicitly, as it decides
+                # whether a Table row may carry the whole object
+                for page in self._pages(path, METADATA_ACCEPT,
+                                        [("includeObject", "Metadata")]):
                     _secret_page(page, out)
             else:
                 for page in self._pages(path, "application/json"):
@@ -164,6 +169,17 @@ class Lister:
         return Listed([Collected(obj, {})])
 
 
+def _metadata(value: Any) -> dict[str, Any]:
+    """A secret's metadata without what may repeat its values: `kubectl apply` copies the
+    whole object, data included, into the last-applied-configuration annotation."""
+    meta = dict(value) if isinstance(value, dict) else {}
+    meta.pop("managedFields", None)
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict):
+        meta["annotations"] = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+    return meta
+
+
 def _secret_page(page: dict[str, Any], out: Listed) -> None:
     """Secrets of one page, in whichever form the server answered; no value survives."""
     kind = page.get("kind")
@@ -178,7 +194,8 @@ def _secret_page(page: dict[str, Any], out: Listed) -> None:
             cells = row.get("cells") or []
             if not isinstance(meta, dict):
                 continue
-            obj: dict[str, Any] = {"kind": "Secret", "apiVersion": "v1", "metadata": meta}
+            obj: dict[str, Any] = {"kind": "Secret", "apiVersion": "v1",
+                                   "metadata": _metadata(meta)}
             unknown = {"Keys": METADATA_ONLY}
             if type_at is not None and type_at < len(cells) and cells[type_at]:
                 obj["type"] = str(cells[type_at])
@@ -190,13 +207,15 @@ def _secret_page(page: dict[str, Any], out: Listed) -> None:
         if not isinstance(item, dict):
             continue
         if kind == "PartialObjectMetadataList":
-            obj = {"kind": "Secret", "apiVersion": "v1", "metadata": item.get("metadata") or {}}
+            obj = {"kind": "Secret", "apiVersion": "v1",
+                   "metadata": _metadata(item.get("metadata"))}
             unknown = {"Keys": METADATA_ONLY, "Type": METADATA_ONLY}
         else:
             # a server that ignored the Accept header sent values: keep key names only
             keys = [*(item.get("data") or {}), *(item.get("stringData") or {})]
-            obj = {"kind": "Secret", "apiVersion": "v1", "metadata": item.get("metadata") or {},
-                   "type": item.get("type"), "immutable": item.get("immutable"),
+            obj = {"kind": "Secret", "apiVersion": "v1",
+                   "metadata": _metadata(item.get("metadata")), "type": item.get("type"),
+                   "immutable": item.get("immutable"),
                    "data": dict.fromkeys(map(str, keys), "")}
             unknown = {}
         item.clear()
