@@ -146,7 +146,12 @@ class FakeApiServer:
             self._send(handler, 401, _status(401, "Unauthorized", "Unauthorized"))
             return
         if url.path == "/version":
-            self._send(handler, 200, _load("version.json") or {})
+            if "version" in b.forbidden:
+                self._send(handler, 403, _status(403, "Forbidden", 'forbidden: User "system:'
+                                                 'serviceaccount:cloudwarden:scanner" cannot '
+                                                 'get path "/version"'))
+            else:
+                self._send(handler, 200, _load("version.json") or {})
             return
         parsed = _parse(url.path)
         if parsed is None:

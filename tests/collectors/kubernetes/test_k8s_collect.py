@@ -269,3 +269,11 @@ def test_no_value_survives_parsing_a_secret_page(form: str) -> None:
     for text in SECRET_TEXTS:
         assert text not in kept
     assert "last-applied-configuration" not in kept
+
+
+def test_a_forbidden_version_endpoint_does_not_stop_the_scan(apiserver: FakeApiServer,
+                                                              kubeconfig: Path) -> None:
+    apiserver.behaviour.forbidden = {"version"}
+    inv = collect(K8sScanOptions(kubeconfig=kubeconfig))
+    assert inv.metadata["server_version"] is None
+    assert inv.errors == [] and len(inv.of_type("kubernetes.node")) == 2

@@ -59,12 +59,17 @@ class K8sScanOptions:
 
 
 def _version(lister: Lister, server: str) -> dict[str, Any]:
-    """The server's /version: proves the API server answers and the credentials work before
-    any list is planned; an unreachable server or refused credentials end the scan here."""
+    """The server's /version: proves the API server answers and accepts the credentials
+    before any list is planned; an unreachable server or refused credentials (401) end the
+    scan here."""
     try:
         found = lister.get_json("/version")
     except ApiException as exc:
-        if exc.status in (401, 403):
+        if exc.status == 403:
+            # authenticated, but /version is not granted (a hardened cluster may remove the
+            # default public-info-viewer binding): the lists will say what is readable
+            return {}
+        if exc.status == 401:
             raise CloudwardenError(f"the Kubernetes API server at {server} refused the "
                                    f"credentials: {error_reason(exc)}") from exc
         raise CloudwardenError(f"cannot query the Kubernetes API server at {server}: "
