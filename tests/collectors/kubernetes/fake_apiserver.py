@@ -51,6 +51,8 @@ class Behaviour:
     table_form: bool = True
     #: largest page served whatever `limit` asks (0: no cap)
     max_page: int = 0
+    #: how many requests carrying a continue token get 410 Gone (an expired token)
+    expire_continue: int = 0
 
 
 def _status(code: int, reason: str, message: str) -> dict[str, Any]:
@@ -182,6 +184,12 @@ class FakeApiServer:
                 return
             self._send(handler, 200, {"kind": "Namespace", "apiVersion": "v1", **found[0]})
             return
+        if self._expired(query):
+            self._send(handler, 410, _status(410, "Expired", "The provided continue parameter "
+                                             "is too old to display a consistent list result. "
+                                             "You can start a new list without the continue "
+                                             "parameter."))
+            return
         self._send(handler, 200, self._page(listing, namespace, query))
 
     def _listing(self, prefix: str, plural: str, accept: str) -> dict[str, Any] | None:
@@ -199,6 +207,13 @@ class FakeApiServer:
                     "items": [{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
                                "metadata": i["metadata"]} for i in full["items"]]}
         return full
+
+    def _expired(self, query: dict[str, str]) -> bool:
+        with self._lock:
+            if query.get("continue") and self.behaviour.expire_continue > 0:
+                self.behaviour.expire_continue -= 1
+                return True
+            return False
 
     def _page(self, listing: dict[str, Any], namespace: str | None,
               query: dict[str, str]) -> dict[str, Any]:

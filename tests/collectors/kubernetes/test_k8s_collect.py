@@ -277,3 +277,22 @@ def test_a_forbidden_version_endpoint_does_not_stop_the_scan(apiserver: FakeApiS
     inv = collect(K8sScanOptions(kubeconfig=kubeconfig))
     assert inv.metadata["server_version"] is None
     assert inv.errors == [] and len(inv.of_type("kubernetes.node")) == 2
+
+
+def test_an_expired_continue_token_restarts_the_list_once(apiserver: FakeApiServer,
+                                                          kubeconfig: Path) -> None:
+    apiserver.behaviour.expire_continue = 1
+    inv = collect(K8sScanOptions(kubeconfig=kubeconfig, page_size=2, max_workers=1))
+    assert inv.errors == []
+    assert len(inv.of_type("kubernetes.namespace")) == 5
+    # namespaces are listed first: page 1, page 2 refused (410), then pages 1-3 again
+    calls = [r.query.get("continue") is not None for r in apiserver.requests
+             if r.path == "/api/v1/namespaces"]
+    assert calls == [False, True, False, True, True]
+
+
+def test_a_token_expiring_twice_is_an_error(apiserver: FakeApiServer, kubeconfig: Path) -> None:
+    apiserver.behaviour.expire_continue = 2
+    inv = collect(K8sScanOptions(kubeconfig=kubeconfig, page_size=2, max_workers=1))
+    (error,) = inv.errors
+    assert error.reason.startswith("410")

@@ -129,28 +129,39 @@ class Lister:
                 return
 
     def list(self, resource: Resource, namespace: str | None = None) -> Listed:
-        """Every object of `resource` (within `namespace`, or cluster-wide)."""
+        """Every object of `resource` (within `namespace`, or cluster-wide). A continue token
+        that expired between pages (410 Gone, after about five minutes) restarts the list
+        once from the first page: a consistent snapshot, never a mix of two."""
         operation = f"list {resource.label}"
         path = resource.path(namespace)
-        out = Listed()
-        try:
-            if resource.kind == "Secret":
-                # includeObject=Metadata is the default; said explicitly, as it decides
-                # whether a Table row may carry the whole object
-                for page in self._pages(path, METADATA_ACCEPT,
-                                        [("includeObject", "Metadata")]):
-                    _secret_page(page, out)
-            else:
-                for page in self._pages(path, "application/json"):
-                    for item in page.get("items") or []:
-                        if isinstance(item, dict):
-                            item["kind"] = resource.kind
-                            item["apiVersion"] = resource.api_version
-                            out.objects.append(Collected(item, {}))
-        except (ApiException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
-            self.record(resource, namespace, operation, error_reason(exc))
-            return Listed(ok=False)
-        return out
+        for attempt in (1, 2):
+            out = Listed()
+            try:
+                self._fill(resource, path, out)
+            except ApiException as exc:
+                if exc.status == 410 and attempt == 1:
+                    continue
+                self.record(resource, namespace, operation, error_reason(exc))
+                return Listed(ok=False)
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+                self.record(resource, namespace, operation, error_reason(exc))
+                return Listed(ok=False)
+            return out
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _fill(self, resource: Resource, path: str, out: Listed) -> None:
+        if resource.kind == "Secret":
+            # includeObject=Metadata is the default; said explicitly, as it decides whether
+            # a Table row may carry the whole object
+            for page in self._pages(path, METADATA_ACCEPT, [("includeObject", "Metadata")]):
+                _secret_page(page, out)
+            return
+        for page in self._pages(path, "application/json"):
+            for item in page.get("items") or []:
+                if isinstance(item, dict):
+                    item["kind"] = resource.kind
+                    item["apiVersion"] = resource.api_version
+                    out.objects.append(Collected(item, {}))
 
     def get_namespace(self, name: str) -> Listed:
         """One namespace object (a namespace-scoped scan reads its namespaces one by one)."""
