@@ -1,6 +1,7 @@
 """The HCL expression language: syntax nodes that evaluate themselves in a `Scope`.
 
-The parser (`parse.py` for native syntax, `jsonsyntax.py` for `.tf.json`) builds these nodes
+Templates and operators live in `templates.py` and `operators.py`. The parser (`parse.py`
+for native syntax, `jsonsyntax.py` for `.tf.json`) builds these nodes
 once per file; a module evaluates each expression once per resource instance. Every node
 propagates `Unknown` instead of guessing: an operation over an unknown is unknown, and a
 container holding an unknown stays a container with the unknown inside.
@@ -13,16 +14,12 @@ from typing import Any, Protocol
 
 from cloudwarden.iac.terraform.model import Unknown
 from cloudwarden.iac.terraform.values import (
-    MAX_STRING,
     Budget,
     EvalError,
-    LimitError,
     Namespace,
     ResourceObject,
     deep_unknown,
     materialize,
-    merge_unknowns,
-    normal_number,
     to_bool,
     to_number,
     to_str,
@@ -30,9 +27,9 @@ from cloudwarden.iac.terraform.values import (
 )
 
 __all__ = [
-    "Binary", "Call", "Conditional", "Context", "Expr", "ForExpr", "GetAttr", "Index",
-    "Literal", "ObjectExpr", "Postfix", "Scope", "Splat", "Template", "TemplateFor",
-    "TemplateIf", "Traversal", "TupleExpr", "Unary", "traversals",
+    "Call", "Conditional", "Context", "Expr", "ForExpr", "GetAttr", "Index", "Literal",
+    "ObjectExpr", "Op", "Postfix", "Scope", "Splat", "Traversal", "TupleExpr", "iterate",
+    "traversals",
 ]
 
 _MISSING = object()
@@ -95,90 +92,6 @@ class Literal(Expr):
 
     def eval(self, scope: Scope) -> Any:
         return self.value
-
-
-class TemplateIf:
-    __slots__ = ("cond", "else_", "then")
-
-    def __init__(self, cond: Expr, then: tuple[Part, ...], else_: tuple[Part, ...]) -> None:
-        self.cond, self.then, self.else_ = cond, then, else_
-
-
-class TemplateFor:
-    __slots__ = ("coll", "key", "parts", "value")
-
-    def __init__(self, key: str | None, value: str, coll: Expr, parts: tuple[Part, ...]) -> None:
-        self.key, self.value, self.coll, self.parts = key, value, coll, parts
-
-
-Part = str | Expr | TemplateIf | TemplateFor
-
-
-def _part_kids(parts: tuple[Part, ...]) -> Iterator[Expr]:
-    for part in parts:
-        if isinstance(part, Expr):
-            yield part
-        elif isinstance(part, TemplateIf):
-            yield part.cond
-            yield from _part_kids(part.then)
-            yield from _part_kids(part.else_)
-        elif isinstance(part, TemplateFor):
-            yield part.coll
-            yield from _part_kids(part.parts)
-
-
-class Template(Expr):
-    """A string with `${}` interpolations and `%{if}`/`%{for}` directives."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, parts: tuple[Part, ...]) -> None:
-        self.parts = parts
-
-    def kids(self) -> tuple[Expr, ...]:
-        return tuple(_part_kids(self.parts))
-
-    def eval(self, scope: Scope) -> Any:
-        out: list[str] = []
-        unknowns: list[Unknown] = []
-        _render(self.parts, scope, out, unknowns)
-        if unknowns:
-            return merge_unknowns(unknowns)
-        text = "".join(out)
-        if len(text) > MAX_STRING:
-            raise LimitError(f"a template builds a string above {MAX_STRING:,} characters")
-        return text
-
-
-def _render(parts: tuple[Part, ...], scope: Scope, out: list[str],
-            unknowns: list[Unknown]) -> None:
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
-        elif isinstance(part, Expr):
-            value = part.eval(scope)
-            if isinstance(value, Unknown):
-                unknowns.append(value)
-            else:
-                out.append(to_str(value))
-        elif isinstance(part, TemplateIf):
-            cond = part.cond.eval(scope)
-            if isinstance(cond, Unknown):
-                unknowns.append(cond)
-            else:
-                _render(part.then if to_bool(cond) else part.else_, scope, out, unknowns)
-        else:
-            coll = part.coll.eval(scope)
-            if isinstance(coll, Unknown):
-                unknowns.append(coll)
-                continue
-            for key, item in _iterate(coll, scope.ctx.budget):
-                names = {part.value: item}
-                if part.key is not None:
-                    names[part.key] = key
-                _render(part.parts, scope.child(names), out, unknowns)
-            if sum(map(len, out)) > MAX_STRING:
-                raise LimitError(f"a template builds a string above {MAX_STRING:,} characters")
 
 
 class TupleExpr(Expr):
@@ -424,105 +337,7 @@ class Conditional(Expr):
         return (self.then if to_bool(cond) else self.else_).eval(scope)
 
 
-def _equal(left: Any, right: Any) -> bool:
-    if isinstance(left, bool) != isinstance(right, bool):
-        return False
-    if isinstance(left, str) != isinstance(right, str):
-        return False
-    return bool(left == right)
-
-
-def _arith(op: str, left: Any, right: Any) -> Any:
-    a, b = to_number(left), to_number(right)
-    if op == "+":
-        result: int | float = a + b
-    elif op == "-":
-        result = a - b
-    elif op == "*":
-        result = a * b
-    elif op == "/":
-        if b == 0:
-            raise EvalError("division by zero")
-        result = a // b if isinstance(a, int) and isinstance(b, int) and a % b == 0 else a / b
-    else:
-        if b == 0:
-            raise EvalError("modulo by zero")
-        result = a % b
-    if isinstance(result, float):
-        return normal_number(result)
-    if result.bit_length() > 1024:
-        raise EvalError("number too large")
-    return result
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    a, b = to_number(left), to_number(right)
-    if op == "<":
-        return a < b
-    if op == ">":
-        return a > b
-    if op == "<=":
-        return a <= b
-    return a >= b
-
-
-class Binary(Expr):
-    __slots__ = ("left", "op", "right")
-
-    def __init__(self, op: str, left: Expr, right: Expr) -> None:
-        self.op, self.left, self.right = op, left, right
-
-    def kids(self) -> tuple[Expr, ...]:
-        return (self.left, self.right)
-
-    def eval(self, scope: Scope) -> Any:
-        op = self.op
-        left = self.left.eval(scope)
-        right = self.right.eval(scope)
-        if op in ("&&", "||"):
-            return _logic(op, left, right)
-        unknown = deep_unknown(left), deep_unknown(right)
-        if unknown[0] or unknown[1]:
-            return merge_unknowns(u for u in unknown if u is not None)
-        if op == "==":
-            return _equal(left, right)
-        if op == "!=":
-            return not _equal(left, right)
-        if op in ("<", ">", "<=", ">="):
-            return _compare(op, left, right)
-        return _arith(op, left, right)
-
-
-def _logic(op: str, left: Any, right: Any) -> Any:
-    # A known operand that decides the result wins over an unknown one (false && ?).
-    decisive = op == "||"
-    known = [to_bool(v) for v in (left, right) if not isinstance(v, Unknown)]
-    if decisive in known:
-        return decisive
-    if isinstance(left, Unknown) or isinstance(right, Unknown):
-        return merge_unknowns(v for v in (left, right) if isinstance(v, Unknown))
-    return known[0] or known[1] if decisive else known[0] and known[1]
-
-
-class Unary(Expr):
-    __slots__ = ("op", "operand")
-
-    def __init__(self, op: str, operand: Expr) -> None:
-        self.op, self.operand = op, operand
-
-    def kids(self) -> tuple[Expr, ...]:
-        return (self.operand,)
-
-    def eval(self, scope: Scope) -> Any:
-        value = self.operand.eval(scope)
-        if isinstance(value, Unknown):
-            return value
-        if self.op == "!":
-            return not to_bool(value)
-        return -to_number(value)
-
-
-def _iterate(coll: Any, budget: Budget) -> list[tuple[Any, Any]]:
+def iterate(coll: Any, budget: Budget) -> list[tuple[Any, Any]]:
     if isinstance(coll, Namespace):
         coll = materialize(coll)
     if isinstance(coll, list):
@@ -556,7 +371,7 @@ class ForExpr(Expr):
             return coll
         tuple_out: list[Any] = []
         object_out: dict[str, Any] = {}
-        for key, item in _iterate(coll, scope.ctx.budget):
+        for key, item in iterate(coll, scope.ctx.budget):
             names = {self.value_var: item}
             if self.key_var is not None:
                 names[self.key_var] = key

@@ -15,7 +15,6 @@ import tree_sitter_hcl
 
 from cloudwarden.iac import IacInputError
 from cloudwarden.iac.terraform.expressions import (
-    Binary,
     Call,
     Conditional,
     Expr,
@@ -25,17 +24,14 @@ from cloudwarden.iac.terraform.expressions import (
     Literal,
     ObjectExpr,
     Op,
-    Part,
     Postfix,
     Splat,
-    Template,
-    TemplateFor,
-    TemplateIf,
     Traversal,
     TupleExpr,
-    Unary,
 )
+from cloudwarden.iac.terraform.operators import Binary, Unary
 from cloudwarden.iac.terraform.syntax import Attribute, Block, Body
+from cloudwarden.iac.terraform.templates import Part, Template, TemplateFor, TemplateIf
 from cloudwarden.iac.terraform.values import normal_number
 
 __all__ = ["MAX_DEPTH", "parse_expression", "parse_hcl", "parse_template"]
