@@ -84,12 +84,14 @@ def _scan(paths: Sequence[Path]) -> _Tree:
                     here = Path(current)
                     rel = here.relative_to(real).as_posix()
                     display = shown if rel == "." else _join(shown, rel)
-                    tree.targets.setdefault(here, _Target(display))
+                    tree.targets.setdefault(here, _Target(display)).only = None
         elif path.is_file():
+            if not is_tf_file(path):
+                continue  # a variables file or another language's: not a module of its own
             real = Path(os.path.realpath(path.parent))
             tree.given.append((real, str(path.parent)))
             target = tree.targets.setdefault(real, _Target(str(path.parent), []))
-            if target.only is not None and is_tf_file(path):
+            if target.only is not None:
                 target.only.append(path)
         else:
             tree.errors.append(IacError(FRAMEWORK, shown, "no such file or directory"))
