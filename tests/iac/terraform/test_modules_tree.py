@@ -195,3 +195,22 @@ def test_tf_json_files(tmp_path: Path) -> None:
     assert bucket.values == {"bucket": "acme-logs", "tags": {"Team": "sec"},
                              "versioning": [{"enabled": True}]}
     assert bucket.start_line == 5
+
+
+def test_the_scanned_root_bounds_modules_and_files(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "envs/prod/main.tf": '''
+module "shared" { source = "../../modules/shared" }
+resource "x_thing" "t" { v = file("../../policy.json") }
+''',
+        "modules/shared/main.tf": 'resource "x_thing" "m" {}\n',
+        "policy.json": "{}",
+    })
+    [(narrow, _)] = load_tree([tmp_path / "envs/prod"])
+    assert [r.address for r in narrow.resources] == ["x_thing.t"]
+    assert isinstance(narrow.resources[0].values["v"], Unknown)
+    assert any("outside the scanned path" in note for note in narrow.notes)
+    [(wide, errors)] = load_tree([tmp_path / "envs/prod/main.tf"], root=tmp_path)
+    assert errors == []
+    assert [r.address for r in wide.resources] == ["x_thing.t", "module.shared.x_thing.m"]
+    assert wide.resources[0].values["v"] == "{}"

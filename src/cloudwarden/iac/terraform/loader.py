@@ -123,16 +123,24 @@ def _roots(tree: _Tree) -> list[Path]:
 
 
 def load_tree(paths: Sequence[Path], *, var_files: Sequence[Path] = (),
-              variables: Mapping[str, Any] | None = None,
+              variables: Mapping[str, Any] | None = None, root: Path | None = None,
               ) -> list[tuple[TfModule, list[IacError]]]:
-    """Every root module under `paths`, evaluated, with the errors of its files."""
+    """Every root module under `paths` (directories, or `.tf`/`.tf.json` files grouped by
+    directory), evaluated, with the errors of its files.
+
+    `variables` are `--var` values (a string is read as Terraform reads a command-line value);
+    `root` is the scanned root that local modules and `file()` reads must stay inside (by
+    default the deepest directory holding every path)."""
     tree = _scan(paths)
     results: list[tuple[TfModule, list[IacError]]] = []
     if tree.errors:
         results.append((TfModule(root=""), list(tree.errors)))
     if not tree.targets:
         return results
-    allowed = Path(os.path.commonpath([real for real, _ in tree.given]))
+    if root is not None:
+        allowed = Path(os.path.realpath(root))
+    else:
+        allowed = Path(os.path.commonpath([real for real, _ in tree.given]))
     reported: set[Path] = set()
     for root in _roots(tree):
         results.append(_evaluate_root(tree, root, allowed, var_files, variables or {},
