@@ -17,6 +17,7 @@ Values never leave this module: a `Hit` carries offsets and a redacted fingerpri
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -50,9 +51,12 @@ _TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
      re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,200}")),
     ("stripe_key", re.compile(r"k_live_[A-Za-z0-9]{20,200}")),
     ("google_api_key", re.compile(r"AIza[A-Za-z0-9_-]{35}")),
-    ("jwt", re.compile(r"eyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}"
-                       r"\.[A-Za-z0-9_-]{16,2000}")),
 )
+#: signed JWTs, scanned by `_jwts` (a failed match skips the base64url run it read)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,4000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}")
+_B64URL_RUN = re.compile(r"[A-Za-z0-9_-]{0,4003}")
+#: the most characters read after `variable "name" {` to find its `default`
+_MAX_BLOCK = 4000
 _KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
 
 
@@ -78,8 +82,6 @@ _NAME_SUFFIXES = ("password", "passwd", "passphrase", "pwd", "pass", "secret", "
 _VALUE_END = frozenset(" \t\r\n,;)}]")
 _AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 _USERINFO = re.compile(r"([^\s:/@\"'`<>]{1,128}):([^\s/@\"'`<>]{1,256})@[A-Za-z0-9\[]")
-_ATTRIBUTE_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,100})[\"']?\s{0,8}(?:=>|:=|=|:)"
-                               r"\s{0,8}[\"'`]?$")
 _PEM_BODY = re.compile(r"(?:\\n|\\r|[\s\"'])*(?:[A-Za-z0-9+/=]{16}|Proc-Type:)")
 _TF_VARIABLE = re.compile(r"variable[ \t]+\"([A-Za-z0-9_-]{1,100})\"[ \t]*\{")
 _TF_DEFAULT = re.compile(r"\n[ \t]*default[ \t]*=[ \t]*\"([^\"\n$]{1,1024})\"")
@@ -114,10 +116,30 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 def _attribute_before(text: str, start: int) -> str | None:
-    """The key a value is assigned to on its line (`aws_access_key_id = "AKIA..."`)."""
-    line_start = text.rfind("\n", max(0, start - 200), start) + 1
-    m = _ATTRIBUTE_BEFORE.search(text, line_start, start)
-    return m.group(1).lstrip("-.") if m else None
+    """The key a value is assigned to on its line (`aws_access_key_id = "AKIA..."`), read
+    backwards from the value by hand: a regex searched over the line would be retried at
+    every position."""
+    low = max(0, start - 200)
+    i = start
+    if i > low and text[i - 1] in "\"'`":
+        i -= 1
+    while i > low and text[i - 1] in " \t":
+        i -= 1
+    if i - 2 >= low and text[i - 2:i] in ("=>", ":="):
+        i -= 2
+    elif i > low and text[i - 1] in "=:":
+        i -= 1
+    else:
+        return None
+    while i > low and text[i - 1] in " \t":
+        i -= 1
+    if i > low and text[i - 1] in "\"'":
+        i -= 1
+    end = i
+    while i > low and text[i - 1] in _NAME_CHARS:
+        i -= 1
+    name = text[i:end].lstrip("-.")
+    return name if name[:1].isalpha() or name[:1] == "_" else None
 
 
 def _tokens(text: str, hits: list[Hit]) -> None:
@@ -134,6 +156,24 @@ def _tokens(text: str, hits: list[Hit]) -> None:
             if any(mask in value.lower() for mask in _MASKS):
                 continue
             hits.append(Hit(kind, start, end, _attribute_before(text, start), fingerprint(value)))
+
+
+def _jwts(text: str, hits: list[Hit]) -> None:
+    # A plain finditer would retry the bounded header repeat at every `eyJ` of a long run
+    # (`eyJeyJeyJ...`): quadratic up to the bound. A JWT cannot start inside a run a failed
+    # attempt already read to its end, so the search resumes after it: linear.
+    pos = text.find("eyJ")
+    while pos >= 0:
+        m = _JWT.match(text, pos)
+        if m is not None:
+            value = m.group()
+            if _bounded(text, pos, m.end()):
+                hits.append(Hit("jwt", pos, m.end(), _attribute_before(text, pos),
+                                fingerprint(value)))
+            pos = text.find("eyJ", m.end())
+            continue
+        run = _B64URL_RUN.match(text, pos)
+        pos = text.find("eyJ", max(run.end() if run else 0, pos + 3))
 
 
 def _private_keys(text: str, hits: list[Hit]) -> None:
@@ -169,6 +209,19 @@ def _connection_strings(text: str, hits: list[Hit]) -> None:
                 hits.append(Hit("connection_string", start, end,
                                 _attribute_before(text, scheme_start), fingerprint(password)))
         pos = text.find("://", pos + 3)
+
+
+class _Taken:
+    """Spans already reported, for an O(log n) overlap test (hits may number thousands)."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        spans = sorted((h.start, h.end) for h in hits)
+        self.starts = [a for a, _ in spans]
+        self.spans = spans
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return any(self.spans[j][1] > start for j in range(max(0, i - 2), i))
 
 
 def _identifier(text: str, pos: int, length: int) -> tuple[int, int]:
@@ -236,7 +289,7 @@ def _value(text: str, k: int, fmt: str) -> tuple[int, int] | None:
 
 def _assignments(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
     seen: set[int] = set()
-    taken = [(h.start, h.end) for h in hits]
+    taken = _Taken(hits)
     patterns = (_KEYWORD_QUOTED if fmt in QUOTED_ONLY
                 else _KEYWORD_SPACED if fmt == "dockerfile" else _KEYWORD_ANY)
     for pattern in patterns:
@@ -254,7 +307,7 @@ def _assignments(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
                 continue
             k = _operator_end(text, end, fmt, start)
             span = _value(text, k, fmt) if k >= 0 else None
-            if span is None or any(a < span[1] and span[0] < b for a, b in taken):
+            if span is None or taken.overlaps(*span):
                 continue
             value = text[span[0]:span[1]]
             kind = _classify(kind_class, name, value)
@@ -263,7 +316,7 @@ def _assignments(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
 
 
 def _name_value_pairs(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
-    taken = [(h.start, h.end) for h in hits]
+    taken = _Taken(hits)
     pos = lower.find("value")
     n = len(text)
     while pos >= 0:
@@ -280,7 +333,7 @@ def _name_value_pairs(text: str, lower: str, fmt: str, hits: list[Hit]) -> None:
             continue
         k = _operator_end(text, end, fmt, start)
         span = _value(text, k, fmt) if k >= 0 else None
-        if span is None or any(a < span[1] and span[0] < b for a, b in taken):
+        if span is None or taken.overlaps(*span):
             continue
         value = text[span[0]:span[1]]
         kind = _classify(_name_class(names[-1]) or "", names[-1], value)
@@ -295,8 +348,9 @@ def _variable_defaults(text: str, hits: list[Hit]) -> None:
         kind_class = _name_class(name)
         if kind_class is None:
             continue
-        close = text.find("\n}", m.end())
-        body = _TF_DEFAULT.search(text, m.end(), close if close >= 0 else len(text))
+        limit = min(len(text), m.end() + _MAX_BLOCK)
+        close = text.find("\n}", m.end(), limit)
+        body = _TF_DEFAULT.search(text, m.end(), close if close >= 0 else limit)
         if body is None:
             continue
         value = body.group(1)
@@ -332,6 +386,7 @@ def scan_text(text: str, fmt: str = "text") -> list[Hit]:
     """Every secret in the text, in file order (at most `MAX_HITS`)."""
     hits: list[Hit] = []
     _tokens(text, hits)
+    _jwts(text, hits)
     _private_keys(text, hits)
     _connection_strings(text, hits)
     lower = text.lower()
