@@ -88,8 +88,13 @@ def _parse(path: str) -> tuple[str, str | None, str, str | None] | None:
 
 
 class FakeApiServer:
-    def __init__(self, behaviour: Behaviour | None = None) -> None:
+    """`responses` (relative path -> parsed response) stands in for recorded files, e.g. a
+    generated large cluster for a benchmark."""
+
+    def __init__(self, behaviour: Behaviour | None = None,
+                 responses: dict[str, dict[str, Any]] | None = None) -> None:
         self.behaviour = behaviour or Behaviour()
+        self.responses = responses or {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         server = self
@@ -153,7 +158,7 @@ class FakeApiServer:
                                                  'serviceaccount:cloudwarden:scanner" cannot '
                                                  'get path "/version"'))
             else:
-                self._send(handler, 200, _load("version.json") or {})
+                self._send(handler, 200, self._load("version.json") or {})
             return
         parsed = _parse(url.path)
         if parsed is None:
@@ -195,10 +200,10 @@ class FakeApiServer:
     def _listing(self, prefix: str, plural: str, accept: str) -> dict[str, Any] | None:
         b = self.behaviour
         if b.metadata_forms and b.table_form and "as=Table" in accept:
-            table = _load(f"{prefix}/{plural}.table.json")
+            table = self._load(f"{prefix}/{plural}.table.json")
             if table is not None:
                 return {**table, "items": table.pop("rows")}
-        full = _load(f"{prefix}/{plural}.json")
+        full = self._load(f"{prefix}/{plural}.json")
         if full is None:
             return None
         if self.behaviour.metadata_forms and "as=PartialObjectMetadataList" in accept:
@@ -207,6 +212,10 @@ class FakeApiServer:
                     "items": [{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
                                "metadata": i["metadata"]} for i in full["items"]]}
         return full
+
+    def _load(self, relative: str) -> dict[str, Any] | None:
+        found = self.responses.get(relative)
+        return dict(found) if found is not None else _load(relative)
 
     def _expired(self, query: dict[str, str]) -> bool:
         with self._lock:
