@@ -188,8 +188,9 @@ class ModuleInstance:
         elif "default" in attrs:
             value = convert(self.safe(attrs["default"].expr, Scope(self), key), texpr)
         else:
-            where = "an input of" if self.path else "a default, a variables file or --var for"
-            value = Unknown(f"{self.prefix}var.{name} has no value (no {where} it)")
+            why = ("the module call does not set it and it has no default" if self.path
+                   else "no default, variables file or --var sets it")
+            value = Unknown(f"{self.prefix}var.{name} has no value ({why})")
         self.values[key] = value
         return value
 
