@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 EXIT_ERROR = 1
 EXIT_FAIL_ON = 3
 
-OUTPUT_FORMATS = ("table", "json", "csv", "ocsf", "html")
+OUTPUT_FORMATS = ("table", "json", "csv", "ocsf", "sarif", "html")
 
 
 def _check_output(value: str) -> str:
@@ -132,3 +132,16 @@ def exit_for_fail_on(findings: Iterable[Finding], fail_on: str | None) -> None:
         console(stderr=True).print(
             f"[red]{len(worst)} failed finding(s) at or above {threshold.label}[/]")
         raise typer.Exit(EXIT_FAIL_ON)
+
+
+def print_scan_footer(outcome: Any, output: str, output_file: Path | None) -> None:
+    """The one-line summary of a cloud or cluster scan (a `service.scan.ScanOutcome`)."""
+    counts = outcome.counts()
+    err = console(stderr=True)
+    err.print(
+        f"[bold]{len(outcome.inventory)}[/] resources, [green]{counts['pass']} passed[/], "
+        f"[red]{counts['fail']} failed[/], [yellow]{counts['error']} errors[/], "
+        f"{counts['not_applicable']} not applicable"
+        + (f" - scan [cyan]{outcome.scan_id}[/]" if outcome.scan_id else ""))
+    if output_file is not None:
+        err.print(f"{output} report written to [cyan]{output_file}[/]")

@@ -18,6 +18,7 @@ import typer
 from cloudwarden.cli import detect as detect_cli
 from cloudwarden.cli import exemptions as exemptions_cli
 from cloudwarden.cli import iac as iac_cli
+from cloudwarden.cli import k8s as k8s_cli
 from cloudwarden.cli import posture as posture_cli
 from cloudwarden.cli import rules as rules_cli
 from cloudwarden.cli._common import (
@@ -33,6 +34,7 @@ from cloudwarden.cli._common import (
     exit_for_fail_on,
     fail,
     load_policy,
+    print_scan_footer,
     split_csv,
 )
 
@@ -46,6 +48,7 @@ app = typer.Typer(
 scan_app = typer.Typer(help="Collect a cloud's configuration and assess it.", no_args_is_help=True)
 app.add_typer(scan_app, name="scan")
 scan_app.command("iac")(iac_cli.scan_iac)
+scan_app.command("k8s")(k8s_cli.scan_k8s)
 app.add_typer(rules_cli.app, name="rules")
 app.command("score")(posture_cli.score)
 app.command("recommendations")(posture_cli.recommendations)
@@ -125,23 +128,8 @@ def scan_aws(
         history = score_trend(db)
     emit_report(outcome.findings, outcome.rules, outcome.inventory, outcome.metadata, output,
                 output_file, history)
-    _print_scan_footer(outcome, output, output_file)
+    print_scan_footer(outcome, output, output_file)
     exit_for_fail_on(outcome.findings, fail_on)
-
-
-def _print_scan_footer(outcome: object, output: str, output_file: Path | None) -> None:
-    from cloudwarden.service.scan import ScanOutcome
-
-    assert isinstance(outcome, ScanOutcome)
-    counts = outcome.counts()
-    err = console(stderr=True)
-    err.print(
-        f"[bold]{len(outcome.inventory)}[/] resources, [green]{counts['pass']} passed[/], "
-        f"[red]{counts['fail']} failed[/], [yellow]{counts['error']} errors[/], "
-        f"{counts['not_applicable']} not applicable"
-        + (f" - scan [cyan]{outcome.scan_id}[/]" if outcome.scan_id else ""))
-    if output_file is not None:
-        err.print(f"{output} report written to [cyan]{output_file}[/]")
 
 
 def _explain_unexpected(exc: Exception) -> str:
