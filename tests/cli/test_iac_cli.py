@@ -296,3 +296,13 @@ def test_terraform_syntax_error_exits_1_and_sarif_names_the_file(
     assert result["ruleId"] == "iac.parse_error" and result["level"] == "error"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "bad/main.tf"
+
+
+def test_notes_of_the_adapters_are_shown(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = module.vpc.name\n}\n')
+    result = CliRunner().invoke(app, ["scan", "iac", str(tmp_path), "--framework",
+                                      "terraform"])
+    assert result.exit_code == 0, result.stderr
+    assert "note:" in result.stderr and "not fetched" in result.stderr

@@ -192,6 +192,8 @@ def _print_footer(outcome: IacScanOutcome, output: str, output_file: Path | None
     err.print(f"files read: {frameworks} - [bold]{len(outcome.inventory)}[/] resources, "
               f"[red]{counts['fail']} failed[/], {counts['exempt']} suppressed or exempt"
               + (f" - scan [cyan]{outcome.scan_id}[/]" if outcome.scan_id else ""))
+    for note in outcome.notes:
+        err.print(f"note: {escape(note)}", soft_wrap=True)
     for problem in outcome.suppressions.problems:
         err.print(f"[yellow]warning:[/] {escape(problem.message)}", soft_wrap=True)
     for error in outcome.errors:

@@ -57,6 +57,8 @@ class IacScanOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     #: the directory relative paths in reports are relative to
     source_root: str = ""
+    #: adapters' informational notes (a remote module not fetched, kubectl not found)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -131,6 +133,7 @@ def run_iac_scan(
     specs = load_catalog(rules_dirs) if found.files or rules_dirs else []
     timings["catalog"] = time.perf_counter() - t0
     errors = list(found.errors)
+    notes: list[str] = []
     assets = []
     files: dict[str, int] = {}
     read: list[str] = []
@@ -148,6 +151,7 @@ def run_iac_scan(
         read.extend(load.files or map(str, claimed))
         assets.extend(load.assets)
         errors.extend(load.errors)
+        notes.extend(load.notes)
     inventory = Inventory(assets, metadata={"provider": PROVIDER,
                                             "paths": [str(p) for p in paths]})
 
@@ -163,7 +167,7 @@ def run_iac_scan(
 
     outcome = IacScanOutcome(None, inventory, findings, {s.id: s.meta for s in specs}, report,
                              errors, files, [str(p) for p in paths], started, started, timings,
-                             os.getcwd())
+                             os.getcwd(), notes)
     if db_url is not None:
         t0 = time.perf_counter()
         _store(outcome, db_url)
