@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloudwarden.iac import IacError, IacInputError, read_text
-from cloudwarden.iac.terraform.expressions import Literal
+from cloudwarden.iac.terraform.expressions import Expr, Literal, traversals
 from cloudwarden.iac.terraform.jsonsyntax import parse_tf_json
 from cloudwarden.iac.terraform.parse import parse_hcl
 from cloudwarden.iac.terraform.syntax import Attribute, Block, Body
@@ -53,6 +53,17 @@ class ModuleConfig:
     errors: list[IacError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    _names: dict[int, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+
+    def names_in(self, expr: Expr) -> tuple[tuple[str, ...], ...]:
+        """The static name paths of an expression's references (`aws_s3_bucket`, `b`, `id`),
+        computed once per expression: dependency ordering and reference lists both use them,
+        for every instance of the module."""
+        found = self._names.get(id(expr))
+        if found is None:
+            found = self._names[id(expr)] = tuple(tuple(t.static_names())
+                                                  for t in traversals(expr))
+        return found
 
     def add(self, body: Body, file: str) -> None:
         for block in body.blocks:

@@ -358,8 +358,7 @@ class ModuleInstance:
     def expr_refs(self, exprs: Iterable[Expr]) -> frozenset[str]:
         found: set[str] = set()
         for expr in exprs:
-            for trav in traversals(expr):
-                names = trav.static_names()
+            for names in self.config.names_in(expr):
                 root = names[0]
                 if root == "local" and len(names) > 1:
                     found |= self._refs_of_local(names[1])

@@ -20,7 +20,7 @@ from cloudwarden.iac.terraform.evaluate import (
     ProviderRef,
     providers_map,
 )
-from cloudwarden.iac.terraform.expressions import Expr, Literal, Scope, traversals
+from cloudwarden.iac.terraform.expressions import Expr, Literal, Scope
 from cloudwarden.iac.terraform.instances import expand
 from cloudwarden.iac.terraform.model import Unknown
 from cloudwarden.iac.terraform.values import Namespace
@@ -109,8 +109,7 @@ def _deps(module: ModuleInstance, exprs: list[Expr]) -> set[str]:
     found: set[str] = set()
     config = module.config
     for expr in exprs:
-        for trav in traversals(expr):
-            names = trav.static_names()
+        for names in config.names_in(expr):
             root = names[0]
             if len(names) < 2:
                 continue
