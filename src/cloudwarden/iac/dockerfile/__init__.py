@@ -41,7 +41,7 @@ def load_dockerfile(label: str, text: str) -> list[Asset]:
         props = stage.props
         key = props["Name"] or str(props["Index"])
         ref = iac_ref("dockerfile", ASSET_TYPE, f"{label}#{key}")
-        assets.append(Asset(ref, f"{label}:{key}", props,
+        assets.append(Asset(ref, f"{label} stage {key}", props,
                             origin=Location(label, stage.start, stage.end).origin,
                             unknown=dict(stage.unknown)))
     return assets
