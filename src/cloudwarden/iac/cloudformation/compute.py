@@ -20,7 +20,8 @@ from cloudwarden.iac.cloudformation.stack import (
     as_int,
 )
 
-__all__ = ["map_db_cluster", "map_db_instance", "map_function", "map_repository"]
+__all__ = ["map_db_cluster", "map_db_instance", "map_function", "map_repository",
+           "secret_like"]
 
 _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 # The same test as the collector's (collectors/aws/_env_names.py), which cannot be imported
@@ -33,7 +34,8 @@ _REFERENCE = re.compile(r"_(?:ARN|NAME|PATH|PARAM|PARAMETER|REF|TTL|EXPIRY|URL|E
 _KEY_IDS = re.compile(r"ACCESS_?KEY_?ID$", re.IGNORECASE)
 
 
-def _secret_like(names: list[str]) -> list[str]:
+def secret_like(names: list[str]) -> list[str]:
+    """The names that look like they hold a secret (not those naming where one is kept)."""
     return [n for n in names if _SECRET.search(n)
             and not (_REFERENCE.search(n) and not _KEY_IDS.search(n))]
 
@@ -99,7 +101,7 @@ def map_function(res: Resource, stack: Stack) -> Asset:
     names = sorted(str(k) for k in variables) if isinstance(variables, dict) else variables
     doc.set("EnvironmentVariableNames", names)
     doc.set("SecretLikeEnvironmentVariableNames",
-            _secret_like(names) if isinstance(names, list) else names)
+            secret_like(names) if isinstance(names, list) else names)
     doc.set("VpcConfig", _vpc_config(p.get("VpcConfig"), stack), symbolic_ok=True)
     mode = p.get("Tracing") if sam else (p.get("TracingConfig") or {}).get("Mode")
     doc.set("TracingConfig", {"Mode": mode or "PassThrough"})

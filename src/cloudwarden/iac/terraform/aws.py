@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.terraform import (
     aws_account,
+    aws_compute,
     aws_data,
     aws_ec2,
     aws_iam,
@@ -75,6 +76,9 @@ RESOURCES: dict[str, ResourceMapping] = {
     "aws_dynamodb_table": ResourceMapping("aws.dynamodb.table", aws_data.map_table),
     "aws_sqs_queue": ResourceMapping("aws.sqs.queue", aws_data.map_queue),
     "aws_sns_topic": ResourceMapping("aws.sns.topic", aws_data.map_topic),
+    "aws_lambda_function": ResourceMapping("aws.lambda.function", aws_compute.map_function),
+    "aws_ecr_repository": ResourceMapping("aws.ecr.repository", aws_compute.map_repository),
+    "aws_eks_cluster": ResourceMapping("aws.eks.cluster", aws_compute.map_eks_cluster),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -91,6 +95,7 @@ JOINED: dict[str, str] = {
     **aws_iam.JOINED,
     **aws_security.JOINED,
     **aws_data.JOINED,
+    **aws_compute.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
