@@ -138,7 +138,7 @@ def test_path_and_workspace(tmp_path: Path) -> None:
 
 def test_a_bad_expression_is_unknown_with_its_reason(tmp_path: Path) -> None:
     got = value(tmp_path, "{a = 1}.b")
-    assert isinstance(got, Unknown) and "no attribute 'b'" in got.reason
+    assert isinstance(got, Unknown) and "no attribute or element 'b'" in got.reason
 
 
 def test_provider_region_and_alias(tmp_path: Path) -> None:
@@ -172,3 +172,14 @@ def test_long_local_chains_do_not_exhaust_the_stack(tmp_path: Path) -> None:
     chain = "\n".join(f"  l{i} = local.l{i - 1} + 1" for i in range(1, 3000))
     prelude = f"locals {{\n  l0 = 0\n{chain}\n}}\n"
     assert value(tmp_path, "local.l2999", prelude) == 2999
+
+
+def test_an_open_argument_read_through_a_resource_names_it(tmp_path: Path) -> None:
+    found = resources(tmp_path, '''
+variable "name" {}
+resource "aws_s3_bucket" "b" { bucket = var.name }
+resource "aws_s3_bucket_policy" "p" { bucket = aws_s3_bucket.b.bucket }
+''')
+    bucket = found["aws_s3_bucket_policy.p"].values["bucket"]
+    assert isinstance(bucket, Unknown) and "var.name has no value" in bucket.reason
+    assert bucket.refs == ("aws_s3_bucket.b",)

@@ -177,12 +177,7 @@ def get_attr(value: Any, name: str) -> Any:
     if isinstance(value, Namespace):
         return value.attr(name)
     if isinstance(value, dict):
-        found = value.get(name, _MISSING)
-        if found is _MISSING:
-            if isinstance(value, ResourceObject):
-                return value.missing(name)
-            raise EvalError(f"object has no attribute {name!r}")
-        return found
+        return _dict_item(value, name)
     if value is None:
         raise EvalError(f"cannot read attribute {name!r} of null")
     raise EvalError(f"cannot read attribute {name!r} of a {type_name(value)}")
@@ -210,10 +205,15 @@ def get_index(value: Any, key: Any) -> Any:
 
 def _dict_item(value: dict[str, Any], key: str) -> Any:
     found = value.get(key, _MISSING)
-    if found is _MISSING:
-        if isinstance(value, ResourceObject):
+    if isinstance(value, ResourceObject):
+        if found is _MISSING:
             return value.missing(key)
-        raise EvalError(f"no element {key!r} in map")
+        if isinstance(found, Unknown) and value.address not in found.refs:
+            # Read through the resource: the value is that resource's, whatever made it open.
+            return Unknown(found.reason, (*found.refs, value.address))
+        return found
+    if found is _MISSING:
+        raise EvalError(f"no attribute or element {key!r}")
     return found
 
 
