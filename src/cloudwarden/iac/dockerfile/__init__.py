@@ -67,4 +67,7 @@ class DockerfileAdapter:
                 out.errors.append(IacError(self.name, label, str(exc), exc.line))
             except RecursionError:
                 out.errors.append(IacError(self.name, label, "nested too deeply to parse"))
+            except Exception as exc:  # a parser bug must not lose the other files of the scan
+                out.errors.append(IacError(self.name, label,
+                                           f"internal error: {type(exc).__name__}: {exc}"))
         return out

@@ -91,5 +91,9 @@ class SecretsAdapter:
             except IacInputError as exc:
                 out.errors.append(IacError(self.name, label, str(exc), exc.line))
                 continue
-            out.assets.append(scan_file(label, text, fmt))
+            try:
+                out.assets.append(scan_file(label, text, fmt))
+            except Exception as exc:  # a scanner bug must not lose the other files
+                out.errors.append(IacError(self.name, label,
+                                           f"internal error: {type(exc).__name__}: {exc}"))
         return out
