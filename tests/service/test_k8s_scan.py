@@ -126,3 +126,15 @@ def test_bad_options_fail_before_any_call(server: FakeApiServer, kubeconfig: Pat
     with pytest.raises(CloudwardenError, match="no context 'prod'"):
         run_k8s_scan(kubeconfig=kubeconfig, context="prod", store=False)
     assert server.requests == []
+
+
+def test_namespaces_are_not_judged_without_their_policies(server: FakeApiServer,
+                                                          kubeconfig: Path) -> None:
+    """Network policies that cannot be listed: no namespace is said to lack one."""
+    server.behaviour.forbidden = {"networkpolicies"}
+    outcome = run_k8s_scan(kubeconfig=kubeconfig, store=False)
+    judged = [f for f in outcome.findings
+              if f.rule_id == "kubernetes.network.namespace_has_network_policy"]
+    assert judged and all(f.status is Status.ERROR for f in judged)
+    assert all("list networkpolicies" in f.message and "forbidden" in f.message.lower()
+               for f in judged)

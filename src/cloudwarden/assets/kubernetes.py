@@ -139,6 +139,9 @@ NAMESPACE = AssetType(
     fields={
         **_META,
         "Phase": F("str", "status.phase (live only)"),
+        "NetworkPolicies": F("list[str]", "never filled: the namespace's policies are joined "
+                             "from the inventory; marked unknown when listing them failed, so "
+                             "a rule on them reports the failure, not a missing policy"),
     },
 )
 

@@ -9,7 +9,7 @@ give the same asset. Failed lists (403 on secrets, a timeout) are recorded as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,9 +23,15 @@ from kubernetes.client.exceptions import ApiException
 from cloudwarden.assets.kubernetes import object_assets
 from cloudwarden.collectors.kubernetes._connect import IN_CLUSTER, Connection, connect
 from cloudwarden.collectors.kubernetes._controllers import drop_controlled
-from cloudwarden.collectors.kubernetes._listing import Collected, Listed, Lister, error_reason
+from cloudwarden.collectors.kubernetes._listing import (
+    CLUSTER,
+    Collected,
+    Listed,
+    Lister,
+    error_reason,
+)
 from cloudwarden.collectors.kubernetes._resources import RESOURCES, Resource
-from cloudwarden.core.errors import CloudwardenError
+from cloudwarden.core.errors import CloudwardenError, CollectionError
 from cloudwarden.core.model import Asset
 from cloudwarden.inventory.snapshot import Inventory
 
@@ -121,6 +127,27 @@ def _assets(items: list[Collected], account: str) -> list[Asset]:
     return out
 
 
+_POLICIES = next(r for r in RESOURCES if r.kind == "NetworkPolicy")
+
+
+def _unlisted_policies(assets: list[Asset], errors: Sequence[CollectionError]) -> list[Asset]:
+    """Namespaces whose network policies could not be listed: their `NetworkPolicies` is
+    unknown, so "no policy here" is never concluded from a failed list."""
+    failed = {e.region: e.reason for e in errors if e.service == _POLICIES.label}
+    if not failed:
+        return assets
+    out: list[Asset] = []
+    for asset in assets:
+        if asset.type == "kubernetes.namespace":
+            reason = failed.get(asset.name, failed.get(CLUSTER))
+            if reason is not None:
+                asset = replace(asset, unknown={**asset.unknown,
+                                                "NetworkPolicies": f"list networkpolicies: "
+                                                                   f"{reason}"})
+        out.append(asset)
+    return out
+
+
 def collect(options: K8sScanOptions, *, client: ApiClient | None = None,
             account: str | None = None, progress: ProgressCallback | None = None) -> Inventory:
     """Collect one cluster. `client` (with `account`) injects a ready API client instead of
@@ -149,7 +176,7 @@ def collect(options: K8sScanOptions, *, client: ApiClient | None = None,
         if client is None:
             conn.client.close()
     kept, dropped = drop_controlled(found)
-    assets = _assets(kept, conn.account)
+    assets = _unlisted_policies(_assets(kept, conn.account), lister.errors)
     metadata = {
         "provider": "kubernetes",
         "account": conn.account,
