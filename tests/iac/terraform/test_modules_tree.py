@@ -214,3 +214,30 @@ resource "x_thing" "t" { v = file("../../policy.json") }
     assert errors == []
     assert [r.address for r in wide.resources] == ["x_thing.t", "module.shared.x_thing.m"]
     assert wide.resources[0].values["v"] == "{}"
+
+
+def test_missing_or_empty_module_directories_are_errors(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'module "gone" { source = "./gone" }\n'
+                                'module "empty" { source = "./empty" }\n',
+                     "empty/README.md": "no terraform here\n"})
+    [(_, errors)] = load_tree([tmp_path])
+    messages = sorted(e.message for e in errors)
+    assert messages == ["module.empty: no Terraform files in './empty'",
+                        "module.gone: module directory './gone' not found"]
+    assert all(e.line in (1, 2) for e in errors)
+
+
+def test_notes_of_a_repeated_module_are_not_repeated(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'module "m" {\n  source = "./m"\n  count = 3\n}\n',
+                     "m/main.tf": 'module "vpc" { source = "terraform-aws-modules/vpc/aws" }\n'})
+    [(module, errors)] = load_tree([tmp_path])
+    assert errors == []
+    assert len(module.notes) == 3  # one per instance address, each said once
+    assert len(set(module.notes)) == 3
+
+
+def test_a_missing_var_file_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "x_thing" "t" {}\n'})
+    [(module, errors)] = load_tree([tmp_path], var_files=[tmp_path / "nope.tfvars"])
+    assert len(module.resources) == 1
+    assert len(errors) == 1 and "cannot read" in errors[0].message

@@ -185,4 +185,6 @@ def _evaluate_root(tree: _Tree, root: Path, allowed: Path, var_files: Sequence[P
             errors[:0] = used.errors
     errors.extend(run.errors)
     module.notes.extend(run.notes)
-    return module, errors
+    # A module called with count/for_each repeats its notes and errors once per instance.
+    module.notes = list(dict.fromkeys(module.notes))
+    return module, list(dict.fromkeys(errors))
