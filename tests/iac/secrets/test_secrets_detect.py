@@ -133,7 +133,8 @@ def test_file_formats() -> None:
     cases = {"main.tf": "terraform", "prod.tfvars": "terraform", "a.yml": "yaml",
              ".env": "env", ".env.production": "env", "app.properties": "properties",
              "setup.cfg": "ini", "Dockerfile": "dockerfile", "api.Dockerfile": "dockerfile",
-             "run.sh": "shell", "settings.py": "python", "id_rsa": "pem", "logo.png": None}
+             "run.sh": "shell", "settings.py": "python", "id_rsa": "pem", "logo.png": None,
+             "terraform.tfstate": "json", "terraform.tfstate.backup": "json"}
     assert {name: file_format(PurePath(name)) for name in cases} == cases
 
 

@@ -26,7 +26,7 @@ ASSET_TYPE = "secrets.file"
 _BY_SUFFIX = {
     ".tf": "terraform", ".tfvars": "terraform", ".hcl": "terraform",
     ".yaml": "yaml", ".yml": "yaml",
-    ".json": "json",
+    ".json": "json", ".tfstate": "json",
     ".env": "env", ".envrc": "env",
     ".properties": "properties",
     ".ini": "ini", ".cfg": "ini", ".conf": "ini", ".toml": "toml",
@@ -51,6 +51,8 @@ def file_format(path: PurePath) -> str | None:
         return _BY_NAME[name]
     if name.startswith(".env"):
         return "env"
+    if name.endswith(".tfstate.backup"):  # Terraform state holds every secret in plain text
+        return "json"
     if name.startswith(("dockerfile.", "containerfile.")) or name.endswith(".dockerfile"):
         return "dockerfile"
     return _BY_SUFFIX.get(PurePath(name).suffix)
