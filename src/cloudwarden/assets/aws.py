@@ -310,6 +310,7 @@ EC2_INSTANCE = AssetType(
         "BlockDeviceMappings[].DeviceName": F("str", "device name, e.g. /dev/xvda"),
         "BlockDeviceMappings[].VolumeId": F("str", "EBS volume id, null for instance store"),
         "LaunchTime": F("datetime", "launch time"),
+        "VirtualizationType": F("str", "hvm or paravirtual"),
         "StateTransitionTime": F("datetime", "when the current state began, null if unknown"),
         "Tags": _TAGS,
     },

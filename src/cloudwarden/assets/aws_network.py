@@ -8,6 +8,7 @@ field) with its value typed (`"true"` -> true).
 
 from __future__ import annotations
 
+from cloudwarden.assets.aws_network_ext import ALL as _MORE
 from cloudwarden.assets.schema import AssetType, F
 
 _TAGS = F("dict", "tags as a key -> value mapping")
@@ -382,4 +383,5 @@ ALL: tuple[AssetType, ...] = (
     WAFV2_WEB_ACL,
     ROUTE53_HOSTED_ZONE,
     ACM_CERTIFICATE,
+    *_MORE,
 )

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cloudwarden.collectors.aws import ec2_vpn
 from cloudwarden.collectors.aws._context import Api, Fetched, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import (
     iso,
@@ -63,6 +64,7 @@ def normalize_instance(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
             {"DeviceName": b.get("DeviceName"), "VolumeId": (b.get("Ebs") or {}).get("VolumeId")}
             for b in raw.get("BlockDeviceMappings") or []],
         "LaunchTime": iso(raw.get("LaunchTime")),
+        "VirtualizationType": raw.get("VirtualizationType"),
         "StateTransitionTime": iso(f"{match[1]}T{match[2]}+00:00") if match else None,
         "Tags": tag_dict(raw.get("Tags")),
     }
@@ -316,6 +318,7 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         add("aws.ec2.transit_gateway",
             normalize_transit_gateway(raw, arn("transit-gateway", tid)), "TransitGatewayId")
 
+    assets += ec2_vpn.collect_region(ctx, api, region)
     fetched = {
         "EbsEncryptionByDefault": api.fetch("get_ebs_encryption_by_default"),
         "EbsDefaultKmsKeyId": api.fetch("get_ebs_default_kms_key_id"),
