@@ -22,6 +22,7 @@ from cloudwarden.iac.terraform import (
     aws_compute,
     aws_data,
     aws_ec2,
+    aws_elb,
     aws_iam,
     aws_s3,
     aws_security,
@@ -79,6 +80,9 @@ RESOURCES: dict[str, ResourceMapping] = {
     "aws_lambda_function": ResourceMapping("aws.lambda.function", aws_compute.map_function),
     "aws_ecr_repository": ResourceMapping("aws.ecr.repository", aws_compute.map_repository),
     "aws_eks_cluster": ResourceMapping("aws.eks.cluster", aws_compute.map_eks_cluster),
+    "aws_lb": ResourceMapping("aws.elb.load_balancer", aws_elb.map_load_balancer),
+    "aws_alb": ResourceMapping("aws.elb.load_balancer", aws_elb.map_load_balancer),
+    "aws_elb": ResourceMapping("aws.elb.classic_load_balancer", aws_elb.map_classic),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -96,6 +100,7 @@ JOINED: dict[str, str] = {
     **aws_security.JOINED,
     **aws_data.JOINED,
     **aws_compute.JOINED,
+    **aws_elb.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets

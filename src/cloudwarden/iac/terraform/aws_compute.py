@@ -15,7 +15,6 @@ from typing import Any
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.cloudformation.compute import secret_like
 from cloudwarden.iac.terraform.aws_common import (
-    REF_PREFIX,
     Doc,
     Index,
     as_bool,
@@ -29,6 +28,7 @@ from cloudwarden.iac.terraform.aws_common import (
     str_list,
     tags_of,
 )
+from cloudwarden.iac.terraform.aws_elb import subnet_of
 from cloudwarden.iac.terraform.aws_iam import policy_document
 from cloudwarden.iac.terraform.model import TfResource, Unknown
 
@@ -39,7 +39,6 @@ _URL = "aws_lambda_function_url"
 _REPO_POLICY = "aws_ecr_repository_policy"
 _LIFECYCLE = "aws_ecr_lifecycle_policy"
 _REGISTRY_SCANNING = "aws_ecr_registry_scanning_configuration"
-_SUBNET = "aws_subnet"
 _FUNCTION_ARGS = ("function_name", "arn")
 JOINED: dict[str, str] = {_PERMISSION: "aws.lambda.function", _URL: "aws.lambda.function",
                           _REPO_POLICY: "aws.ecr.repository", _LIFECYCLE: "aws.ecr.repository",
@@ -54,17 +53,8 @@ def subnets_vpc(index: Index, subnet_ids: Any) -> Any:
     then not in the code."""
     if not isinstance(subnet_ids, list) or not subnet_ids:
         return None
-    text = literal_str(subnet_ids[0])
-    if text is None:
-        return None
-    if text.startswith(REF_PREFIX):
-        subnet = index.by_address.get(text[len(REF_PREFIX):])
-    else:
-        named = index.named(_SUBNET, "id").get(text, [])
-        subnet = named[0] if len(named) == 1 else None
-    if subnet is None or subnet.type != _SUBNET:
-        return None
-    return index.ident(subnet, subnet.values.get("vpc_id"))
+    subnet = subnet_of(index, subnet_ids[0])
+    return None if subnet is None else index.ident(subnet, subnet.values.get("vpc_id"))
 
 
 def _principal(value: Any) -> Any:
