@@ -20,8 +20,8 @@ def test_resources_of_root_and_child_modules() -> None:
     assert [r.address for r in module.resources] == [
         "aws_s3_bucket.logs", "aws_s3_bucket_public_access_block.logs",
         "aws_security_group.web[0]", "data.aws_caller_identity.me",
-        'module.archive["eu"].aws_s3_bucket.this']
-    child = module.resources[-1]
+        'module.archive["eu"].aws_s3_bucket.this', "data.aws_iam_policy_document.deny_http"]
+    child = module.resources[4]
     assert (child.module, child.type, child.name, child.mode) == (
         'module.archive["eu"]', "aws_s3_bucket", "this", "managed")
     assert module.resources[3].mode == "data"
@@ -44,13 +44,21 @@ def test_known_values_and_after_unknown() -> None:
 
 def test_configuration_references_and_providers() -> None:
     module, _ = load_plan(PLAN)
-    bucket, pab, sg, _, child = module.resources
+    bucket, pab, sg, _, child, _ = module.resources
     assert pab.references == {"bucket": ("aws_s3_bucket.logs",)}
     assert sg.references == {}, "count.index and var references are not resources"
     assert child.references == {"tags": ('module.archive["eu"].data.aws_caller_identity.me',)}
     assert (bucket.provider, bucket.region) == ("aws", "eu-west-1")
     assert (sg.provider, sg.region) == ("aws.us", "us-east-1")
     assert (child.provider, child.region) == ("aws", "eu-west-1")
+
+
+def test_data_sources_read_while_planning_come_from_the_prior_state() -> None:
+    module, _ = load_plan(PLAN)
+    policy = module.resources[-1]
+    assert (policy.mode, policy.type) == ("data", "aws_iam_policy_document")
+    assert json.loads(policy.values["json"])["Statement"][0]["Effect"] == "Deny"
+    assert [r.address for r in module.resources].count("data.aws_caller_identity.me") == 1
 
 
 def test_partially_unknown_nested_values(tmp_path: Path) -> None:

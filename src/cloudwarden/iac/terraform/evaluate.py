@@ -38,7 +38,6 @@ MAX_MODULE_DEPTH = 16
 
 _META_ARGS = frozenset({"count", "for_each", "provider", "depends_on"})
 _META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
-_MODULE_ARGS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _PENDING = object()
 
 

@@ -39,6 +39,11 @@ def read_plan(doc: Any, shown: str) -> tuple[TfModule, list[IacError]]:
     reader = _PlanReader(doc, shown)
     root = doc["planned_values"].get("root_module") or {}
     reader.module(root, 0)
+    # Data sources read while planning (an IAM policy document's rendered JSON) are in the
+    # prior state, not in the planned values.
+    prior = ((doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+    if isinstance(prior, dict):
+        reader.module(prior, 0, only_data=True)
     return TfModule(root=shown, resources=reader.resources), reader.errors
 
 
@@ -93,6 +98,7 @@ class _PlanReader:
         self.shown = shown
         self.errors: list[IacError] = []
         self.resources: list[TfResource] = []
+        self.seen: set[str] = set()
         self.changes: dict[str, Any] = {}
         for change in doc.get("resource_changes") or []:
             if isinstance(change, dict) and isinstance(change.get("address"), str):
@@ -119,7 +125,7 @@ class _PlanReader:
                 child = f"{path}.module.{name}" if path else f"module.{name}"
                 self._configuration(call["module"], child, depth + 1)
 
-    def module(self, module: dict[str, Any], depth: int) -> None:
+    def module(self, module: dict[str, Any], depth: int, only_data: bool = False) -> None:
         if depth > _MAX_DEPTH:
             self.error("modules nested too deeply")
             return
@@ -128,10 +134,13 @@ class _PlanReader:
             if not isinstance(res, dict) or not isinstance(res.get("address"), str):
                 self.error(f"a resource of {path or 'the root module'} has no address")
                 continue
+            if res["address"] in self.seen or (only_data and res.get("mode") != "data"):
+                continue
+            self.seen.add(res["address"])
             self.resources.append(self.resource(res, path))
         for child in module.get("child_modules") or []:
             if isinstance(child, dict):
-                self.module(child, depth + 1)
+                self.module(child, depth + 1, only_data)
 
     def resource(self, res: dict[str, Any], path: str) -> TfResource:
         address: str = res["address"]
