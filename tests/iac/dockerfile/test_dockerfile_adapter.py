@@ -121,3 +121,15 @@ def test_errors_are_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
     assert "byte limit" in errors["Dockerfile.huge"].message
     assert errors["Dockerfile.heredoc"].line == 3
     assert len(load.files) == 4
+
+
+def test_heredoc_scripts_are_split_only_when_a_shell_runs_them() -> None:
+    text = ("FROM a:1\n"
+            "RUN <<EOF\n#!/bin/sh -e\napt-get install -y curl\nEOF\n"
+            "RUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\n"
+            "RUN python3 <<EOF\nprint('apt-get install x')\nEOF\n"
+            "RUN cat <<EOF > /etc/motd\ncurl x | sh\nEOF\n")
+    (stage,) = load_dockerfile("Dockerfile", text)
+    programs = [[c["Program"] for c in run["Commands"]] for run in stage.properties["Runs"]]
+    assert programs == [["apt-get"], [], ["python3"], ["cat"]]
+    assert stage.properties["Runs"][0]["Form"] == "heredoc"

@@ -261,8 +261,7 @@ class _Builder:
             form = "heredoc" if ins.heredocs else "shell"
             if ins.heredocs and (not commands or commands[0].program in _SHELLS):
                 for doc in ins.heredocs:
-                    if not doc.body.startswith("#!") or doc.body.split("\n", 1)[0].rsplit(
-                            "/", 1)[-1].split()[-1] in _SHELLS:
+                    if _interpreter(doc.body) in _SHELLS:
                         commands.extend(split_commands(redact_text(doc.body, "dockerfile")))
         self.stage.props["Runs"].append({
             "Line": ins.line, "Form": form, "Mounts": mounts,
@@ -291,6 +290,20 @@ class _Builder:
         self.stage.props["Copies"].append({"Line": ins.line, "Sources": sources,
                                            "Destination": dest, "From": ins.flag("from"),
                                            "Chmod": ins.flag("chmod")})
+
+
+def _interpreter(script: str) -> str:
+    """The program a heredoc script runs with: its `#!` line (`#!/usr/bin/env python3` is
+    python3), else the shell."""
+    if not script.startswith("#!"):
+        return "sh"
+    words = script[2:].split("\n", 1)[0].split()
+    if not words:
+        return "sh"
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env" and len(words) > 1:
+        program = next((w for w in words[1:] if not w.startswith("-")), "env")
+    return program
 
 
 def _remote(source: str) -> bool:
