@@ -64,7 +64,7 @@ DOCKERFILE_STAGE = AssetType(
         "Runs[].Mounts[].Type": F("str", "bind, cache, tmpfs, secret or ssh"),
         "Runs[].Mounts[].Target": F("str", "mount target path, or null"),
         "Runs[].Mounts[].Id": F("str", "mount id (secrets), or null"),
-        "Runs[].Commands": F("list", "[{Program, Args, Sudo, PipesInto, SubstitutedInto}]: "
+        "Runs[].Commands": F("list", "[{Program, Args, Sudo, PipesInto, SubstitutedInto, Env}]: "
                              "the simple commands, in order"),
         "Runs[].Commands[].Program": F("str", "base name of the program, after wrappers "
                                        "(sudo, env, VAR=value) are removed; `python -m pip` "
@@ -74,6 +74,8 @@ DOCKERFILE_STAGE = AssetType(
         "Runs[].Commands[].PipesInto": F("str", "program the output is piped to, or null"),
         "Runs[].Commands[].SubstitutedInto": F("str", "program whose arguments hold this "
                                                "command's output (`$(...)`, `<(...)`), or null"),
+        "Runs[].Commands[].Env": F("list[str]", "names of the `NAME=value` assignments before "
+                                   "the program (their values are not kept)"),
         "Adds": F("list", "[{Line, Sources, Destination, Checksum, Chmod}] of ADD"),
         "Adds[].Line": F("int", "line of the ADD instruction"),
         "Adds[].Sources": F("list", "[{Value, Remote, Archive}]"),

@@ -18,6 +18,7 @@ def test_lists_and_quotes() -> None:
 def test_wrappers_are_removed_and_sudo_remembered() -> None:
     (cmd,) = split_commands("DEBIAN_FRONTEND=noninteractive sudo -u root env A=1 apt-get upgrade")
     assert (cmd.program, cmd.args, cmd.sudo) == ("apt-get", ["upgrade"], True)
+    assert cmd.env == ["DEBIAN_FRONTEND", "A"]  # names only: values may be secrets
     (plain,) = split_commands("/usr/bin/pip3 install x")
     assert (plain.program, plain.sudo) == ("pip3", False)
 

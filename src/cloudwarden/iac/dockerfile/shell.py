@@ -39,10 +39,13 @@ class Command:
     sudo: bool = False
     pipes_into: str | None = None
     substituted_into: str | None = None
+    #: names of the `NAME=value` assignments before the program (values are not kept)
+    env: list[str] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
         return {"Program": self.program, "Args": self.args, "Sudo": self.sudo,
-                "PipesInto": self.pipes_into, "SubstitutedInto": self.substituted_into}
+                "PipesInto": self.pipes_into, "SubstitutedInto": self.substituted_into,
+                "Env": self.env}
 
 
 @dataclass(slots=True)
@@ -218,14 +221,19 @@ def _strip_options(words: list[str], wrapper: str) -> list[str]:
     return words[i:]
 
 
-def _unwrap(words: list[str]) -> tuple[list[str], bool]:
-    """Drop assignments, reserved words and wrappers; True if the command goes through sudo."""
+def _unwrap(words: list[str]) -> tuple[list[str], bool, list[str]]:
+    """Drop assignments, reserved words and wrappers: the words left, whether the command goes
+    through sudo, and the names of the variables assigned for it."""
     sudo = False
+    env: list[str] = []
     while words:
         first = words[0]
         name = first.rsplit("/", 1)[-1]
         assignment = "=" in first and first.split("=", 1)[0].isidentifier()
-        if assignment or first in _RESERVED:
+        if assignment:
+            env.append(first.split("=", 1)[0])
+            words = words[1:]
+        elif first in _RESERVED:
             words = words[1:]
         elif name in _SUDO:
             sudo = True
@@ -236,14 +244,14 @@ def _unwrap(words: list[str]) -> tuple[list[str], bool]:
             words = _strip_options(words[1:], name)
         else:
             break
-    return words, sudo
+    return words, sudo, env
 
 
 def _commands(text: str, depth: int, into: str | None) -> list[Command]:
     out: list[Command] = []
     raws = _Tokenizer(text).run()
     for raw in raws:
-        words, sudo = _unwrap(raw.words)
+        words, sudo, env = _unwrap(raw.words)
         if not words or words[0] in _HEADERS:
             program = None
         else:
@@ -251,7 +259,7 @@ def _commands(text: str, depth: int, into: str | None) -> list[Command]:
             args = words[1:]
             if program.startswith("python") and len(args) >= 2 and args[0] == "-m":
                 program, args = args[1], args[2:]
-            out.append(Command(program, args, sudo, "|" if raw.piped else None, into))
+            out.append(Command(program, args, sudo, "|" if raw.piped else None, into, env))
             if (program in _SHELLS and "-c" in args and depth < _MAX_DEPTH
                     and args.index("-c") + 1 < len(args)):
                 script = args[args.index("-c") + 1].replace(SUBSTITUTION, " ")
