@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation import compute, ec2, eks_efs, iam, s3, services
+from cloudwarden.iac.cloudformation import compute, ec2, eks_efs, elb, iam, s3, services
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
 
 __all__ = ["MAPPERS", "Mapper"]
@@ -47,4 +47,6 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::ECR::Repository": _one(compute.map_repository),
     "AWS::EFS::FileSystem": _one(eks_efs.map_file_system),
     "AWS::EKS::Cluster": _one(eks_efs.map_eks_cluster),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _one(elb.map_load_balancer),
+    "AWS::ElasticLoadBalancing::LoadBalancer": _one(elb.map_classic),
 }
