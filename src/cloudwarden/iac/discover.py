@@ -56,6 +56,9 @@ class AdapterOptions:
 
     var_files: tuple[Path, ...] = ()
     variables: Mapping[str, str] = field(default_factory=dict)
+    #: the directories the user asked to scan: what a module source or a `file()` call may
+    #: read (nothing outside them is ever read)
+    roots: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,8 @@ def run_iac_scan(
     names = parse_frameworks(frameworks, registry)
     candidates = list_files(list(paths))
     # adapters are built (their modules imported) only when there is a file to offer them
-    options = AdapterOptions(tuple(var_files), dict(variables or {}))
+    roots = tuple(p if p.is_dir() else p.parent for p in map(Path, paths))
+    options = AdapterOptions(tuple(var_files), dict(variables or {}), roots)
     adapters = make_adapters(names, options, registry) if candidates else []
     found = claim(candidates, adapters)
     timings["discover"] = time.perf_counter() - t0

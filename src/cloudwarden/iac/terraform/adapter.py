@@ -13,6 +13,7 @@ parent is not in the code).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class TerraformAdapter:
     def __init__(self, options: AdapterOptions | None = None) -> None:
         self.var_files: tuple[Path, ...] = tuple(options.var_files) if options else ()
         self.variables: dict[str, str] = dict(options.variables) if options else {}
+        self.roots: tuple[Path, ...] = tuple(options.roots) if options else ()
 
     def claims(self, path: Path, head: bytes) -> bool:
         if _is_source(path):
@@ -85,11 +87,26 @@ class TerraformAdapter:
             self._map(module, out)
         return out
 
+    def _root(self, sources: list[Path]) -> Path | None:
+        """The scanned directory holding every source: `../modules` and `file("../x")` inside
+        it are read, nothing outside it. None: the reader's default (the sources' own
+        common directory)."""
+        if not self.roots:
+            return None
+        try:
+            common = Path(os.path.commonpath([r.resolve() for r in self.roots]))
+        except ValueError:  # roots on different drives
+            return None
+        if all(s.resolve().is_relative_to(common) for s in sources):
+            return common
+        return None
+
     def _load_sources(self, sources: list[Path], out: TerraformLoad) -> list[TfModule]:
         from cloudwarden.iac.terraform import load_tree  # the reader: tree-sitter, on demand
 
         try:
-            loaded = load_tree(sources, var_files=self.var_files, variables=self.variables)
+            loaded = load_tree(sources, var_files=self.var_files, variables=self.variables,
+                               root=self._root(sources))
         except IacInputError as exc:
             out.errors.append(IacError(NAME, str(sources[0].parent), str(exc), exc.line))
             return []
