@@ -1,5 +1,5 @@
 """More canonical shapes of AWS data asset types (see `aws.py` for the conventions): RDS event
-subscriptions and DynamoDB Accelerator (DAX) clusters. Listed in `aws_data.ALL`.
+subscriptions, RDS proxies and DynamoDB Accelerator (DAX) clusters. Listed in `aws_data.ALL`.
 """
 
 from __future__ import annotations
@@ -51,4 +51,22 @@ DAX_CLUSTER = AssetType(
     },
 )
 
-ALL: tuple[AssetType, ...] = (RDS_EVENT_SUBSCRIPTION, DAX_CLUSTER)
+RDS_DB_PROXY = AssetType(
+    name="aws.rds.db_proxy",
+    provider="aws",
+    title="RDS Proxy",
+    id_field="DBProxyArn",
+    fields={
+        "DBProxyName": F("str", "proxy name", nullable=False),
+        "DBProxyArn": F("str", "ARN", nullable=False),
+        "Status": F("str", "available, creating, ..."),
+        "EngineFamily": F("str", "MYSQL, POSTGRESQL or SQLSERVER"),
+        "RequireTLS": F("bool", "the proxy refuses connections without TLS"),
+        "VpcId": F("str", "VPC of the proxy"),
+        "VpcSecurityGroupIds": F("list[str]", "security groups"),
+        "DebugLogging": F("bool", "detailed SQL statements are logged"),
+        "CreatedDate": F("datetime", "creation time"),
+    },
+)
+
+ALL: tuple[AssetType, ...] = (RDS_EVENT_SUBSCRIPTION, DAX_CLUSTER, RDS_DB_PROXY)

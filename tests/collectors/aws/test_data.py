@@ -186,6 +186,17 @@ def seed(c: Any) -> dict[str, Any]:
     )
     rds.create_event_subscription(SubscriptionName="cw-all-events", SnsTopicArn=topic,
                                   Enabled=False)
+    ec2 = c("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    proxy_subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.40.{n}.0/24",
+                                       AvailabilityZone=f"us-east-1{az}")["Subnet"]["SubnetId"]
+                     for n, az in ((1, "a"), (2, "b"))]
+    auth = [{"AuthScheme": "SECRETS", "IAMAuth": "DISABLED",
+             "SecretArn": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf"}]
+    for name, tls in (("cw-proxy-tls", True), ("cw-proxy-plain", False)):
+        rds.create_db_proxy(DBProxyName=name, EngineFamily="POSTGRESQL", Auth=auth,
+                            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/proxy",
+                            VpcSubnetIds=proxy_subnets, RequireTLS=tls)
     rds.create_db_cluster_snapshot(
         DBClusterSnapshotIdentifier="cw-csnap", DBClusterIdentifier="cw-aurora"
     )
@@ -565,6 +576,15 @@ def test_rds_backtracking_vpc_and_event_subscriptions(seeded: dict[str, Any]) ->
     every = one(inv, "aws.rds.event_subscription", CustSubscriptionId="cw-all-events")
     assert (every["SourceType"], every["Enabled"], every["EventCategoriesList"]) == (
         None, False, [])
+
+
+def test_rds_proxies(seeded: dict[str, Any]) -> None:
+    inv = seeded["inv"]
+    tls = one(inv, "aws.rds.db_proxy", DBProxyName="cw-proxy-tls")
+    assert tls["DBProxyArn"].startswith(f"arn:aws:rds:us-east-1:{ACCOUNT}:db-proxy:")
+    assert (tls["EngineFamily"], tls["RequireTLS"]) == ("POSTGRESQL", True)
+    assert tls["VpcId"]
+    assert one(inv, "aws.rds.db_proxy", DBProxyName="cw-proxy-plain")["RequireTLS"] is False
 
 
 def test_dynamodb_tables(seeded: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """RDS in one region: DB instances and clusters, their snapshots (with the restore attribute
-that makes a snapshot public), parameter groups (security-relevant parameters only) and event
-notification subscriptions."""
+that makes a snapshot public), parameter groups (security-relevant parameters only), event
+notification subscriptions and RDS proxies."""
 
 from __future__ import annotations
 
@@ -167,6 +167,20 @@ def normalize_event_subscription(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def normalize_proxy(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "DBProxyName": raw["DBProxyName"],
+        "DBProxyArn": raw["DBProxyArn"],
+        "Status": raw.get("Status"),
+        "EngineFamily": raw.get("EngineFamily"),
+        "RequireTLS": raw.get("RequireTLS"),
+        "VpcId": raw.get("VpcId"),
+        "VpcSecurityGroupIds": list(raw.get("VpcSecurityGroupIds") or []),
+        "DebugLogging": raw.get("DebugLogging"),
+        "CreatedDate": iso(raw.get("CreatedDate")),
+    }
+
+
 def _attributes(api: Api, method: str, result_key: str, snapshot_type: str | None,
                 **params: Any) -> Fetched[list[Any]]:
     """The restore attribute of a manual snapshot; automated ones cannot be shared."""
@@ -239,4 +253,8 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
         doc = normalize_event_subscription(raw)
         assets.append(make_asset(ctx.account, region, "aws.rds.event_subscription",
                                  doc["EventSubscriptionArn"], doc["CustSubscriptionId"], doc))
+    for raw in api.pages("describe_db_proxies", "DBProxies") or []:
+        doc = normalize_proxy(raw)
+        assets.append(make_asset(ctx.account, region, "aws.rds.db_proxy", doc["DBProxyArn"],
+                                 doc["DBProxyName"], doc))
     return assets
