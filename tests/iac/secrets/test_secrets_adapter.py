@@ -102,3 +102,10 @@ def test_a_generated_dump_is_capped(tmp_path: Path) -> None:
     (asset,) = SecretsAdapter().load([dump]).assets
     assert len(asset.properties["Secrets"]) == MAX_HITS
     assert asset.properties["Lines"] == MAX_HITS + 50
+
+
+def test_utf16_files_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    script = tmp_path / "deploy.ps1"
+    script.write_bytes('$Password = "W1nd0ws!Pass"\r\n'.encode("utf-16"))
+    (asset,) = SecretsAdapter().load([script]).assets
+    assert [(s["Kind"], s["Line"]) for s in asset.properties["Secrets"]] == [("password", 1)]

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac import IacError, IacInputError, IacLoad, Location, iac_ref, read_text
+from cloudwarden.iac import (
+    MAX_FILE_BYTES,
+    IacError,
+    IacInputError,
+    IacLoad,
+    Location,
+    iac_ref,
+    read_text,
+)
 from cloudwarden.iac.secrets.detect import Hit, line_numbers, redact_text, scan_text
 from cloudwarden.iac.secrets.values import fingerprint, is_placeholder, name_class
 
@@ -58,6 +66,25 @@ def file_format(path: PurePath) -> str | None:
     return _BY_SUFFIX.get(PurePath(name).suffix)
 
 
+def _read(path: Path) -> str:
+    """The file's text: UTF-8 as every adapter reads it, or UTF-16 when a byte order mark says
+    so (Windows tools write .ps1, .ini and .config files that way)."""
+    try:
+        with path.open("rb") as fh:
+            bom = fh.read(2)
+    except OSError:
+        bom = b""
+    if bom not in (b"\xff\xfe", b"\xfe\xff"):
+        return read_text(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise IacInputError(f"file is {size:,} bytes, above the {MAX_FILE_BYTES:,} byte limit")
+    try:
+        return path.read_bytes().decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise IacInputError(f"not UTF-16 text (byte {exc.start})") from None
+
+
 def _secret(path: str, hit: Hit, line: int) -> dict[str, object]:
     return {"Kind": hit.kind, "Line": line, "Attribute": hit.attribute,
             "Fingerprint": hit.fingerprint, "Location": f"{path}:{line}"}
@@ -89,7 +116,7 @@ class SecretsAdapter:
             out.files.append(label)
             fmt = file_format(path) or "text"
             try:
-                text = read_text(path)
+                text = _read(path)
             except IacInputError as exc:
                 out.errors.append(IacError(self.name, label, str(exc), exc.line))
                 continue
