@@ -114,8 +114,6 @@ def run_iac_scan(
     path and `RuleLoadError` for a bad rules directory, before anything is read; a file that
     cannot be parsed is an `IacError` in the outcome (and an error finding), never a raise.
     With `db_url` the scan is stored (provider `iac`) and stored exemptions apply."""
-    from cloudwarden.service.scan import assess, load_catalog
-
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -131,7 +129,11 @@ def run_iac_scan(
     # the catalog is checked before any file is parsed; with nothing to judge and no rules of
     # the user's to check, loading it would only slow down the common "nothing here" case
     rules_dirs = list(rules_dirs)
-    specs = load_catalog(rules_dirs) if found.files or rules_dirs else []
+    specs = []
+    if found.files or rules_dirs:  # the catalog, the engine and pydantic: only when needed
+        from cloudwarden.service.scan import load_catalog
+
+        specs = load_catalog(rules_dirs)
     timings["catalog"] = time.perf_counter() - t0
     errors = list(found.errors)
     notes: list[str] = []
@@ -157,7 +159,11 @@ def run_iac_scan(
                                             "paths": [str(p) for p in paths]})
 
     t0 = time.perf_counter()
-    findings = assess(inventory, specs) if len(inventory) else []
+    findings: list[Finding] = []
+    if len(inventory):
+        from cloudwarden.service.scan import assess
+
+        findings = assess(inventory, specs)
     findings.extend(e.to_finding() for e in errors)
     timings["assess"] = time.perf_counter() - t0
     t0 = time.perf_counter()
