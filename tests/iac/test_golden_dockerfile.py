@@ -6,6 +6,7 @@ message."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 from cloudwarden.core.loader import RuleSpec
 from cloudwarden.core.model import Status
 from cloudwarden.iac.dockerfile import DockerfileAdapter
+from cloudwarden.iac.secrets import scan_text
 from cloudwarden.inventory.snapshot import Inventory
 from cloudwarden.service.scan import assess, load_catalog
 
@@ -58,3 +60,13 @@ def test_golden_case(case: str, catalog: list[RuleSpec]) -> None:
              for status in ("fail", "pass", "not_applicable")
              if results[rule_id][Status(status)] != set(outcome.get(status, []))]
     assert not wrong, "\n".join(wrong)
+
+    # secrets written in the Dockerfiles never reach the stored documents or the findings
+    stored = json.dumps([a.to_dict() for a in loaded.assets]) + json.dumps(
+        [f.to_dict() for f in assess(Inventory(loaded.assets), specs)])
+    for path in files:
+        if path.as_posix() in {e.path for e in loaded.errors}:
+            continue
+        text = path.read_text()
+        for hit in scan_text(text, "dockerfile"):
+            assert text[hit.start:hit.end] not in stored, f"{path.name}: {hit.kind} leaked"
