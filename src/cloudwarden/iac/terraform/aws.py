@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.terraform import (
     aws_account,
+    aws_cloudfront,
     aws_compute,
     aws_data,
     aws_ec2,
@@ -83,6 +84,8 @@ RESOURCES: dict[str, ResourceMapping] = {
     "aws_lb": ResourceMapping("aws.elb.load_balancer", aws_elb.map_load_balancer),
     "aws_alb": ResourceMapping("aws.elb.load_balancer", aws_elb.map_load_balancer),
     "aws_elb": ResourceMapping("aws.elb.classic_load_balancer", aws_elb.map_classic),
+    "aws_cloudfront_distribution": ResourceMapping("aws.cloudfront.distribution",
+                                                   aws_cloudfront.map_distribution),
 }
 
 #: resource type -> the canonical asset type it is folded into
