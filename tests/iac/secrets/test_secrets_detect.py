@@ -65,6 +65,9 @@ def test_reported(text: str, fmt: str, expected: list[tuple[str, str | None]]) -
     ('aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"', "terraform"),
     ("url: postgres://app:${DB_PASSWORD}@db/app", "yaml"),
     ("x:y_password:abc", "yaml"),
+    ('DATABASE_PASSWORD = "database.password"', "code"),
+    ("password: spring.datasource.password", "yaml"),
+    ('db_password = "PG_ADMIN_PASSWORD"', "python"),
     ("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----", "text"),
 ])
 def test_not_reported(text: str, fmt: str) -> None:

@@ -53,6 +53,8 @@ _KEYWORD_SPACED = _keyword_patterns("(?:=|[ \t])", _ANY_START)
 _NAME_SUFFIXES = ("password", "passwd", "passphrase", "pwd", "pass", "secret", "token",
                   "credential", "credentials", "auth", "key")
 _VALUE_END = frozenset(" \t\r\n,;)}]")
+#: a dotted, dashed or snake_case setting name, all lower or all upper case
+_KEY_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)+|[A-Z0-9]+(?:_[A-Z0-9]+)+")
 _AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 _TF_VARIABLE = re.compile(r"variable[ \t]+\"([A-Za-z0-9_-]{1,100})\"[ \t]*\{")
 _TF_DEFAULT = re.compile(r"\n[ \t]*default[ \t]*=[ \t]*\"([^\"\n$]{1,1024})\"")
@@ -229,6 +231,8 @@ def _classify(kind_class: str, name: str, value: str) -> str | None:
         return None
     if value.startswith(("/", "./", "~/", "file:")) and " " not in value:
         return None  # a path to a secret file, the pattern we want people to follow
+    if _KEY_NAME.fullmatch(value) and name_class(value) is not None:
+        return None  # the name of a setting (`DB_PASSWORD = "database.password"`), not a value
     if kind_class == "password":
         return "password"
     words = name_words(name)
