@@ -133,3 +133,14 @@ def test_heredoc_scripts_are_split_only_when_a_shell_runs_them() -> None:
     programs = [[c["Program"] for c in run["Commands"]] for run in stage.properties["Runs"]]
     assert programs == [["apt-get"], [], ["python3"], ["cat"]]
     assert stage.properties["Runs"][0]["Form"] == "heredoc"
+
+
+def test_env_forms_and_indirect_build_arguments() -> None:
+    text = ('ARG VERSION\nARG IMAGE=python:${VERSION}\nFROM ${IMAGE}\n'
+            'ENV A="x y z" B=1\nENV LEGACY some value\nARG C=3 D\n')
+    (stage,) = load_dockerfile("Dockerfile", text)
+    names = [(v["Instruction"], v["Name"], v["Value"]) for v in stage.properties["Variables"]]
+    assert names == [("ENV", "A", "x y z"), ("ENV", "B", "1"), ("ENV", "LEGACY", "some value"),
+                     ("ARG", "C", "3"), ("ARG", "D", None)]
+    assert stage.properties["BaseImageName"] == "python"
+    assert stage.properties["BaseTag"] is None and "BaseTag" in stage.unknown

@@ -74,8 +74,8 @@ def _pairs(text: str) -> list[tuple[str, str | None]]:
         if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1:
             value = value[1:-1]
         out.append((m.group(1), value.replace("\\ ", " ")))
-    for word in text.split():
-        if "=" not in word and word.isidentifier() and not any(word == n for n, _ in out):
+    for word in _PAIR.sub(" ", text).split():
+        if word.isidentifier():
             out.append((word, None))  # ARG a=1 b
     return out
 
@@ -149,7 +149,7 @@ class _Builder:
         ref, open_names = substitute(raw, self.globals)
         ref = redact_text(ref)
         by_name = {s.props["Name"].lower(): s for s in self.stages if s.props["Name"]}
-        base = by_name.get(ref.lower()) if not open_names else None
+        base = by_name.get(ref.lower()) if _OPEN not in ref else None
         image, tag, digest = _image(ref)
         props: dict[str, Any] = {
             "Path": self.path, "Index": len(self.stages), "Name": name,
@@ -174,9 +174,9 @@ class _Builder:
         props["_args"] = set()
         for key, value in (("BaseImage", ref), ("BaseImageName", image), ("BaseTag", tag),
                            ("BaseDigest", digest)):
-            if open_names and value is not None and _OPEN in value:
+            if value is not None and _OPEN in value:
                 props[key] = None
-                stage.unknown[key] = _open_reason(open_names, "FROM")
+                stage.unknown[key] = _open_reason(open_names or ["(an ARG)"], "FROM")
         self.stages.append(stage)
 
     def expand(self, text: str, what: str, field_name: str | None = None) -> str:
