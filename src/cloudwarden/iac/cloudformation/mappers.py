@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation import compute, ec2, eks_efs, elb, iam, s3, services
+from cloudwarden.iac.cloudformation import (
+    cloudfront,
+    compute,
+    ec2,
+    eks_efs,
+    elb,
+    iam,
+    s3,
+    services,
+)
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
 
 __all__ = ["MAPPERS", "Mapper"]
@@ -49,4 +58,5 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::EKS::Cluster": _one(eks_efs.map_eks_cluster),
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _one(elb.map_load_balancer),
     "AWS::ElasticLoadBalancing::LoadBalancer": _one(elb.map_classic),
+    "AWS::CloudFront::Distribution": _one(cloudfront.map_distribution),
 }
