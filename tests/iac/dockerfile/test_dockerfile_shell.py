@@ -55,3 +55,10 @@ def test_never_raises_on_broken_text() -> None:
     assert _programs('echo "open') == [("echo", ["open"])]
     assert [c.program for c in split_commands("x $(y $(z")] == ["x", "y", "z"]
     assert split_commands("") == []
+
+
+def test_case_patterns_are_not_commands() -> None:
+    text = ('case "$ARCH" in \'amd64\' | \'x86_64\') apk add --no-cache a && echo x ;; '
+            'arm64) curl -s u | sh ;;\n  *) exit 1\n  ;;\nesac; chmod 755 /x')
+    assert [c.program for c in split_commands(text)] == [
+        "apk", "echo", "curl", "sh", "exit", "chmod"]

@@ -52,6 +52,8 @@ class Command:
 class _Raw:
     words: list[str] = field(default_factory=list)
     piped: bool = False  # its output goes into the next command
+    #: `)` or `;;` when one of them ended it (to skip the patterns of `case`)
+    ended_by: str = ""
     #: substitutions found in its words: (raw text, kind) to split later
     substitutions: list[str] = field(default_factory=list)
 
@@ -95,9 +97,14 @@ class _Tokenizer:
         self.word = []
         self.in_word = False
 
-    def end_command(self, piped: bool = False) -> None:
+    def end_command(self, piped: bool = False, by: str = "") -> None:
         self.end_word()
-        self.commands[-1].piped = piped
+        current = self.commands[-1]
+        if by and not current.words and not current.substitutions and len(self.commands) > 1:
+            self.commands[-2].ended_by = by  # a `;;` or `)` after a newline
+            return
+        current.piped = piped
+        current.ended_by = by
         self.commands.append(_Raw())
 
     def substitution(self, i: int, opening: str, closing: str) -> int:
@@ -142,8 +149,9 @@ class _Tokenizer:
                 self.end_word()
                 i += 1
             elif ch in ";\n()" or (ch in "{}" and not self.in_word):
-                self.end_command()
-                i += 1
+                by = ";;" if text.startswith(";;", i) else ch if ch == ")" else ""
+                self.end_command(by=by)
+                i += 2 if by == ";;" else 1
             elif ch in "&|":
                 two = text[i:i + 2]
                 if two in ("&&", "||"):
@@ -247,9 +255,27 @@ def _unwrap(words: list[str]) -> tuple[list[str], bool, list[str]]:
     return words, sudo, env
 
 
+def _skip_case_patterns(raws: list[_Raw]) -> list[_Raw]:
+    """The commands without the pattern lists of `case` (`a | b)`), which are not commands."""
+    kept: list[_Raw] = []
+    patterns = False
+    for raw in raws:
+        first = raw.words[0] if raw.words else ""
+        if first == "case":
+            patterns = raw.ended_by != ")"
+            continue
+        if patterns:
+            patterns = raw.ended_by != ")" and first != "esac"
+            continue
+        kept.append(raw)
+        if raw.ended_by == ";;":
+            patterns = True
+    return kept
+
+
 def _commands(text: str, depth: int, into: str | None) -> list[Command]:
     out: list[Command] = []
-    raws = _Tokenizer(text).run()
+    raws = _skip_case_patterns(_Tokenizer(text).run())
     for raw in raws:
         words, sudo, env = _unwrap(raw.words)
         if not words or words[0] in _HEADERS:
