@@ -59,7 +59,8 @@ DOCKERFILE_STAGE = AssetType(
         "Instructions[].Flags": F("list[str]", "`--name=value` flags as written"),
         "Runs": F("list", "[{Line, Form, Mounts, Commands}] of RUN"),
         "Runs[].Line": F("int", "line of the RUN instruction"),
-        "Runs[].Form": F("str", "shell, exec (JSON array) or heredoc"),
+        "Runs[].Form": F("str", "shell, exec (JSON array) or heredoc; a shell form run by a "
+                         "non-POSIX SHELL (powershell, cmd) is one command: that shell"),
         "Runs[].Mounts": F("list", "[{Type, Target, Id}] of `--mount` flags"),
         "Runs[].Mounts[].Type": F("str", "bind, cache, tmpfs, secret or ssh"),
         "Runs[].Mounts[].Target": F("str", "mount target path, or null"),

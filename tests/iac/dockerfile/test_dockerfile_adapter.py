@@ -144,3 +144,16 @@ def test_env_forms_and_indirect_build_arguments() -> None:
                      ("ARG", "C", "3"), ("ARG", "D", None)]
     assert stage.properties["BaseImageName"] == "python"
     assert stage.properties["BaseTag"] is None and "BaseTag" in stage.unknown
+
+
+def test_a_non_posix_shell_runs_the_text_as_written() -> None:
+    text = ('FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\n'
+            'SHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\n'
+            'RUN Invoke-WebRequest https://x.io/a.zip -OutFile a.zip; Expand-Archive a.zip\n'
+            'FROM win\nRUN Remove-Item a.zip\n')
+    win, final = load_dockerfile("Dockerfile", text)
+    (run,) = win.properties["Runs"]
+    (command,) = run["Commands"]
+    assert command["Program"] == "powershell"
+    assert command["Args"][-1].startswith("Invoke-WebRequest")
+    assert final.properties["Runs"][0]["Commands"][0]["Program"] == "powershell"

@@ -18,7 +18,7 @@ from typing import Any
 from cloudwarden.core.model import UNRESOLVED
 from cloudwarden.iac import IacInputError
 from cloudwarden.iac.dockerfile.parser import Instruction
-from cloudwarden.iac.dockerfile.shell import SUBSTITUTION, split_commands
+from cloudwarden.iac.dockerfile.shell import SUBSTITUTION, Command, split_commands
 from cloudwarden.iac.secrets import fingerprint, is_placeholder, name_class, redact_text
 
 __all__ = ["StageDoc", "build_stages", "substitute"]
@@ -107,6 +107,8 @@ class StageDoc:
     end: int
     scope: dict[str, str | None] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    #: the SHELL the shell form of RUN runs with
+    shell: list[str] = field(default_factory=lambda: ["/bin/sh", "-c"])
 
 
 def _open_reason(names: list[str], what: str) -> str:
@@ -169,6 +171,7 @@ class _Builder:
             for key in ("User", "UserLine", "Healthcheck"):
                 props[key] = base.props[key]
             stage.scope = {k: v for k, v in base.scope.items() if k not in base.props["_args"]}
+            stage.shell = list(base.shell)
             stage.unknown = {k: v for k, v in base.unknown.items()
                              if k in ("User", "Healthcheck")}
         props["_args"] = set()
@@ -255,6 +258,11 @@ class _Builder:
                 commands = split_commands(argv[argv.index("-c") + 1])
             else:
                 commands = split_commands(shlex.join(argv)) if argv else []
+        elif _program(self.stage.shell[0]) not in _SHELLS:
+            # SHELL ["powershell", "-Command"] or cmd: not POSIX syntax; record what runs
+            form, shell = "shell", self.stage.shell
+            text = redact_text(ins.args, "dockerfile")
+            commands = [Command(_program(shell[0]), [*shell[1:], text])]
         else:
             text = redact_text(ins.args, "dockerfile")
             commands = split_commands(text)
@@ -266,6 +274,10 @@ class _Builder:
         self.stage.props["Runs"].append({
             "Line": ins.line, "Form": form, "Mounts": mounts,
             "Commands": [c.to_doc() for c in commands if c.program != SUBSTITUTION]})
+
+    def on_shell(self, ins: Instruction) -> None:
+        if ins.exec_form:
+            self.stage.shell = list(ins.exec_form)
 
     def sources(self, ins: Instruction) -> tuple[list[str], str | None]:
         words = list(ins.exec_form) if ins.exec_form is not None else _words(ins.args)
@@ -290,6 +302,12 @@ class _Builder:
         self.stage.props["Copies"].append({"Line": ins.line, "Sources": sources,
                                            "Destination": dest, "From": ins.flag("from"),
                                            "Chmod": ins.flag("chmod")})
+
+
+def _program(path: str) -> str:
+    """`/bin/bash` -> bash, `C:\\...\\powershell.exe` -> powershell."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name.removesuffix(".exe")
 
 
 def _interpreter(script: str) -> str:
