@@ -192,6 +192,10 @@ COGNITO_USER_POOL = AssetType(
         "MfaConfiguration": F("str", "OFF, ON or OPTIONAL"),
         "AdvancedSecurityMode": F("str", "OFF, AUDIT or ENFORCED (UserPoolAddOns); null when "
                                   "add-ons are not set"),
+        "AdvancedSecurityCustomAuthMode": F("str", "AUDIT or ENFORCED: threat protection of "
+                                            "custom authentication flows (UserPoolAddOns."
+                                            "AdvancedSecurityAdditionalFlows.CustomAuthMode); "
+                                            "null when not set"),
         "PasswordPolicy": F("dict", "Policies.PasswordPolicy"),
         **{f"PasswordPolicy.{k}": v for k, v in _PASSWORD_POLICY.items()},
         "DeletionProtection": F("str", "ACTIVE or INACTIVE"),

@@ -19,6 +19,7 @@ from botocore.awsrequest import AWSResponse
 
 from cloudwarden.collectors.aws import AwsScanOptions, collect
 from cloudwarden.collectors.aws.codebuild import mask_url, normalize_project
+from cloudwarden.collectors.aws.cognito import normalize_user_pool
 from cloudwarden.collectors.aws.guardduty import normalize_detector_status
 from cloudwarden.collectors.aws.organizations import normalize_status
 from cloudwarden.collectors.aws.securityhub import normalize_hub_status
@@ -310,6 +311,7 @@ def test_analytics_and_build(scanned: dict[str, Any]) -> None:
     assert sm["tracingConfiguration"] == {"enabled": False}
     pool = props(inv, "aws.cognito.user_pool", Name="cw-pool")
     assert pool["MfaConfiguration"] == "OFF" and pool["AdvancedSecurityMode"] is None
+    assert pool["AdvancedSecurityCustomAuthMode"] is None
     assert pool["PasswordPolicy"]["RequireUppercase"] is False
     guests = props(inv, "aws.cognito.identity_pool", IdentityPoolName="cw_guests")
     assert guests["AllowUnauthenticatedIdentities"] is True
@@ -362,6 +364,18 @@ def test_guardduty_without_detector_is_a_status_not_an_absence() -> None:
                                        {"Name": "ECS_FARGATE_AGENT_MANAGEMENT",
                                         "Status": "ENABLED"},
                                        {"Name": "EKS_ADDON_MANAGEMENT", "Status": "DISABLED"}]}]
+
+
+def test_cognito_custom_auth_threat_protection() -> None:
+    # moto keeps no UserPoolAddOns: the answer AWS documents is checked on the normalize step
+    pool = normalize_user_pool({
+        "Id": "us-east-1_aB3cD4eF5", "Name": "shop", "Arn": "arn:p",
+        "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED",
+                           "AdvancedSecurityAdditionalFlows": {"CustomAuthMode": "AUDIT"}}})
+    assert (pool["AdvancedSecurityMode"], pool["AdvancedSecurityCustomAuthMode"]) == (
+        "ENFORCED", "AUDIT")
+    bare = normalize_user_pool({"Id": "i", "Name": "n", "Arn": "a"})
+    assert bare["AdvancedSecurityCustomAuthMode"] is None
 
 
 def test_securityhub_not_enabled_versus_unknown() -> None:

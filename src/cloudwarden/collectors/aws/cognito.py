@@ -24,6 +24,8 @@ def normalize_user_pool(pool: Mapping[str, Any]) -> dict[str, Any]:
         "Arn": pool["Arn"],
         "MfaConfiguration": pool.get("MfaConfiguration") or "OFF",
         "AdvancedSecurityMode": None if not addons else addons.get("AdvancedSecurityMode"),
+        "AdvancedSecurityCustomAuthMode": ((addons or {}).get("AdvancedSecurityAdditionalFlows")
+                                           or {}).get("CustomAuthMode"),
         "PasswordPolicy": None if password is None
         else {k: password.get(k) for k in _PASSWORD_KEYS},
         "DeletionProtection": pool.get("DeletionProtection"),
