@@ -27,6 +27,7 @@ from cloudwarden.iac.terraform import (
     aws_iam,
     aws_s3,
     aws_security,
+    aws_storage,
 )
 from cloudwarden.iac.terraform.aws_common import Index, Mapped
 from cloudwarden.iac.terraform.model import TfModule, TfResource
@@ -86,6 +87,11 @@ RESOURCES: dict[str, ResourceMapping] = {
     "aws_elb": ResourceMapping("aws.elb.classic_load_balancer", aws_elb.map_classic),
     "aws_cloudfront_distribution": ResourceMapping("aws.cloudfront.distribution",
                                                    aws_cloudfront.map_distribution),
+    "aws_efs_file_system": ResourceMapping("aws.efs.file_system", aws_storage.map_file_system),
+    "aws_efs_access_point": ResourceMapping("aws.efs.access_point",
+                                            aws_storage.map_access_point),
+    "aws_redshift_cluster": ResourceMapping("aws.redshift.cluster",
+                                            aws_storage.map_redshift_cluster),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -104,6 +110,7 @@ JOINED: dict[str, str] = {
     **aws_data.JOINED,
     **aws_compute.JOINED,
     **aws_elb.JOINED,
+    **aws_storage.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
