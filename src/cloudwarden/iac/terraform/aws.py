@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.terraform import (
     aws_account,
+    aws_cache_search,
     aws_cloudfront,
     aws_compute,
     aws_data,
@@ -92,6 +93,14 @@ RESOURCES: dict[str, ResourceMapping] = {
                                             aws_storage.map_access_point),
     "aws_redshift_cluster": ResourceMapping("aws.redshift.cluster",
                                             aws_storage.map_redshift_cluster),
+    "aws_elasticache_replication_group": ResourceMapping(
+        "aws.elasticache.replication_group", aws_cache_search.map_replication_group),
+    "aws_elasticache_cluster": ResourceMapping("aws.elasticache.cache_cluster",
+                                               aws_cache_search.map_cache_cluster),
+    "aws_opensearch_domain": ResourceMapping("aws.opensearch.domain",
+                                             aws_cache_search.map_domain),
+    "aws_elasticsearch_domain": ResourceMapping("aws.opensearch.domain",
+                                                aws_cache_search.map_domain),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -111,6 +120,7 @@ JOINED: dict[str, str] = {
     **aws_compute.JOINED,
     **aws_elb.JOINED,
     **aws_storage.JOINED,
+    **aws_cache_search.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
