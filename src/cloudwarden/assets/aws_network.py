@@ -241,6 +241,15 @@ APIGATEWAYV2_API = AssetType(
         "Routes[].RouteKey": F("str", "e.g. GET /pets, $default, $connect"),
         "Routes[].AuthorizationType": F("str", "NONE, AWS_IAM, CUSTOM or JWT"),
         "Routes[].AuthorizerId": F("str", "authorizer, null when none"),
+        "Integrations": F("list", "[{IntegrationId, IntegrationType, ConnectionType, TlsConfig}] "
+                          "backends of the API"),
+        "Integrations[].IntegrationId": F("str", "integration id"),
+        "Integrations[].IntegrationType": F("str", "AWS_PROXY, HTTP_PROXY, MOCK, ..."),
+        "Integrations[].ConnectionType": F("str", "INTERNET or VPC_LINK (private integration)"),
+        "Integrations[].TlsConfig": F("dict", "{ServerNameToVerify}: TLS to the private "
+                                      "backend; null when not configured"),
+        "Integrations[].TlsConfig.ServerNameToVerify": F("str", "name checked against the "
+                                                         "backend certificate"),
         "Tags": _TAGS,
     },
 )

@@ -260,6 +260,15 @@ def _seed_apigateway(c: Callable[..., Any]) -> dict[str, str]:
     http = v2.create_api(Name="cw-http", ProtocolType="HTTP", Tags={"app": "orders"})["ApiId"]
     v2.create_route(ApiId=http, RouteKey="GET /orders", AuthorizationType="AWS_IAM")
     v2.create_route(ApiId=http, RouteKey="GET /health")
+    listener = (f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/orders/"
+                "50dc6c495c0c9188/0467ef3c8400ae65")
+    v2.create_integration(ApiId=http, IntegrationType="HTTP_PROXY", IntegrationMethod="ANY",
+                          ConnectionType="VPC_LINK", ConnectionId="vlk-1a2b3c",
+                          IntegrationUri=listener, PayloadFormatVersion="1.0",
+                          TlsConfig={"ServerNameToVerify": "orders.internal.example.com"})
+    v2.create_integration(ApiId=http, IntegrationType="HTTP_PROXY", IntegrationMethod="ANY",
+                          ConnectionType="VPC_LINK", ConnectionId="vlk-1a2b3c",
+                          IntegrationUri=listener, PayloadFormatVersion="1.0")
     v2.create_stage(ApiId=http, StageName="live", AutoDeploy=True, AccessLogSettings={
         "DestinationArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:api", "Format": "$context"})
     v2.create_stage(ApiId=http, StageName="test")
@@ -465,6 +474,10 @@ def test_http_api_and_stages(inv: Inventory, ids: dict[str, Any]) -> None:
     assert sorted((r["RouteKey"], r["AuthorizationType"]) for r in api["Routes"]) == [
         ("GET /health", "NONE"), ("GET /orders", "AWS_IAM")]
     assert api["Tags"] == {"app": "orders"}
+    assert sorted((i["ConnectionType"], i["TlsConfig"] is None) for i in api["Integrations"]) == [
+        ("VPC_LINK", False), ("VPC_LINK", True)]
+    assert {"ServerNameToVerify": "orders.internal.example.com"} in [
+        i["TlsConfig"] for i in api["Integrations"]]
     live = only(inv, "aws.apigateway.v2_stage", StageName="live").properties
     assert live["AccessLogSettings"] == {
         "DestinationArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:api",

@@ -63,7 +63,8 @@ def normalize_stage(raw: Mapping[str, Any], api: Mapping[str, Any], arn: str) ->
 
 
 def normalize_v2_api(raw: Mapping[str, Any], arn: str, *,
-                     routes: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+                     routes: Sequence[Mapping[str, Any]] | None,
+                     integrations: Sequence[Mapping[str, Any]] | None = ()) -> dict[str, Any]:
     return {
         "ApiId": raw["ApiId"],
         "Arn": arn,
@@ -78,6 +79,13 @@ def normalize_v2_api(raw: Mapping[str, Any], arn: str, *,
             "AuthorizationType": r.get("AuthorizationType") or "NONE",
             "AuthorizerId": r.get("AuthorizerId") or None,
         } for r in routes],
+        "Integrations": None if integrations is None else [{
+            "IntegrationId": i.get("IntegrationId"),
+            "IntegrationType": i.get("IntegrationType"),
+            "ConnectionType": i.get("ConnectionType") or "INTERNET",
+            "TlsConfig": pick(i.get("TlsConfig"), "ServerNameToVerify")
+            if i.get("TlsConfig") else None,
+        } for i in integrations],
         "Tags": tag_dict(raw.get("Tags")),
     }
 
@@ -128,10 +136,12 @@ def collect_v2(ctx: ScanContext, region: str) -> list[Asset]:
     for raw in api.pages("get_apis", "Items") or []:
         path = f"/apis/{raw['ApiId']}"
         routes: Fetched[list[Any]] = api.fetch_pages("get_routes", "Items", ApiId=raw["ApiId"])
-        doc = normalize_v2_api(raw, _arn(ctx, region, path), routes=routes.value)
+        integrations = api.fetch_pages("get_integrations", "Items", ApiId=raw["ApiId"])
+        doc = normalize_v2_api(raw, _arn(ctx, region, path), routes=routes.value,
+                               integrations=integrations.value)
         assets.append(make_asset(ctx.account, region, "aws.apigateway.v2_api", doc["Arn"],
                                  raw.get("Name") or raw["ApiId"], doc,
-                                 failures({"Routes": routes})))
+                                 failures({"Routes": routes, "Integrations": integrations})))
         for stage in api.pages("get_stages", "Items", ApiId=raw["ApiId"]) or []:
             arn = _arn(ctx, region, f"{path}/stages/{stage['StageName']}")
             assets.append(make_asset(ctx.account, region, "aws.apigateway.v2_stage", arn,
