@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.terraform import (
     aws_account,
+    aws_apigateway,
     aws_cache_search,
     aws_cloudfront,
     aws_compute,
@@ -101,6 +102,12 @@ RESOURCES: dict[str, ResourceMapping] = {
                                              aws_cache_search.map_domain),
     "aws_elasticsearch_domain": ResourceMapping("aws.opensearch.domain",
                                                 aws_cache_search.map_domain),
+    "aws_api_gateway_rest_api": ResourceMapping("aws.apigateway.rest_api",
+                                                aws_apigateway.map_rest_api),
+    "aws_api_gateway_stage": ResourceMapping("aws.apigateway.stage", aws_apigateway.map_stage),
+    "aws_apigatewayv2_api": ResourceMapping("aws.apigateway.v2_api", aws_apigateway.map_v2_api),
+    "aws_apigatewayv2_stage": ResourceMapping("aws.apigateway.v2_stage",
+                                              aws_apigateway.map_v2_stage),
 }
 
 #: resource type -> the canonical asset type it is folded into
@@ -121,6 +128,7 @@ JOINED: dict[str, str] = {
     **aws_elb.JOINED,
     **aws_storage.JOINED,
     **aws_cache_search.JOINED,
+    **aws_apigateway.JOINED,
 }
 
 #: resource type -> the account- or region-wide asset type it sets
