@@ -13,6 +13,7 @@ from cloudwarden.core.model import Asset
 from cloudwarden.iac.cloudformation import (
     cloudfront,
     compute,
+    datastores,
     ec2,
     eks_efs,
     elb,
@@ -59,4 +60,9 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _one(elb.map_load_balancer),
     "AWS::ElasticLoadBalancing::LoadBalancer": _one(elb.map_classic),
     "AWS::CloudFront::Distribution": _one(cloudfront.map_distribution),
+    "AWS::ElastiCache::ReplicationGroup": _one(datastores.map_replication_group),
+    "AWS::ElastiCache::CacheCluster": _one(datastores.map_cache_cluster),
+    "AWS::Redshift::Cluster": _one(datastores.map_redshift_cluster),
+    "AWS::OpenSearchService::Domain": _one(datastores.map_domain),
+    "AWS::Elasticsearch::Domain": _one(datastores.map_domain),
 }
