@@ -459,6 +459,19 @@ BACKUP_PLAN = AssetType(
                                "when kept forever"),
         "Rules[].Lifecycle.DeleteAfterDays": F("int", "days before deletion"),
         "Rules[].Lifecycle.MoveToColdStorageAfterDays": F("int", "days before cold storage"),
+        "Selections": F("list", "resource assignments of the plan [{SelectionId, SelectionName, "
+                        "Resources, NotResources, ListOfTags, Conditions}]"),
+        "Selections[].SelectionId": F("str", "selection id"),
+        "Selections[].SelectionName": F("str", "selection name"),
+        "Selections[].Resources": F("list[str]", "ARNs or ARN patterns with * selected"),
+        "Selections[].NotResources": F("list[str]", "ARNs or ARN patterns excluded"),
+        "Selections[].ListOfTags": F("list", "[{ConditionType STRINGEQUALS, ConditionKey, "
+                                     "ConditionValue}]: a resource with any of these tags is "
+                                     "selected"),
+        "Selections[].Conditions": F("dict", "{StringEquals, StringNotEquals, StringLike, "
+                                     "StringNotLike: [{ConditionKey aws:ResourceTag/<key>, "
+                                     "ConditionValue}]}: all must hold for Resources to be "
+                                     "selected; null when none"),
     },
 )
 

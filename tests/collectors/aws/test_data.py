@@ -93,6 +93,24 @@ def backup_gaps(session: boto3.Session) -> None:
             },
         )
 
+    def selections(**_: Any) -> AWSResponse:
+        return reply(200, {"BackupSelectionsList": [
+            {"SelectionId": "sel-tables", "SelectionName": "prod-tables",
+             "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup"}]})
+
+    def selection(**_: Any) -> AWSResponse:
+        return reply(200, {"SelectionId": "sel-tables", "BackupSelection": {
+            "SelectionName": "prod-tables", "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup",
+            "Resources": [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/*"],
+            "NotResources": [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/cw-bad-table"],
+            "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup",
+                            "ConditionValue": "daily"}],
+            "Conditions": {"StringEquals": [{"ConditionKey": "aws:ResourceTag/env",
+                                             "ConditionValue": "prod"}],
+                           "StringNotEquals": [], "StringLike": [], "StringNotLike": []}}})
+
+    session.events.register("before-send.backup.ListBackupSelections", selections)
+    session.events.register("before-send.backup.GetBackupSelection", selection)
     session.events.register("before-send.backup.GetBackupVaultAccessPolicy", vault_policy)
     session.events.register("before-send.backup.ListRecoveryPointsByBackupVault", recovery_points)
 
@@ -767,6 +785,15 @@ def test_backup(seeded: dict[str, Any]) -> None:
             "Lifecycle": {"DeleteAfterDays": 35, "MoveToColdStorageAfterDays": None},
         }
     ]
+    assert plan["Selections"] == [{
+        "SelectionId": "sel-tables", "SelectionName": "prod-tables",
+        "Resources": [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/*"],
+        "NotResources": [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/cw-bad-table"],
+        "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup",
+                        "ConditionValue": "daily"}],
+        "Conditions": {"StringEquals": [{"ConditionKey": "aws:ResourceTag/env",
+                                         "ConditionValue": "prod"}],
+                       "StringNotEquals": [], "StringLike": [], "StringNotLike": []}}]
     point = one(inv, "aws.backup.recovery_point", RecoveryPointArn=RECOVERY_POINT)
     assert (point["IsEncrypted"], point["ResourceType"], point["CreationDate"]) == (
         False,
@@ -928,7 +955,12 @@ def test_normalize_efs_and_backup() -> None:
     ap = efs_mod.normalize_access_point({"AccessPointId": "a", "AccessPointArn": "arn:a"})
     assert (ap["PosixUser"], ap["RootDirectory"]) == (None, None)
     plan = backup_mod.normalize_plan({"BackupPlanId": "p", "BackupPlanArn": "arn:p"}, None)
-    assert plan["Rules"] is None
+    assert (plan["Rules"], plan["Selections"]) == (None, [])
+    unread = backup_mod.normalize_plan({"BackupPlanId": "p", "BackupPlanArn": "arn:p"}, None, None)
+    assert unread["Selections"] is None
+    bare = backup_mod.normalize_selection("s", {"SelectionName": "all",
+                                                "Resources": ["*"], "Conditions": {}})
+    assert (bare["Resources"], bare["ListOfTags"], bare["Conditions"]) == (["*"], [], None)
     vault = backup_mod.normalize_vault(
         {"BackupVaultName": "v", "BackupVaultArn": "arn:v"}, policy={}, tags={}
     )

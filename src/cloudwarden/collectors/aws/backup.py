@@ -1,5 +1,5 @@
-"""AWS Backup in one region: vaults (encryption key, lock, access policy), plans and the
-recovery points of each vault."""
+"""AWS Backup in one region: vaults (encryption key, lock, access policy), plans with their
+resource assignments (selections) and the recovery points of each vault."""
 
 from __future__ import annotations
 
@@ -25,7 +25,28 @@ def normalize_vault(raw: Mapping[str, Any], *, policy: Mapping[str, Any] | None,
     }
 
 
-def normalize_plan(listed: Mapping[str, Any], plan: Mapping[str, Any] | None) -> dict[str, Any]:
+def normalize_selection(selection_id: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """`raw` is GetBackupSelection's BackupSelection."""
+    conditions = raw.get("Conditions") or {}
+    return {
+        "SelectionId": selection_id,
+        "SelectionName": raw.get("SelectionName"),
+        "Resources": list(raw.get("Resources") or []),
+        "NotResources": list(raw.get("NotResources") or []),
+        "ListOfTags": [{"ConditionType": t.get("ConditionType"),
+                        "ConditionKey": t.get("ConditionKey"),
+                        "ConditionValue": t.get("ConditionValue")}
+                       for t in raw.get("ListOfTags") or []],
+        "Conditions": None if not any(conditions.values()) else {
+            kind: [{"ConditionKey": c.get("ConditionKey"),
+                    "ConditionValue": c.get("ConditionValue")}
+                   for c in conditions.get(kind) or []]
+            for kind in ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")},
+    }
+
+
+def normalize_plan(listed: Mapping[str, Any], plan: Mapping[str, Any] | None,
+                   selections: Sequence[Mapping[str, Any]] | None = ()) -> dict[str, Any]:
     rules: Sequence[Mapping[str, Any]] = ((plan or {}).get("BackupPlan") or {}).get("Rules") or []
     return {
         "BackupPlanId": listed["BackupPlanId"],
@@ -42,6 +63,7 @@ def normalize_plan(listed: Mapping[str, Any], plan: Mapping[str, Any] | None) ->
                 "DeleteAfterDays": r["Lifecycle"].get("DeleteAfterDays"),
                 "MoveToColdStorageAfterDays": r["Lifecycle"].get("MoveToColdStorageAfterDays")},
         } for r in rules],
+        "Selections": None if selections is None else list(selections),
     }
 
 
@@ -80,13 +102,30 @@ def _vaults(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
     return assets
 
 
+def _selections(api: Api, plan_id: str) -> Fetched[list[dict[str, Any]]]:
+    """Every resource assignment of a plan, or why it could not be read."""
+    listed = api.fetch_pages("list_backup_selections", "BackupSelectionsList",
+                             BackupPlanId=plan_id)
+    if listed.value is None:
+        return Fetched(None, listed.failure)
+    out = []
+    for item in listed.value:
+        got = api.fetch("get_backup_selection", BackupPlanId=plan_id,
+                        SelectionId=item["SelectionId"])
+        if got.value is None:
+            return Fetched(None, got.failure)
+        out.append(normalize_selection(item["SelectionId"], got.value.get("BackupSelection") or {}))
+    return Fetched(out)
+
+
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     api = ctx.api("backup", region)
     assets = _vaults(ctx, api, region)
     for listed in api.pages("list_backup_plans", "BackupPlansList") or []:
         plan = api.fetch("get_backup_plan", BackupPlanId=listed["BackupPlanId"])
-        doc = normalize_plan(listed, plan.value)
+        selections = _selections(api, listed["BackupPlanId"])
+        doc = normalize_plan(listed, plan.value, selections.value)
         assets.append(make_asset(ctx.account, region, "aws.backup.plan", listed["BackupPlanArn"],
                                  listed.get("BackupPlanName") or listed["BackupPlanId"], doc,
-                                 failures({"Rules": plan})))
+                                 failures({"Rules": plan, "Selections": selections})))
     return assets
