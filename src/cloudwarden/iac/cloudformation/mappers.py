@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from cloudwarden.core.model import Asset
 from cloudwarden.iac.cloudformation import (
+    apigateway,
     cloudfront,
     compute,
     datastores,
@@ -65,4 +66,8 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::Redshift::Cluster": _one(datastores.map_redshift_cluster),
     "AWS::OpenSearchService::Domain": _one(datastores.map_domain),
     "AWS::Elasticsearch::Domain": _one(datastores.map_domain),
+    "AWS::ApiGateway::RestApi": _one(apigateway.map_rest_api),
+    "AWS::ApiGateway::Stage": _one(apigateway.map_stage),
+    "AWS::ApiGatewayV2::Api": _one(apigateway.map_v2_api),
+    "AWS::ApiGatewayV2::Stage": _one(apigateway.map_v2_stage),
 }
