@@ -128,7 +128,7 @@ def _bytes_read(event: Event) -> float:
 
 def _object_read(event: Event) -> bool:
     if event.source == "aws.s3.access":
-        return event.action.upper().startswith("REST.GET.OBJECT") and event.outcome != "failure"
+        return event.action == "REST.GET.OBJECT" and event.outcome != "failure"
     return (
         event.source == "aws.cloudtrail"
         and event.action == "GetObject"
@@ -513,6 +513,8 @@ def _aws() -> list[Detector]:
             limit=float(10 * _GIB),
             unit="bytes",
             sources=frozenset({"aws.s3.access", "aws.cloudtrail"}),
+            # object data reads only: CloudTrail's GetObject, the access log's REST.GET.OBJECT
+            actions=frozenset({"GetObject", "REST.GET.OBJECT"}),
         ),
         PredicateDetector(
             _alert(
