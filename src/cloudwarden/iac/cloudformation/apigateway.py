@@ -58,9 +58,12 @@ def _stage_arn(doc: Doc, stack: Stack, kind: str, api_id: Any, stage: Any) -> No
 
 
 def _api_of(res: Resource, prop: str, api_type: str, stack: Stack) -> Resource | None:
+    """The API of the template a stage's `Ref`/`GetAtt` names (API ids are generated, so a
+    literal id names an API outside the template)."""
     target = res.props.get(prop)
-    found = [a for a in stack.of_type(api_type) if stack.refers_to(target, a)]
-    return found[0] if len(found) == 1 else None
+    refs = target.refs if isinstance(target, Unresolved) else ()
+    api = stack.resources.get(refs[0]) if len(refs) == 1 else None
+    return api if api is not None and api.type == api_type else None
 
 
 def map_rest_api(res: Resource, stack: Stack) -> Asset:

@@ -113,12 +113,22 @@ def map_cache_cluster(res: Resource, stack: Stack) -> Asset:
     return doc.asset("aws.elasticache.cache_cluster", "ClusterName")
 
 
+def _parameter_group(group: Any, stack: Stack) -> list[Resource]:
+    """The template's parameter group a cluster names: by `Ref` (a lookup), else by its
+    literal `ParameterGroupName` (the few groups of the template)."""
+    refs = group.refs if isinstance(group, Unresolved) else ()
+    if refs:
+        found = stack.resources.get(refs[0])
+        return [found] if found is not None and found.type == _REDSHIFT_PARAMETERS else []
+    return [g for g in stack.of_type(_REDSHIFT_PARAMETERS)
+            if stack.refers_to(group, g, "ParameterGroupName")]
+
+
 def _redshift_parameters(group: Any, stack: Stack) -> Any:
     values = dict(_REDSHIFT_DEFAULTS)
     sources = dict.fromkeys(values, "engine-default")
     if group != _DEFAULT_REDSHIFT_GROUP:
-        found = [g for g in stack.of_type(_REDSHIFT_PARAMETERS)
-                 if stack.refers_to(group, g, "ParameterGroupName")]
+        found = _parameter_group(group, stack)
         if len(found) != 1:
             return Unresolved("the cluster's parameter group is not in the template")
         params = found[0].props.get("Parameters") or []

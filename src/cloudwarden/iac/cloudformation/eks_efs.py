@@ -55,9 +55,12 @@ def map_file_system(res: Resource, stack: Stack) -> Asset:
 def vpc_of_subnets(subnets: Any, stack: Stack) -> Any:
     """The VPC of the first of `subnets`: the subnet's `VpcId` when the template declares it,
     else the symbol `${<subnet>.VpcId}` (the VPC is certain to exist, its id is not known)."""
-    for subnet in stack.of_type("AWS::EC2::Subnet"):
-        if stack.refers_to(subnets, subnet):
-            return id_text(subnet.props.get("VpcId"))
+    # a subnet of the template is named by Ref (subnet ids are generated): a lookup, no scan
+    for item in subnets if isinstance(subnets, list) else [subnets]:
+        for ref in item.refs if isinstance(item, Unresolved) else ():
+            subnet = stack.resources.get(ref)
+            if subnet is not None and subnet.type == "AWS::EC2::Subnet":
+                return id_text(subnet.props.get("VpcId"))
     first = subnets[0] if isinstance(subnets, list) and subnets else subnets
     name = first.text if isinstance(first, Unresolved) else first
     if isinstance(name, str) and name:

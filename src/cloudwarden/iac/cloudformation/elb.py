@@ -42,10 +42,11 @@ def subnet_zones(subnets: Any, stack: Stack) -> Any:
     if isinstance(subnets, Unresolved):
         return subnets
     zones: set[str] = set()
-    by_id = {s.logical_id: s for s in stack.of_type(_SUBNET)}
     for subnet_id in subnets if isinstance(subnets, list) else [subnets]:
         refs = subnet_id.refs if isinstance(subnet_id, Unresolved) else ()
-        subnet = by_id.get(refs[0]) if len(refs) == 1 else None
+        subnet = stack.resources.get(refs[0]) if len(refs) == 1 else None
+        if subnet is not None and subnet.type != _SUBNET:
+            subnet = None
         zone = subnet.props.get("AvailabilityZone") if subnet is not None else None
         if not isinstance(zone, str) or not zone:
             return Unresolved(f"the Availability Zone of subnet {id_text(subnet_id)} is not "

@@ -19,6 +19,7 @@ from cloudwarden.iac.terraform.aws_common import (
     as_int,
     block,
     build_asset,
+    literal_str,
     own,
     str_list,
     tags_of,
@@ -77,14 +78,32 @@ def _api_of(index: Index, res: TfResource, arg: str, api_type: str) -> TfResourc
     return found[0] if len(found) == 1 else None
 
 
-def _method_settings(index: Index, stage: TfResource) -> list[dict[str, Any]]:
-    """The method settings of this stage: joined by stage name, kept when they name the
-    stage's own API (a stage name such as `prod` recurs across APIs)."""
-    api = index.ident(stage, stage.values.get("rest_api_id"))
+def _settings_of(index: Index, stage: TfResource) -> list[TfResource]:
+    """The method settings of this stage. A stage name such as `prod` recurs across APIs, so
+    settings are found through the stage's API (indexed) and kept when their `stage_name`
+    is this stage (a reference to it, or its literal name); for an API outside the code,
+    through the stage name, kept when they name the same API."""
+    api = _api_of(index, stage, "rest_api_id", _REST_API)
+    if api is None:
+        api_id = index.ident(stage, stage.values.get("rest_api_id"))
+        return [m for m in index.children_of(stage, _METHOD_SETTINGS, "stage_name",
+                                              ("stage_name",))
+                if index.ident(m, m.values.get("rest_api_id")) == api_id]
+    name = literal_str(stage.values.get("stage_name"))
     out = []
-    for item in index.children_of(stage, _METHOD_SETTINGS, "stage_name", ("stage_name",)):
-        if index.ident(item, item.values.get("rest_api_id")) != api:
-            continue
+    for item in index.children_of(api, _METHOD_SETTINGS, "rest_api_id", _ID):
+        value = item.values.get("stage_name")
+        refs = list(item.references.get("stage_name", ())) + list(
+            value.refs if isinstance(value, Unknown) else ())
+        if any(r.address == stage.address for ref in refs for r in index.resolve(item, ref)) \
+                or (name is not None and literal_str(value) == name):
+            out.append(item)
+    return out
+
+
+def _method_settings(index: Index, stage: TfResource) -> list[dict[str, Any]]:
+    out = []
+    for item in _settings_of(index, stage):
         settings = block(item.values.get("settings"))
         settings = settings if isinstance(settings, dict) else {}
         out.append({"resourcePath": item.values.get("method_path"),
