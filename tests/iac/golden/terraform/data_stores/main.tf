@@ -40,6 +40,26 @@ resource "aws_efs_mount_target" "home" {
   subnet_id      = aws_subnet.data.id
 }
 
+resource "aws_efs_access_point" "app" {
+  file_system_id = aws_efs_file_system.home.id
+  posix_user {
+    uid = 1001
+    gid = 1001
+  }
+  root_directory {
+    path = "/app"
+    creation_info {
+      owner_uid   = 1001
+      owner_gid   = 1001
+      permissions = "0750"
+    }
+  }
+}
+
+resource "aws_efs_access_point" "whole" {
+  file_system_id = aws_efs_file_system.home.id
+}
+
 resource "aws_efs_file_system" "tmp" {
   creation_token = "tmp"
 }
