@@ -269,6 +269,18 @@ def _json_text(value: Any) -> Any:
     return value
 
 
+def _registry_scanning(p: dict[str, Any]) -> Any:
+    """`AWS::ECR::RegistryScanningConfiguration` as GetRegistryScanningConfiguration shows
+    it: the region's scan type and rules, which apply to every repository."""
+    rules = p.get("Rules") or []
+    return {"scanType": p.get("ScanType"), "rules": [
+        {"scanFrequency": r.get("ScanFrequency"),
+         "repositoryFilters": [{"filter": f.get("Filter"), "filterType": f.get("FilterType")}
+                               for f in r.get("RepositoryFilters") or []
+                               if isinstance(f, dict)]}
+        for r in rules if isinstance(r, dict)] if isinstance(rules, list) else rules}
+
+
 def map_repository(res: Resource, stack: Stack) -> Asset:
     p = res.props
     doc = Doc(res, stack)
@@ -288,7 +300,12 @@ def map_repository(res: Resource, stack: Stack) -> Asset:
         "encryptionType": encryption.get("EncryptionType", "AES256"),
         "kmsKey": encryption.get("KmsKey")} if isinstance(encryption, dict) else encryption,
         symbolic_ok=True)
-    doc.open("RegistryScanningConfiguration", "a setting of the registry, not the template")
+    registry = list(stack.of_type("AWS::ECR::RegistryScanningConfiguration"))
+    if registry:
+        doc.set("RegistryScanningConfiguration",
+                _registry_scanning(registry[-1].props), symbolic_ok=True)
+    else:
+        doc.open("RegistryScanningConfiguration", "a setting of the registry, not the template")
     doc.set("Policy", _json_text(p.get("RepositoryPolicyText")), symbolic_ok=True,
             strict=POLICY_STRICT)
     lifecycle = p.get("LifecyclePolicy") or {}
