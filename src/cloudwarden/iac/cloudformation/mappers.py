@@ -20,6 +20,7 @@ from cloudwarden.iac.cloudformation import (
     elb,
     iam,
     s3,
+    sam_api,
     services,
 )
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
@@ -70,4 +71,6 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::ApiGateway::Stage": _one(apigateway.map_stage),
     "AWS::ApiGatewayV2::Api": _one(apigateway.map_v2_api),
     "AWS::ApiGatewayV2::Stage": _one(apigateway.map_v2_stage),
+    "AWS::Serverless::Api": sam_api.map_sam_api,
+    "AWS::Serverless::HttpApi": sam_api.map_sam_http_api,
 }
