@@ -13,10 +13,11 @@ from cloudwarden.iac.cloudformation.stack import (
     Resource,
     Stack,
     as_bool,
+    as_int,
     tags_of,
 )
 
-__all__ = ["map_eks_cluster", "map_file_system", "vpc_of_subnets"]
+__all__ = ["map_access_point", "map_eks_cluster", "map_file_system", "vpc_of_subnets"]
 
 #: The control plane log types EKS knows; DescribeCluster lists the enabled and the disabled.
 _EKS_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -50,6 +51,26 @@ def map_file_system(res: Resource, stack: Stack) -> Asset:
     doc.after_deploy("CreationTime")
     doc.set("Tags", tags, symbolic_ok=True)
     return doc.asset("aws.efs.file_system")
+
+
+def map_access_point(res: Resource, stack: Stack) -> Asset:
+    p = res.props
+    doc = Doc(res, stack)
+    doc.ref("AccessPointId")
+    doc.ref("AccessPointArn", "Arn")
+    doc.set("FileSystemId", id_text(p.get("FileSystemId")), symbolic_ok=True)
+    tags = tags_of(p.get("AccessPointTags"))
+    doc.set("Name", tags.get("Name") if isinstance(tags, dict) else tags, symbolic_ok=True)
+    doc.set("LifeCycleState", "available")
+    user = p.get("PosixUser")
+    doc.set("PosixUser", None if not user else user if not isinstance(user, dict) else {
+        "Uid": as_int(user.get("Uid")), "Gid": as_int(user.get("Gid")),
+        "SecondaryGids": [as_int(g) for g in user.get("SecondaryGids") or []]})
+    root = p.get("RootDirectory")
+    doc.set("RootDirectory", None if not root else root if not isinstance(root, dict) else {
+        "Path": root.get("Path", "/")})
+    doc.set("Tags", tags, symbolic_ok=True)
+    return doc.asset("aws.efs.access_point")
 
 
 def vpc_of_subnets(subnets: Any, stack: Stack) -> Any:

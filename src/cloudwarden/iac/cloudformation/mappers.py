@@ -58,6 +58,7 @@ MAPPERS: dict[str, Mapper] = {
     "AWS::RDS::DBCluster": _one(compute.map_db_cluster),
     "AWS::ECR::Repository": _one(compute.map_repository),
     "AWS::EFS::FileSystem": _one(eks_efs.map_file_system),
+    "AWS::EFS::AccessPoint": _one(eks_efs.map_access_point),
     "AWS::EKS::Cluster": _one(eks_efs.map_eks_cluster),
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _one(elb.map_load_balancer),
     "AWS::ElasticLoadBalancing::LoadBalancer": _one(elb.map_classic),
