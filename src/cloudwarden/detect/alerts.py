@@ -213,12 +213,34 @@ def load_suppressions(data: Iterable[Mapping[str, Any]]) -> list[SuppressionRule
     return rules
 
 
-def _merge(current: Alert, new: Alert, max_evidence: int) -> Alert:
-    # Events hold dicts, so they are not hashable: dedupe by equality (evidence is small)
+def _evidence_key(event: Event) -> tuple[Any, ...] | Event:
+    """What makes two evidence events the same: the record they were read from (origin and
+    time), else - for events without an origin - the event itself (compared by equality)."""
+    return (event.origin, event.time, event.action) if event.origin else event
+
+
+def _merged_evidence(current: tuple[Event, ...], new: tuple[Event, ...],
+                     max_evidence: int) -> tuple[Event, ...]:
+    """The earliest `max_evidence` distinct events of both. A sustained attack adds later
+    occurrences to a full evidence list all the time: those cannot enter it, so they cost no
+    sort and no comparison."""
+    if len(current) >= max_evidence and current:
+        last = _utc(current[-1].time)
+        if all(_utc(e.time) > last for e in new):
+            return current
     evidence: list[Event] = []
-    for event in sorted([*current.evidence, *new.evidence], key=lambda e: _utc(e.time)):
-        if event not in evidence:
+    seen: list[tuple[Any, ...] | Event] = []
+    for event in sorted([*current, *new], key=lambda e: _utc(e.time)):
+        key = _evidence_key(event)
+        if key not in seen:  # events hold dicts: not hashable, compared by equality
+            seen.append(key)
             evidence.append(event)
+            if len(evidence) == max_evidence:
+                break
+    return tuple(evidence)
+
+
+def _merge(current: Alert, new: Alert, max_evidence: int) -> Alert:
     status = current.status
     if status == AlertStatus.RESOLVED:
         status = AlertStatus.ACTIVE  # it happened again: reopen
@@ -229,7 +251,7 @@ def _merge(current: Alert, new: Alert, max_evidence: int) -> Alert:
         last_seen=max(current.last_seen, new.last_seen),
         entities=tuple(sorted({*current.entities, *new.entities})),
         resources=tuple(sorted({*current.resources, *new.resources})),
-        evidence=tuple(evidence[:max_evidence]),
+        evidence=_merged_evidence(current.evidence, new.evidence, max_evidence),
         count=current.count + new.count,
         status=status,
     )
