@@ -56,3 +56,14 @@ def test_unknown_and_too_common_names_link_nothing() -> None:
     assert linked.assets == ()
     [nothing] = link_alerts([alert("not-in-inventory")], INDEX)
     assert nothing.assets == ()
+
+
+def test_an_id_that_recurs_across_clusters_is_narrowed_to_the_alerts_cluster() -> None:
+    def deployment(cluster: str) -> Asset:
+        return Asset(AssetRef("kubernetes", cluster, "default", "kubernetes.workload",
+                              "Deployment/default/web"), "web", {})
+
+    prod, dev = deployment("prod-cluster"), deployment("dev-cluster")
+    index = ResourceIndex([prod, dev])
+    assert index.lookup("Deployment/default/web", frozenset({"prod-cluster"})) == [prod.ref.key]
+    assert set(index.lookup("Deployment/default/web")) == {prod.ref.key, dev.ref.key}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cloudwarden.iac import IacInputError, Location
@@ -80,3 +82,14 @@ def test_a_nested_mapping_ends_on_its_own_last_line() -> None:
     assert (logs.start_line, logs.end_line) == (3, 5)
     assert (data.start_line, data.end_line) == (7, 7)
     assert doc.end_line == 7
+
+
+def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    from cloudwarden.iac import read_text
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(IacInputError, match="not a regular file"):
+        read_text(fifo)

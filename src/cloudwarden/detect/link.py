@@ -38,23 +38,24 @@ class ResourceIndex:
     """Assets by every identifier a log record may use for them."""
 
     def __init__(self, assets: Iterable[Asset]) -> None:
-        self._exact: dict[str, str] = {}
+        #: id -> (account, key): an ARN names one asset, but other ids (a Kubernetes
+        #: `Deployment/ns/name`) recur in every cluster
+        self._exact: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._size = 0
         for asset in assets:
             key = asset.ref.key
-            self._exact[asset.ref.id] = key
+            self._size += 1
+            self._exact[asset.ref.id].append((asset.ref.account, key))
             for name in _names(asset):
                 self._by_name[name].append((asset.ref.account, key))
 
     def __len__(self) -> int:
-        return len(self._exact)
+        return self._size
 
     def lookup(self, resource: str, accounts: frozenset[str] = frozenset()) -> list[str]:
         """The asset keys `resource` (an ARN or a bare identifier) names."""
-        exact = self._exact.get(resource)
-        if exact is not None:
-            return [exact]
-        candidates = self._by_name.get(resource, [])
+        candidates = self._exact.get(resource) or self._by_name.get(resource, [])
         if accounts:
             narrowed = [c for c in candidates if c[0] in accounts]
             candidates = narrowed or candidates

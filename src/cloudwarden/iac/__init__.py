@@ -16,6 +16,7 @@ prefixed by the file or module directory so that ids are unique across a scan.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,10 @@ class Adapter(Protocol):
 def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """A source file's text, or a clear `IacInputError` (too big, binary, not UTF-8)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise IacInputError("not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise IacInputError(f"file is {size:,} bytes, above the {max_bytes:,} byte limit")
         data = path.read_bytes()
