@@ -1,5 +1,5 @@
 """More canonical shapes of AWS network asset types (see `aws.py` for the conventions): Elastic
-IP addresses and Site-to-Site VPN connections. Listed in `aws_network.ALL`.
+IP addresses, Site-to-Site VPN connections and Client VPN endpoints. Listed in `aws_network.ALL`.
 """
 
 from __future__ import annotations
@@ -52,4 +52,21 @@ EC2_VPN_CONNECTION = AssetType(
     },
 )
 
-ALL: tuple[AssetType, ...] = (EC2_ELASTIC_IP, EC2_VPN_CONNECTION)
+EC2_CLIENT_VPN_ENDPOINT = AssetType(
+    name="aws.ec2.client_vpn_endpoint",
+    provider="aws",
+    title="EC2 Client VPN endpoint",
+    id_field="Arn",
+    fields={
+        "ClientVpnEndpointId": F("str", "cvpn-endpoint-... id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:client-vpn-endpoint/id", nullable=False),
+        "Status": F("str", "pending-associate, available, deleting, deleted"),
+        "VpcId": F("str", "VPC of the endpoint"),
+        "ConnectionLogOptions": F("dict", "{Enabled, CloudwatchLogGroup, CloudwatchLogStream}"),
+        "ConnectionLogOptions.Enabled": F("bool", "client connections are logged"),
+        "ConnectionLogOptions.CloudwatchLogGroup": F("str", "log group, null when off"),
+        "Tags": _TAGS,
+    },
+)
+
+ALL: tuple[AssetType, ...] = (EC2_ELASTIC_IP, EC2_VPN_CONNECTION, EC2_CLIENT_VPN_ENDPOINT)

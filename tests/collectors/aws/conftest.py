@@ -38,7 +38,8 @@ def canned(status: int, body: str, content_type: str = "text/xml") -> AWSRespons
 
 
 def _ec2_gaps(session: boto3.Session) -> None:
-    """Answer the two read-only EC2 settings calls that moto lacks, as AWS documents them."""
+    """Answer the read-only EC2 calls that moto lacks (two settings, Client VPN endpoints: none),
+    as AWS documents them."""
 
     def kms_key(**_: Any) -> AWSResponse:
         return canned(200, f'<GetEbsDefaultKmsKeyIdResponse xmlns="{EC2_NS}"><requestId>r'
@@ -50,7 +51,12 @@ def _ec2_gaps(session: boto3.Session) -> None:
                            f"<requestId>r</requestId><state>unblocked</state>"
                            f"</GetSnapshotBlockPublicAccessStateResponse>")
 
+    def client_vpn_endpoints(**_: Any) -> AWSResponse:
+        return canned(200, f'<DescribeClientVpnEndpointsResponse xmlns="{EC2_NS}"><requestId>r'
+                           f"</requestId><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>")
+
     session.events.register("before-send.ec2.GetEbsDefaultKmsKeyId", kms_key)
+    session.events.register("before-send.ec2.DescribeClientVpnEndpoints", client_vpn_endpoints)
     session.events.register("before-send.ec2.GetSnapshotBlockPublicAccessState", block_state)
 
 

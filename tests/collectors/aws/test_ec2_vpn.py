@@ -2,8 +2,9 @@
 collected by the EC2 collector from a real moto server.
 
 moto answers DescribeAddresses and DescribeInstances; its DescribeVpnConnections carries no
-tunnel telemetry nor tunnel options, so that call is answered with a canned reply, as AWS
-documents the response, through botocore's `before-send` event (see `conftest.py`).
+tunnel telemetry nor tunnel options and it has no DescribeClientVpnEndpoints, so those calls are
+answered with canned replies, as AWS documents the responses, through botocore's `before-send`
+event (see `conftest.py`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from cloudwarden.inventory.snapshot import Inventory
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-TYPES = ("aws.ec2.elastic_ip", "aws.ec2.vpn_connection")
+TYPES = ("aws.ec2.elastic_ip", "aws.ec2.vpn_connection", "aws.ec2.client_vpn_endpoint")
 
 
 def _tunnel(ip: str, status: str, logged: bool) -> tuple[str, str]:
@@ -67,6 +68,26 @@ def _vpn_reply(**_: Any) -> AWSResponse:
     return canned(200, VPN_REPLY)
 
 
+def _endpoint(eid: str, logged: bool, name: str) -> str:
+    group = "<CloudwatchLogGroup>/aws/clientvpn/staff</CloudwatchLogGroup>" if logged else ""
+    return (f"<item><clientVpnEndpointId>{eid}</clientVpnEndpointId>"
+            f"<status><code>available</code></status><vpcId>vpc-0a1b2c3d</vpcId>"
+            f"<connectionLogOptions><Enabled>{str(logged).lower()}</Enabled>{group}"
+            f"</connectionLogOptions>"
+            f"<tagSet><item><key>Name</key><value>{name}</value></item></tagSet></item>")
+
+
+CLIENT_VPN_REPLY = (
+    f'<DescribeClientVpnEndpointsResponse xmlns="{EC2_NS}"><requestId>r</requestId>'
+    "<clientVpnEndpoint>" + _endpoint("cvpn-endpoint-0logged", True, "staff-vpn")
+    + _endpoint("cvpn-endpoint-0silent", False, "contractor-vpn")
+    + "</clientVpnEndpoint></DescribeClientVpnEndpointsResponse>")
+
+
+def _client_vpn_reply(**_: Any) -> AWSResponse:
+    return canned(200, CLIENT_VPN_REPLY)
+
+
 def seed(c: Callable[..., Any]) -> dict[str, Any]:
     ec2 = c("ec2")
     instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
@@ -84,6 +105,9 @@ def seeded(aws_session: boto3.Session, make_client: Callable[..., Any],
            aws_endpoint: str) -> tuple[dict[str, Any], Inventory]:
     ids = seed(make_client)
     aws_session.events.register("before-send.ec2.DescribeVpnConnections", _vpn_reply)
+    # ahead of conftest's empty answer for accounts without Client VPN
+    aws_session.events.register_first("before-send.ec2.DescribeClientVpnEndpoints",
+                                      _client_vpn_reply)
     inv = collect(AwsScanOptions(regions=(REGION,), services=("ec2",), endpoint_url=aws_endpoint),
                   session=aws_session)
     return ids, inv
@@ -138,10 +162,25 @@ def test_vpn_connections_and_virtualization_type(
     assert instance["VirtualizationType"] in ("hvm", "paravirtual")  # as moto's AMI says
 
 
+def test_client_vpn_endpoints(seeded: tuple[dict[str, Any], Inventory]) -> None:
+    _, inv = seeded
+    logged = only(inv, "aws.ec2.client_vpn_endpoint", ClientVpnEndpointId="cvpn-endpoint-0logged")
+    assert logged.name == "staff-vpn"
+    assert logged.ref.id == (f"arn:aws:ec2:{REGION}:{ACCOUNT}:client-vpn-endpoint/"
+                             "cvpn-endpoint-0logged")
+    assert logged.properties["ConnectionLogOptions"] == {
+        "Enabled": True, "CloudwatchLogGroup": "/aws/clientvpn/staff"}
+    silent = only(inv, "aws.ec2.client_vpn_endpoint",
+                  ClientVpnEndpointId="cvpn-endpoint-0silent").properties
+    assert (silent["Status"], silent["ConnectionLogOptions"]) == (
+        "available", {"Enabled": False, "CloudwatchLogGroup": None})
+
+
 def test_rules_judge_the_collected_resources(seeded: tuple[dict[str, Any], Inventory]) -> None:
     ids, inv = seeded
     rules = {"aws.ec2.elastic_ip_in_use", "aws.ec2.vpn_connection_tunnels_up",
-             "aws.ec2.vpn_connection_logging_enabled"}
+             "aws.ec2.vpn_connection_logging_enabled",
+             "aws.ec2.client_vpn_endpoint_connection_logging"}
     specs, problems = load_rules(known_types=default_registry().names())
     assert problems == []
     engine = Engine([s for s in specs if s.id in rules])
@@ -153,6 +192,9 @@ def test_rules_judge_the_collected_resources(seeded: tuple[dict[str, Any], Inven
     assert statuses[("aws.ec2.vpn_connection_tunnels_up", "dc-backup")] is Status.FAIL
     assert statuses[("aws.ec2.vpn_connection_logging_enabled", "dc-primary")] is Status.PASS
     assert statuses[("aws.ec2.vpn_connection_logging_enabled", "dc-backup")] is Status.FAIL
+    logging_rule = "aws.ec2.client_vpn_endpoint_connection_logging"
+    assert statuses[(logging_rule, "staff-vpn")] is Status.PASS
+    assert statuses[(logging_rule, "contractor-vpn")] is Status.FAIL
 
 
 def test_normalize_minimal_answers() -> None:

@@ -1,5 +1,6 @@
 """EC2 addressing and connectivity of one region that the main EC2 collector leaves out:
-Elastic IP addresses and Site-to-Site VPN connections (with tunnel state and logging)."""
+Elastic IP addresses, Site-to-Site VPN connections (with tunnel state and logging) and Client
+VPN endpoints (with connection logging)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from cloudwarden.core.model import Asset
 
 #: VPN connections in these states no longer exist for practical purposes.
 _GONE = frozenset({"deleting", "deleted"})
+#: Codes of endpoints (partitions, emulators) that do not offer Client VPN at all.
+_UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnsupportedOperation")
 
 
 def normalize_address(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
@@ -51,6 +54,33 @@ def normalize_vpn_connection(raw: Mapping[str, Any], arn: str) -> dict[str, Any]
     }
 
 
+def normalize_client_vpn_endpoint(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    logs = raw.get("ConnectionLogOptions") or {}
+    return {
+        "ClientVpnEndpointId": raw["ClientVpnEndpointId"],
+        "Arn": arn,
+        "Status": (raw.get("Status") or {}).get("Code"),
+        "VpcId": raw.get("VpcId"),
+        "ConnectionLogOptions": {"Enabled": bool(logs.get("Enabled")),
+                                 "CloudwatchLogGroup": logs.get("CloudwatchLogGroup") or None},
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
+def _client_vpn_endpoints(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
+    fetched = api.fetch("describe_client_vpn_endpoints", unsupported=_UNSUPPORTED)
+    assets = []
+    for raw in (fetched.value or {}).get("ClientVpnEndpoints") or []:
+        if (raw.get("Status") or {}).get("Code") in _GONE:
+            continue
+        eid = raw["ClientVpnEndpointId"]
+        doc = normalize_client_vpn_endpoint(
+            raw, ctx.arn("ec2", region, f"client-vpn-endpoint/{eid}"))
+        assets.append(make_asset(ctx.account, region, "aws.ec2.client_vpn_endpoint", doc["Arn"],
+                                 name_tag(doc["Tags"], eid), doc))
+    return assets
+
+
 def collect_region(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
     """Called by the EC2 collector with its client."""
     assets = []
@@ -68,4 +98,4 @@ def collect_region(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
         doc = normalize_vpn_connection(raw, ctx.arn("ec2", region, f"vpn-connection/{vid}"))
         assets.append(make_asset(ctx.account, region, "aws.ec2.vpn_connection", doc["Arn"],
                                  name_tag(doc["Tags"], vid), doc))
-    return assets
+    return assets + _client_vpn_endpoints(ctx, api, region)
