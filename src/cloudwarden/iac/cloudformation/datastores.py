@@ -27,12 +27,23 @@ from cloudwarden.iac.cloudformation.stack import (
     as_int,
 )
 
-__all__ = ["map_cache_cluster", "map_domain", "map_redshift_cluster", "map_replication_group"]
+__all__ = ["managed_key", "map_cache_cluster", "map_domain", "map_redshift_cluster",
+           "map_replication_group"]
 
 _REDSHIFT_PARAMETERS = "AWS::Redshift::ClusterParameterGroup"
 _REDSHIFT_DEFAULTS = {"enable_user_activity_logging": "false", "require_ssl": "false",
                       "use_fips_ssl": "false"}
 _DEFAULT_REDSHIFT_GROUP = "default.redshift-1.0"
+
+
+def managed_key(key: Any, encrypted: Any, service: str) -> Any:
+    """The key encrypting a resource: the one the template names, else the service's AWS
+    managed key (`alias/aws/<service>`) when the resource is encrypted, else None."""
+    if key:
+        return key
+    if encrypted is None or encrypted is False:
+        return None
+    return encrypted if isinstance(encrypted, Unresolved) else f"alias/aws/{service}"
 
 
 def _name(doc: Doc, field: str, value: Any) -> None:
@@ -157,12 +168,14 @@ def map_redshift_cluster(res: Resource, stack: Stack) -> Asset:
                          "Port": as_int(p.get("Port", 5439))})
     doc.open("VpcId", "the VPC of the cluster's subnet group")
     doc.set("PubliclyAccessible", as_bool(p.get("PubliclyAccessible", False)))
-    if p.get("Encrypted") is None:
+    encrypted = as_bool(p.get("Encrypted"))
+    if encrypted is None:
         doc.open("Encrypted", "no Encrypted: AWS encrypts clusters created since January "
                               "2025, older stacks were not")
     else:
-        doc.set("Encrypted", as_bool(p["Encrypted"]))
-    doc.set("KmsKeyId", id_text(p.get("KmsKeyId")), symbolic_ok=True)
+        doc.set("Encrypted", encrypted)
+    doc.set("KmsKeyId", managed_key(id_text(p.get("KmsKeyId")), encrypted, "redshift"),
+            symbolic_ok=True)
     doc.set("AutomatedSnapshotRetentionPeriod",
             as_int(p.get("AutomatedSnapshotRetentionPeriod", 1)))
     doc.set("EnhancedVpcRouting", as_bool(p.get("EnhancedVpcRouting", False)))
@@ -226,9 +239,10 @@ def map_domain(res: Resource, stack: Stack) -> Asset:
     else:
         doc.set("VPCOptions", vpc)
         doc.ref("Endpoint", "DomainEndpoint")
-    rest = p.get("EncryptionAtRestOptions")
-    doc.set("EncryptionAtRestOptions", _options(rest, ("Enabled", False), ("KmsKeyId", None)),
-            symbolic_ok=True, strict=frozenset({"Enabled"}))
+    rest = _options(p.get("EncryptionAtRestOptions"), ("Enabled", False), ("KmsKeyId", None))
+    if isinstance(rest, dict):
+        rest["KmsKeyId"] = managed_key(id_text(rest["KmsKeyId"]), rest["Enabled"], "es")
+    doc.set("EncryptionAtRestOptions", rest, symbolic_ok=True, strict=frozenset({"Enabled"}))
     doc.set("NodeToNodeEncryptionOptions",
             _options(p.get("NodeToNodeEncryptionOptions"), ("Enabled", False)))
     doc.set("DomainEndpointOptions", _endpoint_options(p.get("DomainEndpointOptions")))

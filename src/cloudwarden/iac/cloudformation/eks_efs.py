@@ -31,8 +31,11 @@ def map_file_system(res: Resource, stack: Stack) -> Asset:
     tags = tags_of(p.get("FileSystemTags"))
     doc.set("Name", tags.get("Name") if isinstance(tags, dict) else tags, symbolic_ok=True)
     doc.set("LifeCycleState", "available")
-    doc.set("Encrypted", as_bool(p.get("Encrypted", False)))
-    doc.set("KmsKeyId", p.get("KmsKeyId"), symbolic_ok=True)
+    encrypted = as_bool(p.get("Encrypted", False))
+    doc.set("Encrypted", encrypted)
+    # encrypted without a key named: the AWS managed key, as DescribeFileSystems shows it
+    key = p.get("KmsKeyId") or (None if encrypted is not True else "alias/aws/elasticfilesystem")
+    doc.set("KmsKeyId", key, symbolic_ok=True)
     # CreateFileSystem's documented defaults (the console chooses others)
     doc.set("PerformanceMode", p.get("PerformanceMode", "generalPurpose"))
     doc.set("ThroughputMode", p.get("ThroughputMode", "bursting"))

@@ -30,6 +30,7 @@ from cloudwarden.iac.terraform.aws_common import (
 )
 from cloudwarden.iac.terraform.aws_compute import subnets_vpc
 from cloudwarden.iac.terraform.aws_iam import policy_document
+from cloudwarden.iac.terraform.aws_storage import managed_key
 from cloudwarden.iac.terraform.model import TfResource, Unknown
 
 __all__ = ["JOINED", "map_cache_cluster", "map_domain", "map_replication_group"]
@@ -197,9 +198,10 @@ def map_domain(index: Index, domain: TfResource) -> list[Asset]:
     doc.set("VPCOptions", vpc)
     doc.set("Endpoint", None if vpc is not None else own(domain, "endpoint"))
     rest = block(v.get("encrypt_at_rest"))
+    enabled = rest if isinstance(rest, Unknown) else as_bool((rest or {}).get("enabled"), False)
     doc.set("EncryptionAtRestOptions", rest if isinstance(rest, Unknown) else {
-        "Enabled": as_bool((rest or {}).get("enabled"), False),
-        "KmsKeyId": index.ident(domain, (rest or {}).get("kms_key_id")) or None})
+        "Enabled": enabled, "KmsKeyId": managed_key(
+            index.ident(domain, (rest or {}).get("kms_key_id")), enabled, "es")})
     doc.set("NodeToNodeEncryptionOptions", _flag_block(
         v.get("node_to_node_encryption"), ("Enabled", "enabled", False)))
     doc.set("DomainEndpointOptions", _endpoint_options(domain))

@@ -30,7 +30,8 @@ from cloudwarden.iac.terraform.aws_elb import subnet_of
 from cloudwarden.iac.terraform.aws_iam import policy_document
 from cloudwarden.iac.terraform.model import TfResource, Unknown
 
-__all__ = ["JOINED", "map_access_point", "map_file_system", "map_redshift_cluster"]
+__all__ = ["JOINED", "managed_key", "map_access_point", "map_file_system",
+           "map_redshift_cluster"]
 
 _BACKUP = "aws_efs_backup_policy"
 _FS_POLICY = "aws_efs_file_system_policy"
@@ -46,6 +47,17 @@ _FS_ARGS = ("id",)
 _REDSHIFT_DEFAULTS = {"enable_user_activity_logging": "false", "require_ssl": "false",
                       "use_fips_ssl": "false"}
 _DEFAULT_REDSHIFT_GROUP = "default.redshift-1.0"
+
+
+def managed_key(key: Any, encrypted: Any, service: str) -> Any:
+    """The key encrypting a resource: the one the code names, else the service's AWS managed
+    key (`alias/aws/<service>`) when the resource is encrypted, else None; Unknown when it is
+    not known whether it is encrypted."""
+    if key:
+        return key
+    if encrypted is None or encrypted is False:
+        return None
+    return encrypted if isinstance(encrypted, Unknown) else f"alias/aws/{service}"
 
 
 def _name_tag(res: TfResource) -> Any:
@@ -69,8 +81,10 @@ def map_file_system(index: Index, fs: TfResource) -> list[Asset]:
     doc.set("FileSystemArn", own(fs, "arn"))
     doc.set("Name", _name_tag(fs))
     doc.set("LifeCycleState", "available")
-    doc.set("Encrypted", as_bool(v.get("encrypted"), False))
-    doc.set("KmsKeyId", index.ident(fs, v.get("kms_key_id")) or None)
+    encrypted = as_bool(v.get("encrypted"), False)
+    doc.set("Encrypted", encrypted)
+    doc.set("KmsKeyId", managed_key(index.ident(fs, v.get("kms_key_id")), encrypted,
+                                    "elasticfilesystem"))
     doc.set("PerformanceMode", v.get("performance_mode") or "generalPurpose")
     doc.set("ThroughputMode", v.get("throughput_mode") or "bursting")
     backups = index.children_of(fs, _BACKUP, "file_system_id", _FS_ARGS)
@@ -166,12 +180,14 @@ def map_redshift_cluster(index: Index, cluster: TfResource) -> list[Asset]:
                          "Port": as_int(v.get("port"), 5439)})
     doc.open("VpcId", "the VPC of the cluster's subnet group is known only after apply")
     doc.set("PubliclyAccessible", as_bool(v.get("publicly_accessible"), False))
-    if v.get("encrypted") is None:
+    encrypted = as_bool(v.get("encrypted"))
+    if encrypted is None:
         doc.open("Encrypted", "no `encrypted`: the default depends on the provider version "
                               "(AWS encrypts clusters created since January 2025)")
     else:
-        doc.set("Encrypted", as_bool(v.get("encrypted")))
-    doc.set("KmsKeyId", index.ident(cluster, v.get("kms_key_id")) or None)
+        doc.set("Encrypted", encrypted)
+    doc.set("KmsKeyId", managed_key(index.ident(cluster, v.get("kms_key_id")), encrypted,
+                                    "redshift"))
     doc.set("AutomatedSnapshotRetentionPeriod",
             as_int(v.get("automated_snapshot_retention_period"), 1))
     doc.set("EnhancedVpcRouting", as_bool(v.get("enhanced_vpc_routing"), False))
