@@ -122,7 +122,7 @@ class ScanContext:
             client = self._clients.get(key)
             if client is None:
                 client = self.session.client(
-                    service,  # type: ignore[call-overload]
+                    service,
                     region_name=client_region,
                     endpoint_url=self.endpoint_url,
                     config=self.config,
