@@ -4,6 +4,7 @@ reading a field the code leaves open is not applicable on the code side only).""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from tf_judge import load_tf
 
 from cloudwarden.collectors.aws._shapes import make_asset
 from cloudwarden.collectors.aws.cloudfront import normalize_distribution
+from cloudwarden.collectors.aws.eks import normalize_cluster as normalize_eks
 from cloudwarden.collectors.aws.elb import normalize_load_balancer
+from cloudwarden.collectors.aws.lambda_ import normalize_function
 from cloudwarden.collectors.aws.opensearch import normalize_domain
 from cloudwarden.collectors.aws.redshift import normalize_cluster
 from cloudwarden.core.model import Asset, Status
@@ -200,11 +203,81 @@ def _redshift_live() -> dict[str, Any]:
                              logging={"LoggingEnabled": False}, parameters=parameters)
 
 
+LAMBDA_TF = """
+resource "aws_lambda_function" "hook" {
+  function_name = "hook"
+  role          = "arn:aws:iam::123456789012:role/hook"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "hook.zip"
+  environment {
+    variables = { SLACK_TOKEN = "x", STAGE = "prod" }
+  }
+}
+resource "aws_lambda_permission" "public" {
+  statement_id  = "Public"
+  action        = "lambda:InvokeFunctionUrl"
+  function_name = aws_lambda_function.hook.function_name
+  principal     = "*"
+  function_url_auth_type = "NONE"
+}
+resource "aws_lambda_function_url" "hook" {
+  function_name      = aws_lambda_function.hook.function_name
+  authorization_type = "NONE"
+  cors { allow_origins = ["*"] }
+}
+"""
+
+
+def _lambda_live() -> dict[str, Any]:
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:hook"
+    fn = {"FunctionName": "hook", "FunctionArn": arn, "Runtime": "python3.12",
+          "PackageType": "Zip", "Handler": "app.handler",
+          "Role": "arn:aws:iam::123456789012:role/hook", "Architectures": ["x86_64"],
+          "Timeout": 3, "MemorySize": 128,
+          "Environment": {"Variables": {"SLACK_TOKEN": "x", "STAGE": "prod"}},
+          "TracingConfig": {"Mode": "PassThrough"}}
+    policy = {"Policy": json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": [{
+        "Sid": "Public", "Effect": "Allow", "Principal": "*",
+        "Action": "lambda:InvokeFunctionUrl", "Resource": arn,
+        "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}]})}
+    url = {"FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/", "AuthType": "NONE",
+           "Cors": {"AllowOrigins": ["*"]}}
+    return normalize_function(fn, policy=policy, url=url, signing={}, tags={})
+
+
+EKS_TF = """
+resource "aws_eks_cluster" "k8s" {
+  name     = "k8s"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = "1.31"
+  vpc_config { subnet_ids = ["subnet-1", "subnet-2"] }
+  enabled_cluster_log_types = ["api", "audit"]
+}
+"""
+
+
+def _eks_live() -> dict[str, Any]:
+    return normalize_eks({
+        "name": "k8s", "arn": "arn:aws:eks:eu-west-1:123456789012:cluster/k8s",
+        "version": "1.31", "platformVersion": "eks.5", "status": "ACTIVE",
+        "roleArn": "arn:aws:iam::123456789012:role/eks",
+        "resourcesVpcConfig": {"vpcId": "vpc-1", "subnetIds": ["subnet-1", "subnet-2"],
+                               "endpointPublicAccess": True, "endpointPrivateAccess": False,
+                               "publicAccessCidrs": ["0.0.0.0/0"]},
+        "logging": {"clusterLogging": [
+            {"types": ["api", "audit"], "enabled": True},
+            {"types": ["authenticator", "controllerManager", "scheduler"], "enabled": False}]},
+        "tags": {}})
+
+
 CASES = {
     "alb": (ALB_TF, "aws_lb.web", _alb_live),
     "cloudfront": (CLOUDFRONT_TF, "aws_cloudfront_distribution.cdn", _cloudfront_live),
     "opensearch": (OPENSEARCH_TF, "aws_opensearch_domain.logs", _opensearch_live),
     "redshift": (REDSHIFT_TF, "aws_redshift_cluster.dw", _redshift_live),
+    "lambda": (LAMBDA_TF, "aws_lambda_function.hook", _lambda_live),
+    "eks": (EKS_TF, "aws_eks_cluster.k8s", _eks_live),
 }
 
 
