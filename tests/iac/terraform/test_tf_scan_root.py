@@ -50,3 +50,29 @@ def test_a_file_outside_the_scanned_directory_is_never_read(tmp_path: Path) -> N
     _, unknown = bucket_policy([env])
     assert "Policy" in unknown
     assert "outside" in unknown["Policy"]
+
+
+def test_two_unrelated_scanned_trees_do_not_open_their_common_parent(tmp_path: Path) -> None:
+    """Scanning /a and /b must not let code in /a read /etc or anything above /a."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("top secret")
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  bucket = "cw-two-trees"\n'
+        '  tags   = { leaked = file("${path.module}/../secret.txt") }\n}\n')
+    (second / "main.tf").write_text('resource "aws_s3_bucket" "c" {\n  bucket = "other"\n}\n')
+    outcome = run_iac_scan([first, second], frameworks=["terraform"])
+    [bucket] = [a for a in outcome.inventory if a.name == "cw-two-trees"]
+    assert "top secret" not in repr(bucket.to_dict())
+    assert "Tags" in bucket.unknown
+
+
+def test_a_syntax_error_never_echoes_the_broken_line(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('variable "x" {}\napi_token = "LocalTokenLeak77" "oops"\n')
+    outcome = run_iac_scan([tmp_path], frameworks=["terraform"])
+    [error] = outcome.errors
+    assert error.line == 2
+    assert "LocalTokenLeak77" not in error.message
+    assert all("LocalTokenLeak77" not in f.message for f in outcome.findings)

@@ -13,7 +13,6 @@ parent is not in the code).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,26 +86,12 @@ class TerraformAdapter:
             self._map(module, out)
         return out
 
-    def _root(self, sources: list[Path]) -> Path | None:
-        """The scanned directory holding every source: `../modules` and `file("../x")` inside
-        it are read, nothing outside it. None: the reader's default (the sources' own
-        common directory)."""
-        if not self.roots:
-            return None
-        try:
-            common = Path(os.path.commonpath([r.resolve() for r in self.roots]))
-        except ValueError:  # roots on different drives
-            return None
-        if all(s.resolve().is_relative_to(common) for s in sources):
-            return common
-        return None
-
     def _load_sources(self, sources: list[Path], out: TerraformLoad) -> list[TfModule]:
         from cloudwarden.iac.terraform import load_tree  # the reader: tree-sitter, on demand
 
         try:
             loaded = load_tree(sources, var_files=self.var_files, variables=self.variables,
-                               root=self._root(sources))
+                               roots=self.roots)
         except IacInputError as exc:
             out.errors.append(IacError(NAME, str(sources[0].parent), str(exc), exc.line))
             return []

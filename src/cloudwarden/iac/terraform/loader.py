@@ -124,28 +124,36 @@ def _roots(tree: _Tree) -> list[Path]:
 
 def load_tree(paths: Sequence[Path], *, var_files: Sequence[Path] = (),
               variables: Mapping[str, Any] | None = None, root: Path | None = None,
+              roots: Sequence[Path] = (),
               ) -> list[tuple[TfModule, list[IacError]]]:
     """Every root module under `paths` (directories, or `.tf`/`.tf.json` files grouped by
     directory), evaluated, with the errors of its files.
 
-    `variables` are `--var` values (a string is read as Terraform reads a command-line value);
-    `root` is the scanned root that local modules and `file()` reads must stay inside (by
-    default the deepest directory holding every path)."""
+    `variables` are `--var` values (a string is read as Terraform reads a command-line value).
+    `roots` (and `root`) are the directories the user scanned: a module may read local modules
+    and `file()` paths only inside the outermost of them that holds it - never the common
+    parent of two unrelated trees. Without them, the given paths themselves are the bounds."""
     tree = _scan(paths)
     results: list[tuple[TfModule, list[IacError]]] = []
     if tree.errors:
         results.append((TfModule(root=""), list(tree.errors)))
     if not tree.targets:
         return results
-    if root is not None:
-        allowed = Path(os.path.realpath(root))
-    else:
-        allowed = Path(os.path.commonpath([real for real, _ in tree.given]))
+    bounds = [Path(os.path.realpath(r)) for r in (*([root] if root is not None else []),
+                                                   *roots)]
+    if not bounds:
+        bounds = [real for real, _ in tree.given]
     reported: set[Path] = set()
-    for root in _roots(tree):
-        results.append(_evaluate_root(tree, root, allowed, var_files, variables or {},
-                                      reported))
+    for module_root in _roots(tree):
+        results.append(_evaluate_root(tree, module_root, _bound(module_root, bounds),
+                                      var_files, variables or {}, reported))
     return results
+
+
+def _bound(module_root: Path, bounds: Sequence[Path]) -> Path:
+    """The outermost scanned directory holding `module_root` (itself when none does)."""
+    holding = [b for b in bounds if module_root == b or module_root.is_relative_to(b)]
+    return min(holding, key=lambda b: len(b.parts)) if holding else module_root
 
 
 def _evaluate_root(tree: _Tree, root: Path, allowed: Path, var_files: Sequence[Path],

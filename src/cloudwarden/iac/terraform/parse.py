@@ -109,9 +109,9 @@ def _syntax_error(root: Node) -> IacInputError:
             return IacInputError(f"syntax error: missing {node.type!r}",
                                  opened.start_point[0] + 1)
         if node.is_error:
-            snippet = (node.text or b"").decode("utf-8", "replace").strip().splitlines()
-            near = f" near {snippet[0][:40]!r}" if snippet else ""
-            return IacInputError(f"syntax error{near}", node.start_point[0] + 1)
+            # never the source text: a secret may sit on the broken line
+            return IacInputError(f"syntax error at column {node.start_point[1] + 1}",
+                                 node.start_point[0] + 1)
         stack.extend(c for c in reversed(node.children) if c.has_error)
     return IacInputError("syntax error", root.start_point[0] + 1)
 

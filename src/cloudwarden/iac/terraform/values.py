@@ -213,7 +213,9 @@ def to_number(value: Any) -> int | float:
         try:
             number = float(text)
         except ValueError:
-            raise EvalError(f"cannot convert {value!r} to number") from None
+            # the value itself is never shown: it may be a secret used in the wrong place
+            raise EvalError(f"cannot convert a string of {len(value)} characters to number"
+                            ) from None
         return normal_number(number)
     raise EvalError(f"cannot convert {type_name(value)} to number")
 
@@ -232,7 +234,7 @@ def to_bool(value: Any) -> bool:
         return True
     if value == "false":
         return False
-    raise EvalError(f"cannot convert {type_name(value)} {value!r} to bool")
+    raise EvalError(f"cannot convert {type_name(value)} to bool")
 
 
 def instance_key(key: int | str) -> str:
