@@ -95,3 +95,18 @@ def test_the_cli_prints_alerts_as_they_come_and_stops_cleanly_on_sigint(
          "--db", f"sqlite:///{tmp_path / 'cw.db'}"],
         capture_output=True, text=True, env=env, timeout=60, check=True)
     assert "linux.auth.ssh_brute_force" in listed.stdout
+
+
+def test_a_parser_failure_is_reported_and_other_files_go_on(tmp_path: Path) -> None:
+    good = tmp_path / "auth.log"
+    good.write_text(failures(2))
+    other = tmp_path / "other.log"
+    other.write_text(failures(1))
+    stop = threading.Event()
+    stop.set()
+    stats = ParseStats()
+    # an unknown source name makes the parser lookup itself fail, as a bug would
+    events = list(follow_events([good], "linux.auth", stats, stop, poll=0.01))
+    broken = list(follow_events([other], "no.such.source", stats, stop, poll=0.01))
+    assert len(events) == 2 and broken == []
+    assert any("reading stopped" in p.reason for p in stats.examples)

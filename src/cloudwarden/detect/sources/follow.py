@@ -98,6 +98,8 @@ def follow_events(paths: Sequence[str | os.PathLike[str]], source: str | None,
         try:
             for event in _read_one(reader, str(file), source, local):
                 out.put(event)
+        except Exception as exc:  # a parser bug: this file stops, said, the others go on
+            local.problem(str(file), f"reading stopped: {type(exc).__name__}: {exc}")
         finally:
             reader.close()
             with lock:
