@@ -11,7 +11,12 @@ from cloudwarden.iac import IacError, IacInputError, IacLoad, read_text
 from cloudwarden.iac.cloudformation.intrinsics import Evaluator
 from cloudwarden.iac.cloudformation.mappers import MAPPERS
 from cloudwarden.iac.cloudformation.stack import Resource, Stack
-from cloudwarden.iac.cloudformation.template import Template, looks_like_template, parse_template
+from cloudwarden.iac.cloudformation.template import (
+    Template,
+    looks_like_template,
+    parse_template,
+    resource_label,
+)
 
 __all__ = ["FRAMEWORK", "CloudFormationAdapter", "load_template"]
 
@@ -38,20 +43,36 @@ def _with_globals(props: dict[str, Any], shared: Any) -> dict[str, Any]:
     return out
 
 
-def build_stack(template: Template, evaluator: Evaluator, region: str) -> Stack:
-    """The resources the template creates (a false `Condition` creates nothing), evaluated."""
+def build_stack(template: Template, evaluator: Evaluator, region: str,
+                errors: list[IacError] | None = None) -> Stack:
+    """The resources the template creates (a false `Condition` creates nothing), evaluated.
+    A resource whose evaluation fails is left out, with an `IacError` in `errors`: one odd
+    value loses that resource, never the template (nor the scan)."""
     stack = Stack(path=template.path, region=region,
                   partition=str(evaluator.ref("AWS::Partition")))
     for res in template.resources.values():
-        if res.condition is not None and evaluator.condition(res.condition) is False:
+        try:
+            if res.condition is not None and evaluator.condition(res.condition) is False:
+                continue
+            raw = dict(res.properties)
+            if res.type.startswith("AWS::Serverless::"):
+                raw = _with_globals(raw, template.globals.get(res.type.rsplit("::", 1)[-1]))
+            props = evaluator.value(raw)
+        except Exception as exc:  # an evaluator bug on a hostile value: this resource only
+            if errors is not None:
+                errors.append(IacError(FRAMEWORK, template.path,
+                                       f"{resource_label(res.logical_id)}: cannot evaluate "
+                                       f"its properties ({_kind(exc)})", res.start_line))
             continue
-        raw = dict(res.properties)
-        if res.type.startswith("AWS::Serverless::"):
-            raw = _with_globals(raw, template.globals.get(res.type.rsplit("::", 1)[-1]))
-        props = evaluator.value(raw)
         stack.add(Resource(res.logical_id, res.type, props if isinstance(props, dict) else {},
                            res.start_line, res.end_line))
     return stack
+
+
+def _kind(exc: BaseException) -> str:
+    """The kind of a failure, never its text: an exception's message may quote the value
+    it choked on, and a value may be a secret."""
+    return "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
 
 
 def load_template(text: str, path: str, *, parameters: Mapping[str, str] | None = None,
@@ -62,19 +83,19 @@ def load_template(text: str, path: str, *, parameters: Mapping[str, str] | None 
     if template is None:
         return [], []
     evaluator = Evaluator(template, parameters, pseudo)
-    stack = build_stack(template, evaluator, (pseudo or {}).get("AWS::Region", ""))
-    assets: list[Asset] = []
     errors: list[IacError] = []
+    stack = build_stack(template, evaluator, (pseudo or {}).get("AWS::Region", ""), errors)
+    assets: list[Asset] = []
     for res in stack.resources.values():
         mapper = MAPPERS.get(res.type)
         if mapper is None:
             continue
         try:
             assets.extend(mapper(res, stack))
-        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        except Exception as exc:
             # a property of an unexpected shape (a list where a mapping belongs, ...)
-            errors.append(IacError(FRAMEWORK, path, f"resource {res.logical_id} ({res.type}): "
-                                   f"unexpected property shape ({type(exc).__name__}: {exc})",
+            errors.append(IacError(FRAMEWORK, path, f"{resource_label(res.logical_id)} "
+                                   f"({res.type}): unexpected property shape ({_kind(exc)})",
                                    res.start_line))
     return assets, errors
 
@@ -118,6 +139,10 @@ class CloudFormationAdapter:
                                                parameters=self.parameters, pseudo=self.pseudo)
             except IacInputError as exc:
                 out.errors.append(IacError(FRAMEWORK, shown, str(exc), exc.line))
+                continue
+            except Exception as exc:  # a bug on one hostile template must not fail the others
+                out.errors.append(IacError(FRAMEWORK, shown,
+                                           f"internal error reading the template ({_kind(exc)})"))
                 continue
             out.assets.extend(assets)
             out.errors.extend(errors)

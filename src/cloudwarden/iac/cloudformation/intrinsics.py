@@ -321,7 +321,7 @@ class Evaluator:
                               refs_of(items))
         try:
             return items[int(index)]
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             return Unresolved("Fn::Select index out of range")
 
     def split(self, arg: Any, depth: int) -> Any:
@@ -339,6 +339,8 @@ class Evaluator:
         if any(isinstance(k, Unresolved) for k in keys):
             bad = next(k for k in keys if isinstance(k, Unresolved))
             return Unresolved(f"Fn::FindInMap key: {bad.reason}", bad.refs)
+        if not all(isinstance(k, str | int | float | bool) for k in keys):
+            return Unresolved("Fn::FindInMap with a key that is not a string")
         found: Any = self.template.mappings
         for key in keys:
             found = found.get(_scalar_text(key)) if isinstance(found, dict) else None
@@ -347,8 +349,8 @@ class Evaluator:
                 arg[3], dict) else None
             if default is not None:
                 return self.value(default, depth)
-            return Unresolved(f"Fn::FindInMap {'/'.join(map(str, keys))} is not in the "
-                              "mappings")
+            # the keys are values (often a parameter's): the reason does not quote them
+            return Unresolved("Fn::FindInMap keys are not in the mappings")
         return self.value(found, depth)
 
     def equals(self, arg: Any, depth: int) -> Any:
@@ -359,7 +361,10 @@ class Evaluator:
     def base64(self, arg: Any, depth: int) -> Any:
         value = self.value(arg, depth)
         if isinstance(value, str):
-            return base64.b64encode(value.encode()).decode()
+            try:
+                return base64.b64encode(value.encode()).decode()
+            except UnicodeEncodeError:  # a lone surrogate (`"\ud800"` in JSON)
+                return Unresolved("Fn::Base64 of text that is not valid Unicode")
         return Unresolved("Fn::Base64 of a value known only at deploy time", refs_of(value))
 
     def cidr(self, arg: Any, depth: int) -> Any:
@@ -379,7 +384,9 @@ class Evaluator:
         bad = find_unresolved(value)
         if bad is not None:
             return Unresolved(bad.reason, bad.refs)
-        return json.dumps(value, separators=(",", ":"))
+        # YAML gives dates and timestamps (`2020-01-01`) that JSON has no type for: as text,
+        # the way CloudFormation reads the template's scalar
+        return json.dumps(value, separators=(",", ":"), default=str)
 
     def length(self, arg: Any, depth: int) -> Any:
         value = self.value(arg, depth)

@@ -21,7 +21,7 @@ import yaml
 from cloudwarden.iac import IacInputError
 from cloudwarden.iac.yaml_source import Constructor, YamlMap, load_documents, make_loader
 
-__all__ = ["CfnResource", "Template", "looks_like_template", "parse_template"]
+__all__ = ["CfnResource", "Template", "looks_like_template", "parse_template", "resource_label"]
 
 #: Short-form tags and the long form each stands for.
 _SHORT_FORMS = {
@@ -106,6 +106,16 @@ class Template:
 
 
 _MARKERS = (b"AWSTemplateFormatVersion", b"AWS::Serverless")
+#: a logical id as CloudFormation allows it (alphanumeric, at most 255 characters)
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+
+
+def resource_label(logical_id: object) -> str:
+    """`resource Name` for an error message. A key that is not a valid logical id is not
+    quoted: messages never carry source text, which may be a secret on a malformed line."""
+    if isinstance(logical_id, str) and _LOGICAL_ID.fullmatch(logical_id):
+        return f"resource {logical_id}"
+    return "a resource whose logical id is not alphanumeric"
 
 
 def looks_like_template(head: bytes) -> bool:
@@ -206,10 +216,10 @@ def parse_template(text: str, path: str) -> Template | None:
     for logical_id, body in resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             line = getattr(body, "start_line", 0) or json_lines.get(str(logical_id), (0, 0))[0]
-            raise IacInputError(f"resource {logical_id} has no Type", line)
+            raise IacInputError(f"{resource_label(logical_id)} has no Type", line)
         props = body.get("Properties") or {}
         if not isinstance(props, dict):
-            raise IacInputError(f"resource {logical_id}: Properties is not a mapping",
+            raise IacInputError(f"{resource_label(logical_id)}: Properties is not a mapping",
                                 getattr(body, "start_line", 0))
         if isinstance(body, YamlMap):
             start = _key_line(lines, str(logical_id), body.start_line)

@@ -1,0 +1,126 @@
+"""Hostile templates: a value the evaluator cannot use is `Unresolved` or an error on that
+template (or resource) alone, never a crash that loses the other templates of the scan, and
+error messages never quote the template's text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cloudwarden.iac.cloudformation import CloudFormationAdapter, intrinsics, load_template, mappers
+from cloudwarden.iac.cloudformation.intrinsics import Evaluator, Unresolved
+
+GOOD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: good-bucket
+"""
+
+
+def bucket(name_expr: str, extra: str = "") -> str:
+    return f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+{extra}Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: {name_expr}
+  Other:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: other-bucket
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _names(text: str) -> dict[str, Any]:
+    assets, errors = load_template(text, "t.yaml")
+    assert errors == []
+    return {a.ref.id.rsplit(":", 1)[-1]: a for a in assets}
+
+
+@pytest.mark.parametrize("expr", ["!FindInMap [[a], b, c]", "!FindInMap [M, {x: 1}, c]",
+                                  "!FindInMap [M, a, [b]]"])
+def test_find_in_map_with_a_non_scalar_key_is_unresolved(expr: str) -> None:
+    by_id = _names(bucket(expr, "Mappings:\n  M: {a: {b: c}}\n"))
+    assert "Name" in by_id["B"].unknown and "not a string" in by_id["B"].unknown["Name"]
+    assert by_id["Other"].name == "other-bucket"
+
+
+def test_find_in_map_reason_does_not_quote_its_keys() -> None:
+    by_id = _names(bucket("!FindInMap [M, hunter2secret, c]", "Mappings:\n  M: {a: {b: c}}\n"))
+    assert "hunter2secret" not in by_id["B"].unknown["Name"]
+
+
+def test_to_json_string_of_a_yaml_date_is_its_text() -> None:
+    by_id = _names(bucket("!ToJsonString {created: 2020-01-01}"))
+    assert by_id["B"].name == '{"created":"2020-01-01"}'
+
+
+def test_base64_of_a_lone_surrogate_is_unresolved() -> None:
+    text = ('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"B": {"Type": '
+            '"AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Base64": "\\ud800"}}}}}')
+    assets, errors = load_template(text, "t.json")
+    assert errors == [] and "Name" in assets[0].unknown
+
+
+def test_select_with_an_infinite_index_is_unresolved() -> None:
+    by_id = _names(bucket("!Select [.inf, [a, b]]"))
+    assert "out of range" in by_id["B"].unknown["Name"]
+
+
+@pytest.mark.parametrize("bad", ["!FindInMap [[a], b, c]", "!ToJsonString {created: 2020-01-01}"])
+def test_one_hostile_template_does_not_fail_the_others(tmp_path: Path, bad: str) -> None:
+    """The review's reproduction: every CloudFormation file of the scan was 'adapter failed'."""
+    paths = [write(tmp_path, "bad.yaml", bucket(bad, "Mappings:\n  M: {a: {b: c}}\n")),
+             write(tmp_path, "good.yaml", GOOD)]
+    loaded = CloudFormationAdapter(root=tmp_path).load(paths)
+    assert loaded.errors == []
+    assert {a.ref.id for a in loaded.assets} == {"bad.yaml:B", "bad.yaml:Other", "good.yaml:Logs"}
+
+
+def test_an_evaluator_crash_loses_one_resource_and_quotes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever evaluator bug a hostile value finds next, it costs that resource alone, and
+    the error names the resource, its line and the kind of failure, not the value."""
+    def crash(_ev: Evaluator, arg: Any, _depth: int) -> Unresolved:
+        raise ValueError(f"cannot use {arg!r}")
+    monkeypatch.setitem(intrinsics._FUNCTIONS, "Fn::Base64", crash)
+    paths = [write(tmp_path, "bad.yaml", bucket("!Base64 hunter2-leaked")),
+             write(tmp_path, "good.yaml", GOOD)]
+    loaded = CloudFormationAdapter(root=tmp_path).load(paths)
+    assert {a.ref.id for a in loaded.assets} == {"bad.yaml:Other", "good.yaml:Logs"}
+    (error,) = loaded.errors
+    assert error.path == "bad.yaml" and error.line == 3
+    assert error.message == "resource B: cannot evaluate its properties (ValueError)"
+    assert "hunter2" not in error.to_finding().message
+
+
+def test_a_mapper_crash_quotes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(_res: Any, _stack: Any) -> list[Any]:
+        raise KeyError("hunter2-leaked")
+    monkeypatch.setitem(mappers.MAPPERS, "AWS::S3::Bucket", crash)
+    loaded = CloudFormationAdapter(root=tmp_path).load([write(tmp_path, "t.yaml", GOOD)])
+    (error,) = loaded.errors
+    assert error.line == 3 and "hunter2" not in error.message
+    assert error.message == ("resource Logs (AWS::S3::Bucket): unexpected property shape "
+                             "(KeyError)")
+
+
+def test_a_logical_id_that_is_not_an_identifier_is_not_quoted(tmp_path: Path) -> None:
+    text = ('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+            '  "password=hunter2":\n    Properties: {}\n')
+    loaded = CloudFormationAdapter(root=tmp_path).load([write(tmp_path, "t.yaml", text)])
+    (error,) = loaded.errors
+    assert "hunter2" not in error.message and "has no Type" in error.message
+    assert error.line == 4
