@@ -4,6 +4,7 @@ error messages never quote the template's text."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from cloudwarden.iac.cloudformation import CloudFormationAdapter, intrinsics, load_template, mappers
 from cloudwarden.iac.cloudformation.intrinsics import Evaluator, Unresolved
+from cloudwarden.iac.cloudformation.template import parse_template
 
 GOOD = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -124,3 +126,37 @@ def test_a_logical_id_that_is_not_an_identifier_is_not_quoted(tmp_path: Path) ->
     (error,) = loaded.errors
     assert "hunter2" not in error.message and "has no Type" in error.message
     assert error.line == 4
+
+
+def _cidr(ev: Evaluator, count: int, network: str = "::/0", bits: int = 64) -> Any:
+    return ev.value({"Fn::Cidr": [network, count, bits]})
+
+
+@pytest.fixture
+def evaluator() -> Evaluator:
+    template = parse_template(GOOD, "t.yaml")
+    assert template is not None
+    return Evaluator(template)
+
+
+@pytest.mark.parametrize("count", [1_000_000, 200_000_000, 0, -1])
+def test_cidr_count_beyond_cloudformations_limit_is_unresolved_at_once(
+        evaluator: Evaluator, count: int) -> None:
+    """The review's reproduction (200,000,000 blocks) hung and exhausted memory; 1,000,000 took
+    about 6 CPU-seconds. CloudFormation itself accepts 1 to 256."""
+    started = time.process_time()
+    result = _cidr(evaluator, count)
+    assert time.process_time() - started < 0.5
+    assert isinstance(result, Unresolved) and result.reason == "Fn::Cidr arguments out of range"
+
+
+def test_cidr_within_the_limit_is_computed(evaluator: Evaluator) -> None:
+    blocks = _cidr(evaluator, 256, "10.0.0.0/16", 8)
+    assert isinstance(blocks, list) and len(blocks) == 256
+    assert blocks[0] == "10.0.0.0/24" and blocks[-1] == "10.0.255.0/24"
+    assert isinstance(_cidr(evaluator, 2, "10.0.0.0/16", 40), Unresolved)
+
+
+def test_cidr_in_a_template_is_unresolved_not_a_hang() -> None:
+    by_id = _names(bucket('!Select [0, !Cidr ["::/0", 200000000, 64]]'))
+    assert "Name" in by_id["B"].unknown and by_id["Other"].name == "other-bucket"

@@ -54,6 +54,8 @@ _PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-iso-", "aws-is
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 #: Nesting a template may use before we stop evaluating (real templates nest a few levels).
 _MAX_DEPTH = 200
+#: The most blocks one `Fn::Cidr` makes (CloudFormation's own limit).
+_MAX_CIDR_COUNT = 256
 
 
 def partition_of(region: str) -> str:
@@ -374,9 +376,11 @@ class Evaluator:
         try:
             network = ipaddress.ip_network(str(values[0]), strict=False)
             count, bits = int(values[1]), int(values[2])
+            if not 1 <= count <= _MAX_CIDR_COUNT:  # a huge count would never end
+                return Unresolved("Fn::Cidr arguments out of range")
             subnets = network.subnets(new_prefix=network.max_prefixlen - bits)
             return [str(next(subnets)) for _ in range(count)]
-        except (ValueError, StopIteration):
+        except (ValueError, TypeError, OverflowError, StopIteration):
             return Unresolved("Fn::Cidr arguments out of range")
 
     def to_json_string(self, arg: Any, depth: int) -> Any:
