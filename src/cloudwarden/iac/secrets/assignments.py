@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 
 from cloudwarden.iac.secrets.hits import NAME_CHARS, Hit
@@ -70,16 +71,21 @@ def _name_class(name: str) -> str | None:
 
 
 class _Taken:
-    """Spans already reported, for an O(log n) overlap test (hits may number thousands)."""
+    """Spans already reported, for an O(log n) overlap test (hits may number thousands).
+
+    A span overlaps a reported one when some reported span starts before it ends and ends
+    after it starts: with the spans sorted by start, the largest end among those starting
+    before `end` decides. (A span nested in a long one, a token inside a URL's password, must
+    not hide the long one.)"""
 
     def __init__(self, hits: list[Hit]) -> None:
         spans = sorted((h.start, h.end) for h in hits)
         self.starts = [a for a, _ in spans]
-        self.spans = spans
+        self.max_ends = list(itertools.accumulate((b for _, b in spans), max))
 
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)
-        return any(self.spans[j][1] > start for j in range(max(0, i - 2), i))
+        return i > 0 and self.max_ends[i - 1] > start
 
 
 def _identifier(text: str, pos: int, length: int) -> tuple[int, int]:
@@ -114,14 +120,30 @@ def _operator_end(text: str, end: int, fmt: str, name_start: int) -> int:
         if fmt == "yaml" and k < n and text[k] not in " \t\"'":
             return -1
     elif fmt == "dockerfile" and k > end:
-        line_start = text.rfind("\n", 0, name_start) + 1
-        if text[line_start:name_start].strip().upper() not in ("ENV", "ARG"):
+        if not _first_after_env(text, name_start):
             return -1
     else:
         return -1
     while k < n and text[k] in " \t":
         k += 1
     return k
+
+
+def _first_after_env(text: str, name_start: int) -> bool:
+    """The name is the first word after `ENV` or `ARG` on its line (the legacy `ENV NAME
+    value`). Read backwards from the name over blanks, the keyword and blanks: only the blanks
+    right before this name and before its `ENV`, so linear over all names. Reading the line
+    back to its start at every keyword of a long line (`ENV pass x pass x ...`) was
+    quadratic."""
+    i = name_start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == name_start or i < 3 or text[i - 3:i].upper() not in ("ENV", "ARG"):
+        return False
+    i -= 3
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] == "\n"
 
 
 def _value(text: str, k: int, fmt: str) -> tuple[int, int] | None:
