@@ -40,7 +40,7 @@ from cloudwarden.iac import (
     IacLoad,
     read_text,
 )
-from cloudwarden.iac.yaml_source import YamlMap, load_documents
+from cloudwarden.iac.yaml_source import YamlMap, read_documents
 
 __all__ = ["KUSTOMIZATION_NAMES", "KubernetesManifestAdapter", "ManifestDoc", "load_stream",
            "looks_like_manifest", "split_documents"]
@@ -270,19 +270,26 @@ class _Map(YamlMap):
 
     __slots__ = ("column",)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
         self.column = 0
 
 
+def _ends(data: _Map, start: Any, end: Any) -> _Map:
+    """Give `data` the lines and column of its marks. A block mapping ends where the next
+    token starts: column 0 of the line after it."""
+    data.start_line = start.line + 1
+    data.column = start.column
+    data.end_line = end.line if end.column == 0 and end.line > start.line else end.line + 1
+    return data
+
+
+def _finish_map(data: dict[Any, Any], start: Any, end: Any) -> _Map:
+    return _ends(_Map(data), start, end)
+
+
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterator[YamlMap]:
-    data = _Map()
-    data.start_line = node.start_mark.line + 1
-    data.column = node.start_mark.column
-    mark = node.end_mark
-    # a block mapping ends where the next token starts: column 0 of the line after it
-    data.end_line = (mark.line if mark.column == 0 and mark.line > node.start_mark.line
-                     else mark.line + 1)
+    data = _ends(_Map(), node.start_mark, node.end_mark)
     yield data
     data.update(loader.construct_mapping(node))
 
@@ -351,7 +358,8 @@ def split_documents(text: str) -> list[ManifestDoc]:
         offset = line - 1
         end = line + max(lines - 1, 0)
         try:
-            parsed = load_documents(chunk, loader=_LOADER)
+            parsed = read_documents(chunk, loader=_LOADER, finish=_finish_map,
+                                    tracked_key="items")
         except IacInputError as exc:
             fallback = _json_document(chunk, line) if len(cuts) == 2 else None
             if fallback is not None:

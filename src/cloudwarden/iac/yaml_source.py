@@ -9,6 +9,10 @@ distinct nodes), and both cases become a clear `IacInputError`.
 Mappings come back as `YamlMap`, a dict that knows the line range it was written on, so assets
 can carry a `file:start-end` origin. `make_loader` lets an adapter add its own tags (the
 CloudFormation short forms `!Ref`, `!Sub`, ...).
+
+`read_documents` is the fast way to the same values for plain data (no tags, anchors or
+merge keys: nearly every Kubernetes manifest), built from the parser's events without nodes
+or constructors, with `load_documents` taking over the rest.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import yaml
 
 from cloudwarden.iac import IacInputError
 
-__all__ = ["MAX_NODES", "YamlMap", "load_documents", "make_loader"]
+__all__ = ["MAX_NODES", "YamlMap", "load_documents", "make_loader", "read_documents"]
 
 #: The most nodes one document may expand to (aliases counted as often as they are used).
 MAX_NODES = 2_000_000
@@ -133,3 +137,177 @@ def load_documents(text: str, *, loader: Any = _Loader,
     finally:
         stream.dispose()
     return out
+
+
+# -- the fast path ----------------------------------------------------------------------------
+
+#: What a tracked mapping becomes once its end is known: (the dict, its start and end marks).
+Finish = Callable[[dict[Any, Any], Any, Any], Any]
+
+#: Containers nested deeper than this go to `load_documents`, which decides about them.
+MAX_FAST_DEPTH = 64
+
+_STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+#: implicit tags whose values are built by the safe constructor (and then remembered)
+_CONSTRUCTED = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                          "tag:yaml.org,2002:timestamp"})
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+_SAFE = yaml.constructor.SafeConstructor()
+_MISSING = object()
+
+
+class _NotPlain(Exception):
+    """A document the fast path leaves to `load_documents`: tags, anchors, aliases, merge
+    keys, complex keys, deep nesting, a parse error."""
+
+
+def _parser(text: str) -> Any:
+    return _CParser(text) if _CParser is not None else yaml.SafeLoader(text)
+
+
+def _plain_scalar(text: str, resolvers: dict[Any, list[tuple[str, Any]]]) -> Any:
+    """The value of a plain (unquoted, untagged) scalar as the safe loader makes it, with the
+    loader's implicit resolvers."""
+    tag = _STR
+    for candidate, regexp in resolvers.get(text[:1], []) + resolvers.get(None, []):
+        if regexp.match(text):
+            tag = candidate
+            break
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _SAFE.bool_values[text.lower()]
+    if tag in _CONSTRUCTED:
+        # the constructor's own function, not `construct_object`, which keeps every node
+        return _SAFE.yaml_constructors[tag](_SAFE, yaml.ScalarNode(tag, text))
+    raise _NotPlain(tag)  # merge keys, `=`, YAML's own tags: the constructor's business
+
+
+def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], finish: Finish,
+                    tracked_key: str | None, max_nodes: int) -> list[tuple[Any, int]]:
+    """Every document of `text` built straight from the parser's events. Mappings are plain
+    dicts except the tracked ones - a document's root and, recursively, the items of its
+    `tracked_key` sequence - which `finish` turns into line-aware mappings. An alias is the
+    anchored value itself, as the safe loader makes it, and counts as the nodes it stands for:
+    a document expanding to more than `max_nodes` is left to `load_documents` to refuse.
+    Raises `_NotPlain` (or the parser's `YAMLError`) for anything it does not build exactly as
+    the safe loader does."""
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, map_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+    seq_start, seq_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+    doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    # plain scalar -> its value (every value is immutable); manifests repeat their values
+    plain: dict[str, Any] = {}
+    parser = _parser(text)
+    get = parser.get_event
+    out: list[tuple[Any, int]] = []
+    # one frame per open container: [container, is a mapping, pending key (or _MISSING),
+    # tracked, its items tracked, start mark, anchor, nodes before it]
+    stack: list[list[Any]] = []
+    try:
+        get()  # the stream's start
+        while True:
+            event = get()
+            if type(event) is stream_end:
+                return out
+            if type(event) is not doc_start:
+                raise _NotPlain(type(event).__name__)
+            event = get()
+            first = event.start_mark.line + 1
+            anchors: dict[str, tuple[Any, int]] = {}
+            nodes = 0  # the document's nodes, aliases counted as often as they are used
+            while True:
+                kind = type(event)
+                if kind is scalar_event:
+                    if event.tag is not None:
+                        raise _NotPlain("tag")
+                    nodes += 1
+                    value = event.value
+                    if event.implicit[0]:
+                        found = plain.get(value, _MISSING)
+                        if found is _MISSING:
+                            found = plain[value] = _plain_scalar(value, resolvers)
+                        value = found
+                    if event.anchor is not None:
+                        _anchor(anchors, event.anchor, value, 1)
+                elif kind is map_start or kind is seq_start:
+                    if event.tag is not None:
+                        raise _NotPlain("tag")
+                    if len(stack) >= MAX_FAST_DEPTH:
+                        raise _NotPlain("deep nesting")
+                    tracked = items = False
+                    if not stack:
+                        tracked = True
+                    else:
+                        top = stack[-1]
+                        if not top[1]:
+                            tracked = top[4]
+                        elif top[2] is _MISSING:
+                            raise _NotPlain("complex key")
+                        else:
+                            items = top[3] and top[2] == tracked_key
+                    frame: list[Any] = ([{}, True, _MISSING, tracked, False] if kind is map_start
+                             else [[], False, _MISSING, False, items])
+                    frame += (event.start_mark, event.anchor, nodes)
+                    stack.append(frame)
+                    nodes += 1
+                    event = get()
+                    continue
+                elif kind is map_end or kind is seq_end:
+                    frame = stack.pop()
+                    value = frame[0]
+                    if frame[3]:
+                        value = finish(value, frame[5], event.end_mark)
+                    if frame[6] is not None:
+                        _anchor(anchors, frame[6], value, nodes - frame[7])
+                elif kind is alias_event:
+                    value, size = anchors.get(event.anchor, (_MISSING, 0))
+                    if value is _MISSING:  # undefined, or an alias of itself
+                        raise _NotPlain("alias")
+                    nodes += size
+                    if stack and stack[-1][1] and stack[-1][2] is _MISSING \
+                            and isinstance(value, dict | list):
+                        raise _NotPlain("complex key")
+                else:
+                    raise _NotPlain(kind.__name__)
+                if not stack:
+                    out.append((value, first))
+                    break
+                top = stack[-1]
+                if not top[1]:
+                    top[0].append(value)
+                elif top[2] is _MISSING:
+                    top[2] = value
+                else:
+                    top[0][top[2]] = value
+                    top[2] = _MISSING
+                event = get()
+            if nodes > max_nodes and "*" in text:
+                raise _NotPlain("expansion")  # load_documents says why, with the line
+            get()  # the document's end
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def _anchor(anchors: dict[str, tuple[Any, int]], name: str, value: Any, size: int) -> None:
+    if name in anchors:
+        raise _NotPlain("duplicate anchor")  # the composer's error, not ours to word
+    anchors[name] = (value, size)
+
+
+def read_documents(text: str, *, loader: Any, finish: Finish, tracked_key: str | None = None,
+                   max_nodes: int = MAX_NODES) -> list[tuple[Any, int]]:
+    """`load_documents(text, loader=loader)` by the fast path where the text is plain data:
+    the same values, with the root mappings (and the items under `tracked_key`, e.g. a `List`
+    kind's `items`) made by `finish`, every other mapping a plain dict. Anything else - tags,
+    merge keys, complex keys, deep nesting, documents expanding past `max_nodes` (alias
+    bombs), malformed YAML - is read by `load_documents` itself, with its checks and errors."""
+    try:
+        return _fast_documents(text, loader.yaml_implicit_resolvers, finish, tracked_key,
+                               max_nodes)
+    except (_NotPlain, yaml.YAMLError):
+        return load_documents(text, loader=loader, max_nodes=max_nodes)
