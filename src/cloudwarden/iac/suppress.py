@@ -17,6 +17,7 @@ Governance can turn them all off (`inline_suppressions=False`): each is then rep
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections import defaultdict
@@ -97,8 +98,23 @@ class SuppressionReport:
 
 @dataclass(slots=True)
 class _File:
+    #: in line order
     suppressions: list[Suppression]
-    comment_lines: frozenset[int]
+    #: comment line -> the first line of the run of comment lines it ends
+    block_start: dict[int, int]
+    lines: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = [s.line for s in self.suppressions]
+
+    def applying_to(self, start: int, end: int) -> list[Suppression]:
+        """The suppressions inside lines `start..end`, or directly above `start` (only comment
+        lines between): those on lines `first..end`, where `first` begins the comment run that
+        ends just above `start`. Two bisections, not a walk over lines or suppressions."""
+        first = self.block_start.get(start - 1, start)
+        lo = bisect.bisect_left(self.lines, first)
+        hi = bisect.bisect_right(self.lines, end)
+        return self.suppressions[lo:hi]
 
 
 def parse_suppressions(path: str, text: str) -> tuple[list[Suppression], list[SuppressionProblem]]:
@@ -135,9 +151,13 @@ def parse_suppressions(path: str, text: str) -> tuple[list[Suppression], list[Su
     return found, problems
 
 
-def _comment_lines(text: str) -> frozenset[int]:
-    return frozenset(n for n, line in enumerate(text.splitlines(), start=1)
-                     if line.lstrip().startswith(_COMMENT_LINE))
+def _comment_blocks(text: str) -> dict[int, int]:
+    """Each comment line -> the first line of its run of consecutive comment lines."""
+    out: dict[int, int] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(_COMMENT_LINE):
+            out[n] = out.get(n - 1, n)
+    return out
 
 
 def _norm(path: str) -> str:
@@ -188,7 +208,7 @@ def apply_suppressions(
             continue
         report.problems.extend(problems)
         if sups:
-            parsed[path] = _File(sups, _comment_lines(text))
+            parsed[path] = _File(sups, _comment_blocks(text))
     if not parsed:
         return list(findings), report
 
@@ -216,17 +236,10 @@ def _targets(parsed: Mapping[str, _File],
     out: dict[str, list[Suppression]] = defaultdict(list)
     for path, file in parsed.items():
         for key, start, end in located.get(path, ()):
-            for sup in file.suppressions:
-                if start <= sup.line <= end or _directly_above(sup.line, start, file):
-                    out[key].append(sup)
+            applying = file.applying_to(start, end)
+            if applying:
+                out[key].extend(applying)
     return out
-
-
-def _directly_above(line: int, start: int, file: _File) -> bool:
-    """`line` is a comment line separated from `start` only by comment lines."""
-    if line >= start or line not in file.comment_lines:
-        return False
-    return all(n in file.comment_lines for n in range(line + 1, start))
 
 
 def _unmatched(parsed: Mapping[str, _File], targets: Mapping[str, list[Suppression]],
