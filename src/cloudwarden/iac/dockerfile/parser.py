@@ -78,14 +78,16 @@ def _directives(lines: list[str]) -> tuple[dict[str, str], int]:
 
 
 def _flags(text: str) -> tuple[tuple[str, ...], str]:
+    """The leading `--flags` and the rest. Matched at a moving position: slicing the rest off
+    after each flag copied the line once per flag (quadratic on `RUN --a --a --a ...`)."""
     flags: list[str] = []
-    rest = text
-    m = _FLAG.match(rest)
+    pos = 0
+    m = _FLAG.match(text)
     while m is not None:
         flags.append(m.group(1))
-        rest = rest[m.end():]
-        m = _FLAG.match(rest)
-    return tuple(flags), rest
+        pos = m.end()
+        m = _FLAG.match(text, pos)
+    return tuple(flags), text[pos:]
 
 
 def _exec_form(keyword: str, args: str) -> tuple[str, ...] | None:
