@@ -68,6 +68,7 @@ class DockerfileAdapter:
             except RecursionError:
                 out.errors.append(IacError(self.name, label, "nested too deeply to parse"))
             except Exception as exc:  # a parser bug must not lose the other files of the scan
+                # the kind of failure only: an exception's text may quote the source
                 out.errors.append(IacError(self.name, label,
-                                           f"internal error: {type(exc).__name__}: {exc}"))
+                                           f"internal error ({type(exc).__name__})"))
         return out

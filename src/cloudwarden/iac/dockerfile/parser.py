@@ -90,6 +90,11 @@ def _flags(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(flags), text[pos:]
 
 
+def _column(line: str) -> int:
+    """The 1-based column where the line's text starts."""
+    return len(line) - len(line.lstrip()) + 1
+
+
 def _exec_form(keyword: str, args: str) -> tuple[str, ...] | None:
     text = args.strip()
     if keyword not in _JSON_FORMS or not text.startswith("["):
@@ -109,7 +114,7 @@ class _Reader:
         self.directives, self.i = _directives(self.lines)
         escape = self.directives.get("escape", "\\")
         if escape not in ("\\", "`"):
-            raise IacInputError(f"escape directive must be \\ or `, not {escape!r}", 1)
+            raise IacInputError("escape directive must be \\ or `", 1)
         self.escape = escape
 
     def instructions(self) -> list[Instruction]:
@@ -146,7 +151,11 @@ class _Reader:
         m = _WORD.match(text)
         keyword, rest = (m.group(1).upper(), text[m.end():]) if m else ("", "")
         if not keyword.isalpha():
-            raise IacInputError(f"not a Dockerfile instruction: {text[:40]!r}", start + 1)
+            # never quote the line: a malformed line may well be a secret (`PASSWORD=...`
+            # left without its ENV), and this message reaches the console, SARIF and the store
+            raise IacInputError(f"not a Dockerfile instruction (column {_column(lines[start])}:"
+                                " the line does not start with an instruction keyword)",
+                                start + 1)
         if keyword not in KNOWN:
             raise IacInputError(f"unknown instruction {keyword}", start + 1)
         flags, args = _flags(rest)
