@@ -1,10 +1,16 @@
-"""Hostile input for the secrets scanner: linear time on long Dockerfile lines, and a secret
-inside a longer one already reported is not reported twice."""
+"""Hostile input for the secrets scanner: linear time on long Dockerfile lines, a secret
+inside a longer one already reported is not reported twice, and no value reaches a name or an
+error message."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import pytest
+
+from cloudwarden.core.model import Asset
+from cloudwarden.iac import secrets
 from cloudwarden.iac.secrets import scan_text
 
 
@@ -61,3 +67,28 @@ def test_spans_after_a_long_one_are_still_reported() -> None:
     text = ("url=https://user:AKIAQWERTYUIOPASDFGH;p4ss@host/x\n"
             "db_password=hunter2\n")
     assert ("password", "db_password") in _kinds(text, "env")
+
+
+def test_an_attribute_that_is_itself_a_secret_is_not_kept() -> None:
+    """`KEYID:TOKEN`: the token's "name" is the key id before the colon, a value the asset
+    (and every finding's evidence) would have carried in full."""
+    token = "ghp_" + "a1B2" * 9
+    text = f'creds = "AKIAQWERTYUIOPASDFGH:{token}"\n'
+    hits = scan_text(text, "yaml")
+    assert [(h.kind, h.attribute) for h in hits] == [("aws_access_key_id", "creds"),
+                                                     ("github_token", None)]
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop1234"
+    assert _kinds(f"sk9Xq2LmP4vR7tY1wZ3nB6cD={jwt}\n", "env") == [("jwt", None)]
+    assert _kinds(f"SESSION_TOKEN_V2={jwt}\n", "env") == [("jwt", "SESSION_TOKEN_V2")]
+
+
+def test_an_internal_error_names_its_kind_only(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(_path: str, text: str, _fmt: str) -> Asset:
+        raise ValueError(f"cannot scan {text!r}")
+    monkeypatch.setattr(secrets, "scan_file", crash)
+    path = tmp_path / ".env"
+    path.write_text("DB_PASSWORD=hunter2\n", encoding="utf-8")
+    (error,) = secrets.SecretsAdapter().load([path]).errors
+    assert error.message == "internal error (ValueError)"
+    assert "hunter2" not in error.to_finding().message

@@ -10,6 +10,8 @@ fingerprint.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cloudwarden.iac.secrets.assignments import (
     QUOTED_ONLY,
     find_assignments,
@@ -44,7 +46,15 @@ def scan_text(text: str, fmt: str = "text") -> list[Hit]:
     elif fmt == "terraform":
         find_variable_defaults(text, hits)
     hits.sort(key=lambda h: h.start)
-    return hits[:MAX_HITS]
+    return _without_secret_attributes(text, hits[:MAX_HITS])
+
+
+def _without_secret_attributes(text: str, hits: list[Hit]) -> list[Hit]:
+    """A hit's attribute is the name its value is assigned to; when that "name" is itself a
+    secret found in the text (`AKIA...:ghp_...`), it is dropped: the asset keeps names, never
+    values."""
+    values = {text[h.start:h.end] for h in hits}
+    return [replace(h, attribute=None) if h.attribute in values else h for h in hits]
 
 
 def line_numbers(text: str, hits: list[Hit]) -> list[int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cloudwarden.iac.secrets.values import looks_random
+
 __all__ = ["NAME_CHARS", "Hit", "attribute_before", "bounded"]
 
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -51,4 +53,8 @@ def attribute_before(text: str, start: int) -> str | None:
     while i > low and text[i - 1] in NAME_CHARS:
         i -= 1
     name = text[i:end].lstrip("-.")
-    return name if name[:1].isalpha() or name[:1] == "_" else None
+    if not (name[:1].isalpha() or name[:1] == "_"):
+        return None
+    if looks_random(name) and not any(ch in name for ch in "_.-"):
+        return None  # a value before a colon (`KEYID:SECRET`), not a setting's name
+    return name
