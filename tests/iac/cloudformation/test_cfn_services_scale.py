@@ -47,4 +47,5 @@ def test_service_mappings_stay_linear(tmp_path: Path) -> None:
     assert found["Lb299"].properties["Listeners"][0]["ListenerArn"] == "${Listener299}"
     assert found["Stage299"].properties["restApiName"] == "api299"
     assert found["Domain299"].properties["VPCOptions"]["VPCId"] == "vpc-1"
-    assert spent < 2.0, f"{spent:.2f} CPU s"
+    # a guard against quadratic joins, not a benchmark: generous for loaded CI machines
+    assert spent < 5.0, f"{spent:.2f} CPU s"
