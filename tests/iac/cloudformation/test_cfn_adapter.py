@@ -152,7 +152,7 @@ Resources:
     assert guarded.unknown["IpPermissions"] == UNRESOLVED + "parameter Cidr has no value"
 
 
-def test_a_thousand_resources_take_well_under_a_cpu_second() -> None:
+def test_a_thousand_resources_load_in_linear_time() -> None:
     lines = ["Resources:"]
     for i in range(250):
         lines += [f"  B{i}:", "    Type: AWS::S3::Bucket", "    Properties:",
