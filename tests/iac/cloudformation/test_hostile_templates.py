@@ -160,3 +160,39 @@ def test_cidr_within_the_limit_is_computed(evaluator: Evaluator) -> None:
 def test_cidr_in_a_template_is_unresolved_not_a_hang() -> None:
     by_id = _names(bucket('!Select [0, !Cidr ["::/0", 200000000, 64]]'))
     assert "Name" in by_id["B"].unknown and by_id["Other"].name == "other-bucket"
+
+
+def _bucket_chain(n: int) -> str:
+    """Bucket i is named `!Join ["", [!Ref B(i-1), !Ref B(i-1)]]`: 2^i characters."""
+    lines = ['AWSTemplateFormatVersion: "2010-09-09"', "Resources:", "  B0:",
+             "    Type: AWS::S3::Bucket", "    Properties: {BucketName: ab}"]
+    for i in range(1, n):
+        lines += [f"  B{i}:", "    Type: AWS::S3::Bucket",
+                  f'    Properties: {{BucketName: !Join ["", [!Ref B{i - 1}, !Ref B{i - 1}]]}}']
+    return "\n".join(lines) + "\n"
+
+
+def test_names_built_of_other_buckets_names_are_evaluated_once() -> None:
+    """Each `!Ref` of a bucket evaluated its name again: exponential (1.5 CPU-s for 18
+    buckets, 6 for 20, hours for 30); and the names double until they are capped."""
+    started = time.process_time()
+    assets, errors = load_template(_bucket_chain(40), "t.yaml")
+    assert time.process_time() - started < 0.5
+    by_id = {a.ref.id.rsplit(":", 1)[-1]: a for a in assets}
+    assert errors == [] and len(by_id["B18"].name) == 2 ** 19
+    assert "Name" not in by_id["B18"].unknown
+    assert by_id["B19"].unknown["Name"].endswith(intrinsics._TOO_LONG)  # 2^20 characters
+    assert by_id["B39"].name == "B39"
+
+
+def test_functions_nested_to_grow_a_text_are_capped(evaluator: Evaluator) -> None:
+    text: Any = "x" * 1000
+    for _ in range(60):  # each Base64 adds a third: 10^10 characters unbounded
+        text = {"Fn::Base64": text}
+    started = time.process_time()
+    grown = evaluator.value(text)
+    joined = evaluator.value({"Fn::Join": ["d" * 1000, {"Fn::Split": [",", "," * 100_000]}]})
+    assert time.process_time() - started < 0.5
+    assert isinstance(grown, Unresolved)
+    assert isinstance(joined, Unresolved) and joined.reason == intrinsics._TOO_LONG
+    assert evaluator.value({"Fn::Join": ["-", ["a", "b"]]}) == "a-b"

@@ -56,6 +56,11 @@ _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _MAX_DEPTH = 200
 #: The most blocks one `Fn::Cidr` makes (CloudFormation's own limit).
 _MAX_CIDR_COUNT = 256
+#: The longest text a function may build: a template is at most 1 MB, but functions nested
+#: in one another (`Fn::Base64`, `Fn::ToJsonString`, names joined from names) grow a text
+#: geometrically.
+MAX_TEXT = 1_000_000
+_TOO_LONG = "a text longer than 1,000,000 characters (functions nested to grow it)"
 
 
 def partition_of(region: str) -> str:
@@ -71,9 +76,12 @@ def _combine(parts: list[Any], reason_prefix: str = "") -> Unresolved:
     refs = tuple(dict.fromkeys(r for p in unresolved for r in p.refs))
     texts = [p if isinstance(p, str) else None if isinstance(p, Unresolved) and p.text is None
              else p.text if isinstance(p, Unresolved) else str(p) for p in parts]
-    text = None if any(t is None for t in texts) else "".join(t or "" for t in texts)
-    return Unresolved(reason_prefix + unresolved[0].reason, refs, text,
-                      any(p.external for p in unresolved))
+    known = [t for t in texts if t is not None]
+    external = any(p.external for p in unresolved)
+    if _too_long(known):
+        return Unresolved(_TOO_LONG, refs, None, external)
+    text = None if len(known) < len(texts) else "".join(known)
+    return Unresolved(reason_prefix + unresolved[0].reason, refs, text, external)
 
 
 def find_unresolved(value: Any) -> Unresolved | None:
@@ -115,6 +123,7 @@ class Evaluator:
             "AWS::Partition"] == "aws-cn" else "amazonaws.com")
         self._conditions: dict[str, bool | None] = {}
         self._evaluating: set[str] = set()
+        self._bucket_names: dict[str, Any] = {}
         #: logical ids of resources that are not created (their condition is false)
         self.absent: set[str] = set()
 
@@ -205,13 +214,19 @@ class Evaluator:
         resource = self.template.resources[logical_id]
         if resource.type != "AWS::S3::Bucket" or attr not in ("", "Arn"):
             return None
-        if logical_id in self._evaluating:
-            return None
-        self._evaluating.add(logical_id)
-        try:
-            name = self.value(resource.properties.get("BucketName"), 1)
-        finally:
-            self._evaluating.discard(logical_id)
+        if logical_id in self._bucket_names:
+            name = self._bucket_names[logical_id]
+        else:
+            if logical_id in self._evaluating:
+                return None
+            self._evaluating.add(logical_id)
+            try:
+                name = self.value(resource.properties.get("BucketName"), 1)
+            finally:
+                self._evaluating.discard(logical_id)
+            # evaluated once: names built of other buckets' names (`!Join [!Ref A, !Ref A]`,
+            # B of A, C of B, ...) would otherwise be evaluated exponentially often
+            self._bucket_names[logical_id] = name
         if isinstance(name, str) and name:
             return name if not attr else f"arn:{self._pseudo['AWS::Partition']}:s3:::{name}"
         if attr:
@@ -364,7 +379,7 @@ class Evaluator:
         value = self.value(arg, depth)
         if isinstance(value, str):
             try:
-                return base64.b64encode(value.encode()).decode()
+                return _capped(base64.b64encode(value.encode()).decode())
             except UnicodeEncodeError:  # a lone surrogate (`"\ud800"` in JSON)
                 return Unresolved("Fn::Base64 of text that is not valid Unicode")
         return Unresolved("Fn::Base64 of a value known only at deploy time", refs_of(value))
@@ -390,7 +405,7 @@ class Evaluator:
             return Unresolved(bad.reason, bad.refs)
         # YAML gives dates and timestamps (`2020-01-01`) that JSON has no type for: as text,
         # the way CloudFormation reads the template's scalar
-        return json.dumps(value, separators=(",", ":"), default=str)
+        return _capped(json.dumps(value, separators=(",", ":"), default=str))
 
     def length(self, arg: Any, depth: int) -> Any:
         value = self.value(arg, depth)
@@ -412,8 +427,18 @@ def _concat(parts: list[Any]) -> Any:
         bad = [p for p in parts if not isinstance(p, str | int | float | bool)]
         if bad:
             return Unresolved("a non-scalar value inside a string")
-        return "".join(str(_scalar_text(p)) for p in parts)
+        texts = [str(_scalar_text(p)) for p in parts]
+        # measured before joining: a join of many long parts would be built in memory first
+        return Unresolved(_TOO_LONG) if _too_long(texts) else "".join(texts)
     return _combine([_scalar_text(p) for p in parts])
+
+
+def _too_long(texts: list[str]) -> bool:
+    return sum(map(len, texts)) > MAX_TEXT
+
+
+def _capped(text: str) -> str | Unresolved:
+    return text if len(text) <= MAX_TEXT else Unresolved(_TOO_LONG)
 
 
 def _unresolved(reason: str, *, external: bool = False) -> Any:
