@@ -1,5 +1,6 @@
 """More canonical shapes of AWS network asset types (see `aws.py` for the conventions): Elastic
-IP addresses, Site-to-Site VPN connections and Client VPN endpoints. Listed in `aws_network.ALL`.
+IP addresses, Site-to-Site VPN connections, Client VPN endpoints, network interfaces and the VPC
+Block Public Access options of a region. Listed in `aws_network.ALL`.
 """
 
 from __future__ import annotations
@@ -69,4 +70,51 @@ EC2_CLIENT_VPN_ENDPOINT = AssetType(
     },
 )
 
-ALL: tuple[AssetType, ...] = (EC2_ELASTIC_IP, EC2_VPN_CONNECTION, EC2_CLIENT_VPN_ENDPOINT)
+EC2_NETWORK_INTERFACE = AssetType(
+    name="aws.ec2.network_interface",
+    provider="aws",
+    title="EC2 network interface",
+    id_field="Arn",
+    fields={
+        "NetworkInterfaceId": F("str", "eni-... id", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:network-interface/id", nullable=False),
+        "InterfaceType": F("str", "interface, efa, branch, lambda, nat_gateway, vpc_endpoint, "
+                           "load_balancer, ..."),
+        "Status": F("str", "available, in-use, attaching, detaching, associated"),
+        "SourceDestCheck": F("bool", "EC2 drops traffic the interface neither sends nor receives "
+                             "for itself; null when the answer leaves it out"),
+        "RequesterManaged": F("bool", "an AWS service created and manages the interface"),
+        "RequesterId": F("str", "the service or account that created the interface"),
+        "VpcId": F("str", "VPC"),
+        "SubnetId": F("str", "subnet"),
+        "AvailabilityZone": F("str", "Availability Zone"),
+        "PrivateIpAddress": F("str", "primary private IPv4 address"),
+        "PublicIp": F("str", "associated public IPv4 address, null when none"),
+        "AttachedInstanceId": F("str", "instance the interface is attached to, null when none"),
+        "Groups": F("list[str]", "security group ids"),
+        "Description": F("str", "description"),
+        "Tags": _TAGS,
+    },
+)
+
+EC2_VPC_BLOCK_PUBLIC_ACCESS = AssetType(
+    name="aws.ec2.vpc_block_public_access",
+    provider="aws",
+    title="VPC Block Public Access options of one region",
+    id_field="Arn",
+    scope="region",
+    fields={
+        "Region": F("str", "region", nullable=False),
+        "Arn": F("str", "arn:aws:ec2:region:account:vpc-block-public-access-options",
+                 nullable=False),
+        "State": F("str", "default-state, update-in-progress, update-complete"),
+        "InternetGatewayBlockMode": F("str", "off, block-bidirectional or block-ingress"),
+        "ExclusionsAllowed": F("str", "allowed or not-allowed: whether VPCs and subnets may be "
+                               "excluded"),
+        "ManagedBy": F("str", "account or declarative-policy"),
+        "LastUpdateTimestamp": F("datetime", "last change, null when never set"),
+    },
+)
+
+ALL: tuple[AssetType, ...] = (EC2_ELASTIC_IP, EC2_VPN_CONNECTION, EC2_CLIENT_VPN_ENDPOINT,
+                              EC2_NETWORK_INTERFACE, EC2_VPC_BLOCK_PUBLIC_ACCESS)

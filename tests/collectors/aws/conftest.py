@@ -38,8 +38,8 @@ def canned(status: int, body: str, content_type: str = "text/xml") -> AWSRespons
 
 
 def _ec2_gaps(session: boto3.Session) -> None:
-    """Answer the read-only EC2 calls that moto lacks (two settings, Client VPN endpoints: none),
-    as AWS documents them."""
+    """Answer the read-only EC2 calls that moto lacks (two settings, Client VPN endpoints: none,
+    VPC Block Public Access: never configured), as AWS documents them."""
 
     def kms_key(**_: Any) -> AWSResponse:
         return canned(200, f'<GetEbsDefaultKmsKeyIdResponse xmlns="{EC2_NS}"><requestId>r'
@@ -55,7 +55,19 @@ def _ec2_gaps(session: boto3.Session) -> None:
         return canned(200, f'<DescribeClientVpnEndpointsResponse xmlns="{EC2_NS}"><requestId>r'
                            f"</requestId><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>")
 
+    def vpc_block_public_access(**_: Any) -> AWSResponse:
+        return canned(200, f'<DescribeVpcBlockPublicAccessOptionsResponse xmlns="{EC2_NS}">'
+                           f"<requestId>r</requestId><vpcBlockPublicAccessOptions>"
+                           f"<awsAccountId>123456789012</awsAccountId><awsRegion>us-east-1"
+                           f"</awsRegion><state>default-state</state><internetGatewayBlockMode>"
+                           f"off</internetGatewayBlockMode><exclusionsAllowed>allowed"
+                           f"</exclusionsAllowed><managedBy>account</managedBy>"
+                           f"</vpcBlockPublicAccessOptions>"
+                           f"</DescribeVpcBlockPublicAccessOptionsResponse>")
+
     session.events.register("before-send.ec2.GetEbsDefaultKmsKeyId", kms_key)
+    session.events.register("before-send.ec2.DescribeVpcBlockPublicAccessOptions",
+                            vpc_block_public_access)
     session.events.register("before-send.ec2.DescribeClientVpnEndpoints", client_vpn_endpoints)
     session.events.register("before-send.ec2.GetSnapshotBlockPublicAccessState", block_state)
 

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cloudwarden.collectors.aws import ec2_vpn
+from cloudwarden.collectors.aws import ec2_interfaces, ec2_vpn
 from cloudwarden.collectors.aws._context import Api, Fetched, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import (
     iso,
@@ -319,6 +319,7 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
             normalize_transit_gateway(raw, arn("transit-gateway", tid)), "TransitGatewayId")
 
     assets += ec2_vpn.collect_region(ctx, api, region)
+    assets += ec2_interfaces.collect_region(ctx, api, region)
     fetched = {
         "EbsEncryptionByDefault": api.fetch("get_ebs_encryption_by_default"),
         "EbsDefaultKmsKeyId": api.fetch("get_ebs_default_kms_key_id"),
