@@ -196,3 +196,44 @@ def test_functions_nested_to_grow_a_text_are_capped(evaluator: Evaluator) -> Non
     assert isinstance(grown, Unresolved)
     assert isinstance(joined, Unresolved) and joined.reason == intrinsics._TOO_LONG
     assert evaluator.value({"Fn::Join": ["-", ["a", "b"]]}) == "a-b"
+
+
+@pytest.mark.parametrize("tag", ["!hunter2pw", "!!python/name:hunter2pw"])
+def test_an_unknown_yaml_tag_is_not_quoted(tmp_path: Path, tag: str) -> None:
+    """`BucketName: !hunter2pw` makes an unquoted password a YAML tag; PyYAML's error quoted it."""
+    loaded = CloudFormationAdapter(root=tmp_path).load([write(tmp_path, "t.yaml", bucket(tag))])
+    (error,) = loaded.errors
+    assert (error.line, error.message) == (
+        6, "invalid YAML: a tag CloudFormation does not define (column 19)")
+
+
+def test_known_tags_still_load() -> None:
+    by_id = _names(bucket("!Join ['-', [logs, !Select [1, !Split [',', 'a,b']]]]"))
+    assert by_id["B"].name == "logs-b" and by_id["Other"].name == "other-bucket"
+
+
+def test_invalid_json_names_its_column(tmp_path: Path) -> None:
+    text = '{"AWSTemplateFormatVersion": "x", "Resources": {"B": hunter2pw}}'
+    (error,) = CloudFormationAdapter(root=tmp_path).load([write(tmp_path, "t.json", text)]).errors
+    assert (error.line, error.message) == (1, "invalid JSON at column 54: Expecting value")
+
+
+@pytest.mark.parametrize("expr", [
+    {"Ref": "hunter2-pw!"},
+    {"Fn::GetAtt": ["hunter2-pw!", "Arn"]},
+    {"Fn::GetAtt": ["Logs", "hunter2-pw!"]},
+    {"Fn::If": ["hunter2-pw!", "a", "b"]},
+    {"Fn::hunter2-pw!": "x"},
+])
+def test_reasons_do_not_quote_what_is_not_a_name(evaluator: Evaluator, expr: Any) -> None:
+    """Reasons become the messages of not-applicable findings: where a template holds text
+    that is not a name the template defines, the reason does not quote it."""
+    result = evaluator.value(expr)
+    assert isinstance(result, Unresolved) and "hunter2" not in result.reason
+
+
+def test_reasons_still_name_what_the_template_defines(evaluator: Evaluator) -> None:
+    reason = evaluator.value({"Fn::GetAtt": ["Logs", "DomainName"]}).reason
+    assert reason == "Logs.DomainName is known only after deploy"
+    assert evaluator.value({"Ref": "AWS::AccountId"}).reason == \
+        "AWS::AccountId is known only at deploy time"

@@ -52,6 +52,12 @@ NO_VALUE = _NoValue()
 _PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-iso-", "aws-iso"),
                ("us-isob-", "aws-iso-b"))
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+#: the shapes of names a reason may quote (logical ids, parameter and condition names are
+#: alphanumeric in CloudFormation)
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+_ATTRIBUTE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,254}")
+_PSEUDO_NAME = re.compile(r"AWS::[A-Za-z]{1,64}")
+_FUNCTION_NAME = re.compile(r"Fn::[A-Za-z]{1,64}")
 #: Nesting a template may use before we stop evaluating (real templates nest a few levels).
 _MAX_DEPTH = 200
 #: The most blocks one `Fn::Cidr` makes (CloudFormation's own limit).
@@ -197,15 +203,19 @@ class Evaluator:
         if name.startswith("AWS::"):
             if name in self._pseudo:
                 return self._pseudo[name]
-            return Unresolved(f"{name} is known only at deploy time", (), f"${{{name}}}")
+            return Unresolved(f"{_shown(name, _PSEUDO_NAME, 'a pseudo parameter')} is known "
+                              "only at deploy time", (), f"${{{name}}}")
         if name in self.template.parameters:
             return self._parameter(name)
         if name in self.template.resources:
             known = self._known_attribute(name, "")
             if known is not None:
                 return known
-            return Unresolved(f"Ref {name} is known only after deploy", (name,), f"${{{name}}}")
-        return Unresolved(f"Ref to undefined {name}", (), f"${{{name}}}", external=True)
+            return Unresolved(f"Ref {_shown(name, _LOGICAL_ID, 'to a resource')} is known only "
+                              "after deploy", (name,), f"${{{name}}}")
+        # not a name the template defines: it may be any text, so the reason does not quote it
+        return Unresolved("Ref to a name the template does not define", (), f"${{{name}}}",
+                          external=True)
 
     def _known_attribute(self, logical_id: str, attr: str) -> Any:
         """A return value the template fixes: an S3 bucket's name and ARN are its literal
@@ -231,23 +241,23 @@ class Evaluator:
             return name if not attr else f"arn:{self._pseudo['AWS::Partition']}:s3:::{name}"
         if attr:
             text = f"arn:{self._pseudo['AWS::Partition']}:s3:::${{{logical_id}}}"
-            return Unresolved(f"{logical_id}.Arn is known only after deploy", (logical_id,),
-                              text)
+            return Unresolved(f"{_shown(logical_id, _LOGICAL_ID, 'a bucket')}.Arn is known only "
+                              "after deploy", (logical_id,), text)
         return None
 
     def _parameter(self, name: str) -> Any:
         spec = self.template.parameters[name]
         kind = str(spec.get("Type", "String"))
+        shown = f"parameter {_shown(name, _LOGICAL_ID, '(not alphanumeric)')}"
         if kind.startswith("AWS::SSM::Parameter::Value"):
-            return Unresolved(f"parameter {name} is read from SSM at deploy time", (),
-                              f"${{{name}}}", external=True)
+            return Unresolved(f"{shown} is read from SSM at deploy time", (), f"${{{name}}}",
+                              external=True)
         if name in self._params:
             raw: Any = self._params[name]
         elif "Default" in spec:
             raw = spec["Default"]
         else:
-            return Unresolved(f"parameter {name} has no value", (), f"${{{name}}}",
-                              external=True)
+            return Unresolved(f"{shown} has no value", (), f"${{{name}}}", external=True)
         if kind.startswith("List<") or kind == "CommaDelimitedList":
             if isinstance(raw, list):
                 return [str(v) for v in raw]
@@ -259,7 +269,7 @@ class Evaluator:
             return self.ref(str(arg)) if isinstance(arg, str) else Unresolved("Ref of a non-name")
         handler = _FUNCTIONS.get(fn)
         if handler is None:
-            return Unresolved(f"{fn} is not evaluated")
+            return Unresolved(f"{_shown(fn, _FUNCTION_NAME, 'a function')} is not evaluated")
         result: Any = handler(self, arg, depth)
         return result
 
@@ -269,14 +279,17 @@ class Evaluator:
         if not (isinstance(arg, list) and len(arg) == 2):
             return Unresolved("malformed Fn::GetAtt")
         res, attr = str(arg[0]), self.value(arg[1], depth)
-        if isinstance(attr, Unresolved):
-            return Unresolved(f"Fn::GetAtt {res} of an unresolved attribute", (res,))
         refs = (res,) if res in self.template.resources else ()
+        shown = _shown(res, _LOGICAL_ID, "a resource") if refs else \
+            "a resource the template does not define"
+        if isinstance(attr, Unresolved):
+            return Unresolved(f"Fn::GetAtt of {shown} and an unresolved attribute", refs)
         if refs:
             known = self._known_attribute(res, str(attr))
             if known is not None:
                 return known
-        return Unresolved(f"{res}.{attr} is known only after deploy", refs, f"${{{res}.{attr}}}")
+        return Unresolved(f"{shown}.{_shown(str(attr), _ATTRIBUTE, 'an attribute')} is known "
+                          "only after deploy", refs, f"${{{res}.{attr}}}")
 
     def sub(self, arg: Any, depth: int) -> Any:
         local: dict[str, Any] = {}
@@ -325,7 +338,10 @@ class Evaluator:
         truth = self.condition(str(arg[0]))
         if truth is None:
             branches = [self.value(a, depth) for a in arg[1:]]
-            return Unresolved(f"depends on condition {arg[0]}, unknown before deploy",
+            name = arg[0] if isinstance(arg[0], str) and arg[0] in self.template.conditions \
+                else None
+            return Unresolved(f"depends on condition {_shown(name, _LOGICAL_ID, 'undefined')}, "
+                              "unknown before deploy",
                               tuple(dict.fromkeys(r for b in branches for r in refs_of(b))))
         return self.value(arg[1] if truth else arg[2], depth)
 
@@ -411,6 +427,13 @@ class Evaluator:
         value = self.value(arg, depth)
         return len(value) if isinstance(value, list) else Unresolved(
             "Fn::Length of a list known only at deploy time", refs_of(value))
+
+
+def _shown(name: object, pattern: re.Pattern[str], otherwise: str) -> str:
+    """A name for a reason (reasons reach findings): quoted when it has the shape of what it
+    names, else `otherwise`. A malformed template may hold any text, a secret included,
+    where a name belongs."""
+    return name if isinstance(name, str) and pattern.fullmatch(name) else otherwise
 
 
 def _scalar_text(value: Any) -> Any:

@@ -48,8 +48,16 @@ def _short_form(long_name: str) -> Constructor:
     return construct
 
 
+def _unknown_tag(_loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # PyYAML's own error quotes the tag, and `Password: !s3cr3t` makes the value a tag
+    mark = node.start_mark
+    raise IacInputError(f"invalid YAML: a tag CloudFormation does not define (column "
+                        f"{mark.column + 1})", mark.line + 1)
+
+
 _TAGS = {f"!{short}": _short_form(long) for short, long in _SHORT_FORMS.items()}
 _LOADER = make_loader(_TAGS)
+_LOADER.add_constructor(None, _unknown_tag)
 
 
 def _c_loader() -> type[yaml.SafeLoader] | None:
@@ -73,6 +81,7 @@ def _c_loader() -> type[yaml.SafeLoader] | None:
     loader.add_constructor("tag:yaml.org,2002:map", construct_map)
     for tag, fn in _TAGS.items():
         loader.add_constructor(tag, fn)
+    loader.add_constructor(None, _unknown_tag)
     return loader
 
 
@@ -145,7 +154,8 @@ def _load(text: str) -> Any:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise IacInputError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+            raise IacInputError(f"invalid JSON at column {exc.colno}: {exc.msg}",
+                                exc.lineno) from None
         except RecursionError:
             raise IacInputError("JSON nested too deeply") from None
         try:
