@@ -94,7 +94,7 @@ def test_an_adapter_crash_is_an_error_per_file_not_a_lost_scan(tmp_path: Path) -
     assert _versioning(outcome) == {"x": Status.FAIL}
     (error,) = outcome.errors
     assert error.framework == "crash"
-    assert "adapter failed: KeyError" in error.message
+    assert "adapter failed (KeyError)" in error.message
 
 
 def test_usage_errors_come_before_any_read(tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ def _load(adapter: Any, files: Sequence[Path]) -> IacLoad:
     try:
         load: IacLoad = adapter.load(files)
     except Exception as exc:
-        reason = f"adapter failed: {type(exc).__name__}: {exc}"
+        # the exception's type only: its text may quote the file (a secret on a broken line)
+        reason = f"adapter failed ({type(exc).__name__})"
         return IacLoad(adapter.name, errors=[IacError(adapter.name, str(p), reason)
                                              for p in files], files=[str(p) for p in files])
     return load

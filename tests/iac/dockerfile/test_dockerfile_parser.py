@@ -67,8 +67,8 @@ def test_here_string_is_not_a_heredoc() -> None:
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
-    ("FROM a:1\nRUN <<EOF\necho hi\n", 2, "unterminated heredoc <<EOF"),
-    ("FROM a:1\nFORM b\n", 2, "unknown instruction FORM"),
+    ("FROM a:1\nRUN <<EOF\necho hi\n", 2, "unterminated heredoc"),
+    ("FROM a:1\nFORM b\n", 2, "unknown instruction"),
     ("# escape=x\nFROM a:1\n", 1, "escape directive"),
     ("# escape=`\n# escape=\\\nFROM a:1\n", 2, "given twice"),
 ])

@@ -157,7 +157,8 @@ class _Reader:
                                 " the line does not start with an instruction keyword)",
                                 start + 1)
         if keyword not in KNOWN:
-            raise IacInputError(f"unknown instruction {keyword}", start + 1)
+            # the word itself is not shown: a stray line may hold a secret
+            raise IacInputError("unknown instruction", start + 1)
         flags, args = _flags(rest)
         heredocs = self.heredocs(args, start) if keyword in _HEREDOC_INSTRUCTIONS else ()
         return Instruction(keyword, args, flags, start + 1, self.i, heredocs,
@@ -172,8 +173,7 @@ class _Reader:
             body: list[str] = []
             while True:
                 if self.i >= len(self.lines):
-                    raise IacInputError(f"unterminated heredoc <<{name}: no line {name!r} "
-                                        "closes it", start + 1)
+                    raise IacInputError("unterminated heredoc: no line closes it", start + 1)
                 line = self.lines[self.i]
                 self.i += 1
                 check = line.lstrip("\t") if strip_tabs else line
