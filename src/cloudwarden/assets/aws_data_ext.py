@@ -1,5 +1,6 @@
 """More canonical shapes of AWS data asset types (see `aws.py` for the conventions): RDS event
-subscriptions, RDS proxies and DynamoDB Accelerator (DAX) clusters. Listed in `aws_data.ALL`.
+subscriptions, RDS proxies, DynamoDB Accelerator (DAX) clusters and Redshift cluster subnet groups.
+Listed in `aws_data.ALL`.
 """
 
 from __future__ import annotations
@@ -69,4 +70,26 @@ RDS_DB_PROXY = AssetType(
     },
 )
 
-ALL: tuple[AssetType, ...] = (RDS_EVENT_SUBSCRIPTION, DAX_CLUSTER, RDS_DB_PROXY)
+REDSHIFT_CLUSTER_SUBNET_GROUP = AssetType(
+    name="aws.redshift.cluster_subnet_group",
+    provider="aws",
+    title="Redshift cluster subnet group",
+    id_field="Arn",
+    fields={
+        "ClusterSubnetGroupName": F("str", "subnet group name", nullable=False),
+        "Arn": F("str", "arn:aws:redshift:region:account:subnetgroup:name", nullable=False),
+        "Description": F("str", "description"),
+        "VpcId": F("str", "VPC of the subnets"),
+        "SubnetGroupStatus": F("str", "Complete, Incomplete or Invalid"),
+        "Subnets": F("list", "[{SubnetIdentifier, AvailabilityZone, SubnetStatus}]"),
+        "Subnets[].SubnetIdentifier": F("str", "subnet id"),
+        "Subnets[].AvailabilityZone": F("str", "Availability Zone of the subnet"),
+        "Subnets[].SubnetStatus": F("str", "Active, ..."),
+        "AvailabilityZones": F("list[str]", "the distinct Availability Zones of the subnets, "
+                               "sorted"),
+        "Tags": F("dict", "tags as a key -> value mapping"),
+    },
+)
+
+ALL: tuple[AssetType, ...] = (RDS_EVENT_SUBSCRIPTION, DAX_CLUSTER, RDS_DB_PROXY,
+                              REDSHIFT_CLUSTER_SUBNET_GROUP)

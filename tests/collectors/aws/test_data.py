@@ -288,6 +288,8 @@ def seed(c: Any) -> dict[str, Any]:
         AllowVersionUpgrade=True,
     )
     rs.enable_logging(ClusterIdentifier="cw-rs-good", BucketName="cw-logs", S3KeyPrefix="rs/")
+    rs.create_cluster_subnet_group(ClusterSubnetGroupName="cw-rs-subnets", Description="rs",
+                                   SubnetIds=proxy_subnets)
     rs.create_cluster(
         ClusterIdentifier="cw-rs-bad",
         NodeType="ra3.xlplus",

@@ -1,5 +1,6 @@
 """Redshift provisioned clusters of one region, with audit logging status and the
-security-relevant parameters (require_ssl) of their parameter group."""
+security-relevant parameters (require_ssl) of their parameter group, and the region's cluster
+subnet groups."""
 
 from __future__ import annotations
 
@@ -55,6 +56,25 @@ def normalize_cluster(raw: Mapping[str, Any], arn: str, *,
     }
 
 
+def normalize_subnet_group(raw: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    subnets = [{
+        "SubnetIdentifier": s.get("SubnetIdentifier"),
+        "AvailabilityZone": (s.get("SubnetAvailabilityZone") or {}).get("Name"),
+        "SubnetStatus": s.get("SubnetStatus"),
+    } for s in raw.get("Subnets") or []]
+    return {
+        "ClusterSubnetGroupName": raw["ClusterSubnetGroupName"],
+        "Arn": arn,
+        "Description": raw.get("Description"),
+        "VpcId": raw.get("VpcId"),
+        "SubnetGroupStatus": raw.get("SubnetGroupStatus"),
+        "Subnets": subnets,
+        "AvailabilityZones": sorted({str(s["AvailabilityZone"]) for s in subnets
+                                     if s["AvailabilityZone"]}),
+        "Tags": tag_dict(raw.get("Tags")),
+    }
+
+
 def _parameters(api: Api, raw: Mapping[str, Any],
                 cache: dict[str, Fetched[list[Any]]]) -> Fetched[list[Any]]:
     groups = [g.get("ParameterGroupName") for g in raw.get("ClusterParameterGroups") or []]
@@ -82,4 +102,9 @@ def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
                                 parameters=fetched["ClusterParameters"].value)
         assets.append(make_asset(ctx.account, region, "aws.redshift.cluster", arn, cid, doc,
                                  failures(fetched)))
+    for raw in api.pages("describe_cluster_subnet_groups", "ClusterSubnetGroups") or []:
+        name = raw["ClusterSubnetGroupName"]
+        arn = ctx.arn("redshift", region, f"subnetgroup:{name}")
+        assets.append(make_asset(ctx.account, region, "aws.redshift.cluster_subnet_group", arn,
+                                 name, normalize_subnet_group(raw, arn)))
     return assets
