@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from cloudwarden.core.checks import CheckResult
-from cloudwarden.core.model import Asset, Evidence
+from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.model import Asset, Evidence, Status
 
 __all__ = [
     "ImageRef",
@@ -37,23 +38,59 @@ __all__ = [
 ]
 
 MAX_EVIDENCE = 10
+#: distinct evidence tuples a rule shares between its findings (see `verdict`)
+MAX_SHARED_EVIDENCE = 4096
 
+#: A problem is the evidence of a failure: the path of the offending value, the value and what
+#: was expected (`Evidence`'s own fields, so a problem is shown as it is, without a copy).
+Problem = Evidence
 
-class Problem(NamedTuple):
-    path: str
-    value: Any
-    expected: str
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_PASS, _FAIL = Status.PASS, Status.FAIL
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    if type(value) is dict or isinstance(value, Mapping):
+        return value
+    return _EMPTY
+
+
+class _Workload(NamedTuple):
+    """What every workload check reads first, derived once per asset."""
+
+    properties: Mapping[str, Any]
+    items: Any  # the `Containers` and `PodSpec` read, to tell a replaced one
+    spec: Any
+    containers: list[tuple[int, Mapping[str, Any]]]
+    pod_spec: Mapping[str, Any]
+    pod_security_context: Mapping[str, Any]
+
+
+#: The workload last derived. The engine judges one asset with every rule of its type in a
+#: row, so one entry serves them all; it is checked by identity and replaced whole (atomic),
+#: and a miss only derives again: results never depend on it.
+_last: _Workload | None = None
+
+
+def _workload(asset: Asset) -> _Workload:
+    global _last
+    props = asset.properties
+    items, raw_spec = props.get("Containers"), props.get("PodSpec")
+    last = _last
+    if last is not None and last.properties is props and last.items is items \
+            and last.spec is raw_spec:
+        return last
+    found = [(i, c) for i, c in enumerate(items if type(items) is list else ())
+             if type(c) is dict or isinstance(c, Mapping)]
+    spec = _dict(raw_spec)
+    last = _last = _Workload(props, items, raw_spec, found, spec,
+                             _dict(spec.get("securityContext")))
+    return last
 
 
 def containers(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
     """(index in `Containers`, container) of every container of the workload."""
-    items = asset.properties.get("Containers")
-    return [(i, c) for i, c in enumerate(items if isinstance(items, list) else [])
-            if isinstance(c, Mapping)]
+    return _workload(asset).containers
 
 
 def container_label(container: Mapping[str, Any]) -> str:
@@ -62,11 +99,11 @@ def container_label(container: Mapping[str, Any]) -> str:
 
 
 def pod_spec(asset: Asset) -> Mapping[str, Any]:
-    return _dict(asset.properties.get("PodSpec"))
+    return _workload(asset).pod_spec
 
 
 def pod_security_context(asset: Asset) -> Mapping[str, Any]:
-    return _dict(pod_spec(asset).get("securityContext"))
+    return _workload(asset).pod_security_context
 
 
 def volumes(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
@@ -91,6 +128,8 @@ def pod_annotations(asset: Asset) -> Mapping[str, Any]:
 
 
 def field_at(context: Mapping[str, Any], dotted: str) -> Any:
+    if "." not in dotted:  # most fields are top-level ones
+        return _dict(context).get(dotted)
     value: Any = context
     for part in dotted.split("."):
         value = _dict(value).get(part)
@@ -115,21 +154,43 @@ def pod_path(dotted: str) -> str:
     return f"PodSpec.securityContext.{dotted}"
 
 
+def _shared(ctx: CheckContext | None, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    """`evidence`, or an equal tuple already in a finding of the same rule: thousands of
+    workloads pass with the same evidence, and one tuple for them all is that much less for
+    the memory and the garbage collector to hold and walk. Immutable and equal: no finding
+    can tell the difference."""
+    if ctx is None:
+        return evidence
+    pool: dict[tuple[Evidence, ...], tuple[Evidence, ...]] | None = \
+        ctx.scratch.get("kubernetes_workload.evidence")
+    if pool is None:
+        pool = ctx.scratch["kubernetes_workload.evidence"] = {}
+    try:
+        found = pool.get(evidence)
+        if found is not None:
+            return found
+        if len(pool) < MAX_SHARED_EVIDENCE:
+            pool[evidence] = evidence
+    except TypeError:  # an unhashable value (a list or a mapping) is kept as it is
+        pass
+    return evidence
+
+
 def verdict(asset: Asset, problems: Iterable[Problem], what: str,
-            checked: Iterable[Problem] = ()) -> CheckResult:
-    """Failed with one piece of evidence per problem, else passed with what was checked."""
-    found = list(problems)
+            checked: Iterable[Problem] = (), ctx: CheckContext | None = None) -> CheckResult:
+    """Failed with one piece of evidence per problem, else passed with what was checked. With
+    the rule's `ctx`, equal evidence is shared between its findings."""
+    found = problems if type(problems) is list else list(problems)
+    kind = asset.properties.get("Kind")
     if found:
-        shown = tuple(Evidence(p.path, p.value, p.expected) for p in found[:MAX_EVIDENCE])
+        shown = _shared(ctx, tuple(found[:MAX_EVIDENCE]))
         more = f" (and {len(found) - MAX_EVIDENCE} more)" if len(found) > MAX_EVIDENCE else ""
         paths = ", ".join(p.path for p in found[:3])
-        return CheckResult.failed(f"{asset.properties.get('Kind')} {asset.name}: {what}: "
-                                  f"{paths}{more}", *shown)
-    evidence = tuple(Evidence(p.path, p.value, p.expected) for p in checked)[:MAX_EVIDENCE]
+        return CheckResult(_FAIL, f"{kind} {asset.name}: {what}: {paths}{more}", shown)
+    evidence = tuple(checked)[:MAX_EVIDENCE]
     if not evidence:
         evidence = (Evidence("Containers", len(containers(asset)), "containers checked"),)
-    return CheckResult.passed(f"{asset.properties.get('Kind')} {asset.name}: no {what}",
-                              *evidence)
+    return CheckResult(_PASS, f"{kind} {asset.name}: no {what}", _shared(ctx, evidence))
 
 
 # -- images -----------------------------------------------------------------------------------
@@ -281,13 +342,14 @@ def each_container(asset: Asset,
     return [p for i, c in containers(asset) for p in judge(i, c)]
 
 
-def probe_check(asset: Asset, probe: str) -> CheckResult:
+def probe_check(asset: Asset, probe: str, ctx: CheckContext | None = None) -> CheckResult:
     """Regular containers (init and ephemeral ones take no probes) without `probe`."""
     problems: list[Problem] = []
     checked: list[Problem] = []
     for i, container in containers(asset):
         if container.get("containerType", "container") != "container":
             continue
-        item = Problem(f"Containers[{i}].{probe}", container.get(probe) is not None, "defined")
-        (checked if container.get(probe) is not None else problems).append(item)
-    return verdict(asset, problems, f"container without a {probe}", checked)
+        defined = container.get(probe) is not None
+        (checked if defined else problems).append(
+            Problem(f"Containers[{i}].{probe}", defined, "defined"))
+    return verdict(asset, problems, f"container without a {probe}", checked, ctx)

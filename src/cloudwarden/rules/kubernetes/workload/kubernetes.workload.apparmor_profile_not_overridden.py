@@ -39,4 +39,4 @@ def _problems(asset: Asset) -> Iterator[Problem]:
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "AppArmor profile disabled or overridden")
+    return verdict(asset, _problems(asset), "AppArmor profile disabled or overridden", ctx=ctx)

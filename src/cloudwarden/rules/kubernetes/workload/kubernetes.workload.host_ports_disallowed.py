@@ -25,4 +25,4 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     allowed = frozenset(p for p in ctx.params.get("allowed_host_ports") or ()
                         if isinstance(p, int))
     problems = [p for i, c in containers(asset) for p in _host_ports(i, c, allowed)]
-    return verdict(asset, problems, "host port bound")
+    return verdict(asset, problems, "host port bound", ctx=ctx)

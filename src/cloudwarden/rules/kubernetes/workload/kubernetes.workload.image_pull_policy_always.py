@@ -24,4 +24,5 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
         item = Problem(f"Containers[{i}].imagePullPolicy", policy,
                        f"Always ({image} is not pinned by digest)")
         (checked if policy == "Always" else problems).append(item)
-    return verdict(asset, problems, "mutable image tag without imagePullPolicy Always", checked)
+    return verdict(asset, problems, "mutable image tag without imagePullPolicy Always", checked,
+                   ctx=ctx)

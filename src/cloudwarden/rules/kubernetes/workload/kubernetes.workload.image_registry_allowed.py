@@ -34,4 +34,4 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
         ok = (registry_allowed(parse_image(image), allowed) if allowed
               else _names_registry(image))
         (checked if ok else problems).append(Problem(path, image, expected))
-    return verdict(asset, problems, "image from a registry not allowed", checked)
+    return verdict(asset, problems, "image from a registry not allowed", checked, ctx=ctx)

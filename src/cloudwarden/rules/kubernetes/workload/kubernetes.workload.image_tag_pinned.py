@@ -21,4 +21,4 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
             problems.append(Problem(path, image, "a version tag (not latest) or a digest"))
         else:
             checked.append(Problem(path, image, "a version tag (not latest) or a digest"))
-    return verdict(asset, problems, "image on latest or without a tag", checked)
+    return verdict(asset, problems, "image on latest or without a tag", checked, ctx=ctx)

@@ -8,4 +8,4 @@ from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return probe_check(asset, "livenessProbe")
+    return probe_check(asset, "livenessProbe", ctx)

@@ -12,4 +12,4 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
                         "valueFrom.secretKeyRef")
                 for i, container in containers(asset)
                 for j, name in secret_like_env(container)]
-    return verdict(asset, problems, "secret in a literal environment value")
+    return verdict(asset, problems, "secret in a literal environment value", ctx=ctx)

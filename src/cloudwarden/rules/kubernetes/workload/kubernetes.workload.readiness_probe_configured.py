@@ -8,4 +8,4 @@ from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return probe_check(asset, "readinessProbe")
+    return probe_check(asset, "readinessProbe", ctx)

@@ -30,4 +30,4 @@ def _problems(asset: Asset) -> Iterator[Problem]:
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "container allowed to run as root")
+    return verdict(asset, _problems(asset), "container allowed to run as root", ctx=ctx)

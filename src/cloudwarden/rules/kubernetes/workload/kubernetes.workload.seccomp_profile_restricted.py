@@ -35,4 +35,5 @@ def _problems(asset: Asset) -> Iterator[Problem]:
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "container without a restricted seccomp profile")
+    return verdict(asset, _problems(asset), "container without a restricted seccomp profile",
+                   ctx=ctx)

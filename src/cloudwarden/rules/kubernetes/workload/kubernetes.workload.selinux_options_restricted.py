@@ -40,4 +40,4 @@ def _problems(asset: Asset) -> Iterator[Problem]:
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "custom SELinux options")
+    return verdict(asset, _problems(asset), "custom SELinux options", ctx=ctx)

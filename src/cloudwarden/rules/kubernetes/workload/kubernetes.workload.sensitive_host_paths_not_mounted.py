@@ -26,4 +26,4 @@ def _problems(asset: Asset) -> Iterator[Problem]:
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "sensitive host path mounted")
+    return verdict(asset, _problems(asset), "sensitive host path mounted", ctx=ctx)

@@ -18,4 +18,4 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
         for source in volume
         if source != "name" and source not in ALLOWED and volume.get(source) is not None
     ]
-    return verdict(asset, problems, "volume of a non-core type")
+    return verdict(asset, problems, "volume of a non-core type", ctx=ctx)
