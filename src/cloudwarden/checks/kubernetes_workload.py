@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -212,6 +213,12 @@ class ImageRef(NamedTuple):
 DEFAULT_REGISTRY = "docker.io"
 
 
+#: distinct strings whose parse a pure function below remembers (image references, host
+#: paths, variable names repeat across the workloads of a scan)
+_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=_REMEMBERED)
 def parse_image(image: str) -> ImageRef:
     """`[registry/]repository[:tag][@digest]`. The first path part is a registry when it has a
     dot or a port, or is `localhost`; else the image is on Docker Hub (`docker.io`)."""
@@ -275,6 +282,7 @@ def normalize_path(path: str) -> str:
     return "/" + "/".join(parts)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def sensitive_host_path(path: str) -> str | None:
     """Why a host path is sensitive, or None. A path is sensitive when it is a runtime socket,
     a sensitive directory or inside one, or a parent of either (mounting `/var` exposes
@@ -317,6 +325,7 @@ PLACEHOLDER = re.compile(r"^(\$\(.*\)|\$\{.*\}|<.*>|changeme|true|false|none|nul
                          re.IGNORECASE)
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def secret_like_name(name: str) -> bool:
     if SECRET_WHOLE.search(name):
         return True

@@ -185,6 +185,125 @@ def _plain_scalar(text: str, resolvers: dict[Any, list[tuple[str, Any]]]) -> Any
     raise _NotPlain(tag)  # merge keys, `=`, YAML's own tags: the constructor's business
 
 
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQ_START, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+
+
+class _Builder:
+    """One document built from the parser's events, by recursive descent (the depth is bounded
+    by `MAX_FAST_DEPTH`). Plain scalars, by far the most events, are read inline by the loops
+    of `mapping` and `sequence`; everything else goes through `node`."""
+
+    __slots__ = ("anchors", "finish", "get", "nodes", "plain", "resolvers", "tracked_key")
+
+    def __init__(self, get: Callable[[], Any], resolvers: dict[Any, list[tuple[str, Any]]],
+                 plain: dict[str, Any], finish: Finish, tracked_key: str | None) -> None:
+        self.get, self.resolvers, self.plain = get, resolvers, plain
+        self.finish, self.tracked_key = finish, tracked_key
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        #: nodes of the document so far, an alias counted as the nodes it stands for
+        self.nodes = 0
+
+    def node(self, event: Any, depth: int, tracked: bool) -> Any:
+        """The value of the node `event` starts; `tracked`: a mapping to `finish`, or a
+        sequence whose mappings are."""
+        kind = type(event)
+        if kind is _ALIAS:
+            value, size = self.anchors.get(event.anchor, (_MISSING, 0))
+            if value is _MISSING:  # undefined, or an alias inside its own anchor
+                raise _NotPlain("alias")
+            self.nodes += size
+            return value
+        if event.tag is not None:
+            raise _NotPlain("tag")
+        before = self.nodes
+        if kind is _SCALAR:
+            self.nodes += 1
+            value = event.value
+            if event.implicit[0]:
+                value = self.scalar(value)
+        elif depth >= MAX_FAST_DEPTH:
+            raise _NotPlain("deep nesting")
+        elif kind is _MAP_START:
+            value = self.mapping(event, depth + 1, tracked)
+        elif kind is _SEQ_START:
+            value = self.sequence(depth + 1, tracked)
+        else:
+            raise _NotPlain(kind.__name__)
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                raise _NotPlain("duplicate anchor")  # the composer's error, not ours to word
+            self.anchors[event.anchor] = (value, self.nodes - before)
+        return value
+
+    def scalar(self, text: str) -> Any:
+        found = self.plain.get(text, _MISSING)
+        if found is _MISSING:
+            found = self.plain[text] = _plain_scalar(text, self.resolvers)
+        return found
+
+    def mapping(self, start: Any, depth: int, tracked: bool) -> Any:
+        get, plain, scalar, node = self.get, self.plain, self.scalar, self.node
+        out: dict[Any, Any] = {}
+        count = 1  # nodes not yet added to `self.nodes`: the mapping and its plain scalars
+        while True:
+            event = get()
+            if type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                count += 1
+                key = event.value
+                if event.implicit[0]:
+                    key = plain.get(key, _MISSING)
+                    if key is _MISSING:
+                        key = scalar(event.value)
+            elif type(event) is _MAP_END:
+                self.nodes += count
+                return self.finish(out, start.start_mark, event.end_mark) if tracked else out
+            else:
+                self.nodes += count
+                count = 0
+                key = node(event, depth, False)
+                if isinstance(key, dict | list):
+                    raise _NotPlain("complex key")  # unhashable: the constructor's error
+            event = get()
+            if type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                count += 1
+                value = event.value
+                if event.implicit[0]:
+                    value = plain.get(value, _MISSING)
+                    if value is _MISSING:
+                        value = scalar(event.value)
+                out[key] = value
+            else:
+                self.nodes += count
+                count = 0
+                out[key] = node(event, depth, tracked and type(event) is _SEQ_START
+                                and key == self.tracked_key)
+
+    def sequence(self, depth: int, items_tracked: bool) -> list[Any]:
+        get, plain, scalar, node = self.get, self.plain, self.scalar, self.node
+        out: list[Any] = []
+        append = out.append
+        count = 1
+        while True:
+            event = get()
+            if type(event) is _SCALAR and event.tag is None and event.anchor is None:
+                count += 1
+                value = event.value
+                if event.implicit[0]:
+                    value = plain.get(value, _MISSING)
+                    if value is _MISSING:
+                        value = scalar(event.value)
+                append(value)
+            elif type(event) is _SEQ_END:
+                self.nodes += count
+                return out
+            else:
+                self.nodes += count
+                count = 0
+                append(node(event, depth, items_tracked and type(event) is _MAP_START))
+
+
 def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], finish: Finish,
                     tracked_key: str | None, max_nodes: int) -> list[tuple[Any, int]]:
     """Every document of `text` built straight from the parser's events. Mappings are plain
@@ -194,109 +313,29 @@ def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], fini
     a document expanding to more than `max_nodes` is left to `load_documents` to refuse.
     Raises `_NotPlain` (or the parser's `YAMLError`) for anything it does not build exactly as
     the safe loader does."""
-    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-    map_start, map_end = yaml.MappingStartEvent, yaml.MappingEndEvent
-    seq_start, seq_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-    doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
-    # plain scalar -> its value (every value is immutable); manifests repeat their values
-    plain: dict[str, Any] = {}
     parser = _parser(text)
     get = parser.get_event
+    plain: dict[str, Any] = {}  # plain scalar -> its value (immutable); values repeat
     out: list[tuple[Any, int]] = []
-    # one frame per open container: [container, is a mapping, pending key (or _MISSING),
-    # tracked, its items tracked, start mark, anchor, nodes before it]
-    stack: list[list[Any]] = []
     try:
         get()  # the stream's start
         while True:
             event = get()
-            if type(event) is stream_end:
+            if type(event) is yaml.StreamEndEvent:
                 return out
-            if type(event) is not doc_start:
+            if type(event) is not yaml.DocumentStartEvent:
                 raise _NotPlain(type(event).__name__)
             event = get()
-            first = event.start_mark.line + 1
-            anchors: dict[str, tuple[Any, int]] = {}
-            nodes = 0  # the document's nodes, aliases counted as often as they are used
-            while True:
-                kind = type(event)
-                if kind is scalar_event:
-                    if event.tag is not None:
-                        raise _NotPlain("tag")
-                    nodes += 1
-                    value = event.value
-                    if event.implicit[0]:
-                        found = plain.get(value, _MISSING)
-                        if found is _MISSING:
-                            found = plain[value] = _plain_scalar(value, resolvers)
-                        value = found
-                    if event.anchor is not None:
-                        _anchor(anchors, event.anchor, value, 1)
-                elif kind is map_start or kind is seq_start:
-                    if event.tag is not None:
-                        raise _NotPlain("tag")
-                    if len(stack) >= MAX_FAST_DEPTH:
-                        raise _NotPlain("deep nesting")
-                    tracked = items = False
-                    if not stack:
-                        tracked = True
-                    else:
-                        top = stack[-1]
-                        if not top[1]:
-                            tracked = top[4]
-                        elif top[2] is _MISSING:
-                            raise _NotPlain("complex key")
-                        else:
-                            items = top[3] and top[2] == tracked_key
-                    frame: list[Any] = ([{}, True, _MISSING, tracked, False] if kind is map_start
-                             else [[], False, _MISSING, False, items])
-                    frame += (event.start_mark, event.anchor, nodes)
-                    stack.append(frame)
-                    nodes += 1
-                    event = get()
-                    continue
-                elif kind is map_end or kind is seq_end:
-                    frame = stack.pop()
-                    value = frame[0]
-                    if frame[3]:
-                        value = finish(value, frame[5], event.end_mark)
-                    if frame[6] is not None:
-                        _anchor(anchors, frame[6], value, nodes - frame[7])
-                elif kind is alias_event:
-                    value, size = anchors.get(event.anchor, (_MISSING, 0))
-                    if value is _MISSING:  # undefined, or an alias of itself
-                        raise _NotPlain("alias")
-                    nodes += size
-                    if stack and stack[-1][1] and stack[-1][2] is _MISSING \
-                            and isinstance(value, dict | list):
-                        raise _NotPlain("complex key")
-                else:
-                    raise _NotPlain(kind.__name__)
-                if not stack:
-                    out.append((value, first))
-                    break
-                top = stack[-1]
-                if not top[1]:
-                    top[0].append(value)
-                elif top[2] is _MISSING:
-                    top[2] = value
-                else:
-                    top[0][top[2]] = value
-                    top[2] = _MISSING
-                event = get()
-            if nodes > max_nodes and "*" in text:
+            builder = _Builder(get, resolvers, plain, finish, tracked_key)
+            value = builder.node(event, 0, type(event) is _MAP_START)
+            if builder.nodes > max_nodes and "*" in text:
                 raise _NotPlain("expansion")  # load_documents says why, with the line
+            out.append((value, event.start_mark.line + 1))
             get()  # the document's end
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
-
-
-def _anchor(anchors: dict[str, tuple[Any, int]], name: str, value: Any, size: int) -> None:
-    if name in anchors:
-        raise _NotPlain("duplicate anchor")  # the composer's error, not ours to word
-    anchors[name] = (value, size)
 
 
 def read_documents(text: str, *, loader: Any, finish: Finish, tracked_key: str | None = None,
