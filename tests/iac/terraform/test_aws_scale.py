@@ -45,7 +45,7 @@ def _estate(copies: int) -> list[TfResource]:
     return out
 
 
-def test_five_thousand_resources_map_in_well_under_a_cpu_second() -> None:
+def test_five_thousand_resources_map_in_linear_time() -> None:
     module = TfModule("root", _estate(500))
     start = time.process_time()
     mapped = map_module(module)
@@ -53,4 +53,6 @@ def test_five_thousand_resources_map_in_well_under_a_cpu_second() -> None:
     # buckets, groups, instances (+ a root volume each), roles, keys
     assert len(mapped.assets) == 500 * 6
     assert (mapped.skipped, mapped.joined, mapped.unjoined) == (500, 2000, 0)
-    assert spent < 1.0, f"{spent:.2f} CPU s"
+    # a guard against quadratic joins, not a benchmark (~0.07 CPU-s on a quiet machine; the
+    # figure is printed by benchmarks/bench_iac.py): generous for loaded CI machines
+    assert spent < 5.0, f"{spent:.2f} CPU s"

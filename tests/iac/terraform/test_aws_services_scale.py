@@ -67,4 +67,5 @@ def test_service_mappings_stay_linear() -> None:
     # every stage is named `prod`: each takes only its own API's settings
     assert len(by_type["aws.apigateway.stage"].properties["methodSettings"]) == 1
     assert by_type["aws.elb.load_balancer"].properties["AvailabilityZones"] == ["us-east-1a"]
-    assert spent < 1.0, f"{spent:.2f} CPU s"
+    # a guard against quadratic joins, not a benchmark: generous for loaded CI machines
+    assert spent < 5.0, f"{spent:.2f} CPU s"
