@@ -38,7 +38,7 @@ def _apply(n: int) -> tuple[float, list[Finding], int, int]:
 def test_a_thousand_suppressions_above_a_thousand_resources_match_in_well_under_a_second() -> None:
     """Before: cubic (0.9 s at 250, 4.1 s at 500, 26 s at 1,000 of each)."""
     elapsed, out, applied, unmatched = _apply(1000)
-    assert elapsed < 0.5
+    assert elapsed < 1.0  # cubic took 22 s; now ~0.02 s
     # the whole run of comments sits directly above the first Service only: the first
     # suppression exempts it, every other one is reported as matching nothing
     assert [f.status for f in out[:2]] == [Status.EXEMPT, Status.FAIL]
@@ -64,7 +64,7 @@ def test_suppressions_inside_and_directly_above_resources_at_scale() -> None:
     findings = [Finding(RULE, a.ref, Status.FAIL, Severity.HIGH, "runs as root") for a in assets]
     started = time.process_time()
     out, report = apply_suppressions(findings, assets, [PATH], read=lambda _p: text)
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < 1.0  # quadratic took seconds; linear ~0.1 s
     assert all(f.status is Status.EXEMPT for f in out)
     assert len(report.applied) == n and report.problems == []
 

@@ -14,7 +14,7 @@ def test_a_long_run_of_flags_is_parsed_in_linear_time() -> None:
     text = "FROM alpine\nRUN " + "--a " * 200_000 + "echo hi\n"
     started = time.process_time()
     parsed = parse_dockerfile(text)
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < 1.0  # quadratic took seconds; linear ~0.1 s
     run = parsed.instructions[1]
     assert len(run.flags) == 200_000 and run.args == "echo hi"
     assert run.flag("a") == ""

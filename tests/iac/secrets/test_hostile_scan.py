@@ -24,7 +24,7 @@ def test_a_long_env_line_of_keywords_is_scanned_in_linear_time() -> None:
     text = "FROM alpine\nENV " + "pass x " * 50_000
     started = time.process_time()
     hits = scan_text(text, "dockerfile")
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < 1.0  # quadratic took seconds; linear ~0.1 s
     assert hits == []  # `x` is a mask, not a secret
 
 
@@ -32,7 +32,7 @@ def test_a_long_line_of_legacy_env_forms_stays_linear() -> None:
     text = "FROM alpine\n" + "ENV " + "db_password hunter2 " * 20_000 + "\n"
     started = time.process_time()
     hits = scan_text(text, "dockerfile")
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < 1.0  # quadratic took seconds; linear ~0.1 s
     # the legacy form assigns the rest of the line to the first name only
     assert [(h.kind, h.attribute) for h in hits] == [("password", "db_password")]
 
