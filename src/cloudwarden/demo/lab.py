@@ -112,7 +112,7 @@ Progress = Callable[[str], None]
 
 
 def _client(endpoint: str, service: str, region: str) -> Any:
-    return demo_session(region).client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+    return demo_session(region).client(service, endpoint_url=endpoint)  # type: ignore[call-overload, unused-ignore]
 
 
 def seed_lab(endpoint: str, progress: Progress | None = None) -> dict[str, Any]:
