@@ -1,5 +1,6 @@
 """More canonical shapes of AWS integration and analytics asset types (see `aws.py` for the
-conventions): SageMaker endpoint configurations and models. Listed in `aws_integration.ALL`.
+conventions): SageMaker endpoint configurations, models, model monitoring job definitions and
+monitoring schedules. Listed in `aws_integration.ALL`.
 """
 
 from __future__ import annotations
@@ -50,4 +51,59 @@ SAGEMAKER_MODEL = AssetType(
     },
 )
 
-ALL: tuple[AssetType, ...] = (SAGEMAKER_ENDPOINT_CONFIG, SAGEMAKER_MODEL)
+_NETWORK = {
+    "EnableNetworkIsolation": F("bool", "the monitoring containers have no network access; "
+                                "AWS leaves it out (false) when never requested"),
+    "EnableInterContainerTrafficEncryption": F("bool", "traffic between the job's instances is "
+                                               "encrypted; false when never requested"),
+    "VpcConfig": F("dict", "{Subnets, SecurityGroupIds}, null when not in a VPC"),
+    "VpcConfig.Subnets": F("list[str]", "subnets"),
+    "VpcConfig.SecurityGroupIds": F("list[str]", "security groups"),
+}
+
+SAGEMAKER_MONITORING_JOB_DEFINITION = AssetType(
+    name="aws.sagemaker.monitoring_job_definition",
+    provider="aws",
+    title="SageMaker model monitoring job definition",
+    id_field="JobDefinitionArn",
+    fields={
+        "JobDefinitionName": F("str", "name", nullable=False),
+        "JobDefinitionArn": F("str", "ARN", nullable=False),
+        "JobType": F("str", "DataQuality, ModelQuality, ModelBias or ModelExplainability",
+                     nullable=False),
+        "RoleArn": F("str", "role the monitoring job uses"),
+        **_NETWORK,
+        "InstanceCount": F("int", "instances of the monitoring job"),
+        "InstanceType": F("str", "instance type"),
+        "VolumeKmsKeyId": F("str", "KMS key of the ML storage volumes, null when none"),
+        "OutputKmsKeyId": F("str", "KMS key of the job output in S3, null when none"),
+        "CreationTime": F("datetime", "created at"),
+        "Tags": _TAGS,
+    },
+)
+
+SAGEMAKER_MONITORING_SCHEDULE = AssetType(
+    name="aws.sagemaker.monitoring_schedule",
+    provider="aws",
+    title="SageMaker monitoring schedule",
+    id_field="MonitoringScheduleArn",
+    fields={
+        "MonitoringScheduleName": F("str", "name", nullable=False),
+        "MonitoringScheduleArn": F("str", "ARN", nullable=False),
+        "MonitoringScheduleStatus": F("str", "Pending, Failed, Scheduled or Stopped"),
+        "MonitoringType": F("str", "DataQuality, ModelQuality, ModelBias or "
+                            "ModelExplainability"),
+        "EndpointName": F("str", "endpoint monitored"),
+        "MonitoringJobDefinitionName": F("str", "the job definition the schedule runs, null when "
+                                         "the schedule defines its job inline"),
+        "InlineJobDefinition": F("bool", "the schedule defines its monitoring job itself; its "
+                                 "network settings are then the fields below"),
+        **{name: F(field.type, field.doc + " (inline job definition only, null "
+                   "otherwise)") for name, field in _NETWORK.items()},
+        "CreationTime": F("datetime", "created at"),
+        "Tags": _TAGS,
+    },
+)
+
+ALL: tuple[AssetType, ...] = (SAGEMAKER_ENDPOINT_CONFIG, SAGEMAKER_MODEL,
+                              SAGEMAKER_MONITORING_JOB_DEFINITION, SAGEMAKER_MONITORING_SCHEDULE)

@@ -72,9 +72,19 @@ def _ec2_gaps(session: boto3.Session) -> None:
     session.events.register("before-send.ec2.GetSnapshotBlockPublicAccessState", block_state)
 
 
+def _sagemaker_gaps(session: boto3.Session) -> None:
+    """moto lacks SageMaker monitoring schedules: an account without any, as AWS answers it."""
+
+    def no_schedules(**_: Any) -> AWSResponse:
+        return canned(200, '{"MonitoringScheduleSummaries": []}', "application/x-amz-json-1.1")
+
+    session.events.register("before-send.sagemaker.ListMonitoringSchedules", no_schedules)
+
+
 def new_session() -> boto3.Session:
     session = boto3.Session(region_name="us-east-1", **CREDS)
     _ec2_gaps(session)
+    _sagemaker_gaps(session)
     return session
 
 

@@ -82,6 +82,9 @@ def fill_moto_gaps(session: boto3.Session) -> None:
         session.events.register(f"before-send.{event}",
                                 lambda body=body, **_: _json(body))
     session.events.register("before-send.sagemaker.DescribeModel", _isolated_model)
+    # moto has no monitoring schedules: an account without any
+    session.events.register("before-send.sagemaker.ListMonitoringSchedules",
+                            lambda **_: _json({"MonitoringScheduleSummaries": []}))
 
 
 def _isolated_model(request: Any, **_: Any) -> AWSResponse | None:

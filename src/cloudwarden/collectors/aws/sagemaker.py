@@ -1,10 +1,12 @@
-"""SageMaker in one region: notebook instances, endpoint configurations and models."""
+"""SageMaker in one region: notebook instances, endpoint configurations and models, and (in
+`sagemaker_monitoring`) model monitoring job definitions and schedules."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cloudwarden.collectors.aws import sagemaker_monitoring
 from cloudwarden.collectors.aws._context import Api, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
 from cloudwarden.core.model import Asset
@@ -113,4 +115,4 @@ def _models(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:
     api = ctx.api("sagemaker", region)
     return (_notebooks(ctx, api, region) + _endpoint_configs(ctx, api, region)
-            + _models(ctx, api, region))
+            + _models(ctx, api, region) + sagemaker_monitoring.collect_region(ctx, api, region))
