@@ -33,6 +33,7 @@ __all__ = [
     "pod_annotations",
     "pod_security_context",
     "probe_check",
+    "security_context",
     "sensitive_host_path",
     "verdict",
     "volumes",
@@ -51,9 +52,12 @@ _PASS, _FAIL = Status.PASS, Status.FAIL
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
-    if type(value) is dict or isinstance(value, Mapping):
+    # exact dicts and None first: an ABC isinstance check costs ten times more
+    if type(value) is dict:
         return value
-    return _EMPTY
+    if value is None or not isinstance(value, Mapping):
+        return _EMPTY
+    return value
 
 
 class _Workload(NamedTuple):
@@ -128,12 +132,23 @@ def pod_annotations(asset: Asset) -> Mapping[str, Any]:
     return _dict(props.get("Annotations"))
 
 
+def security_context(container: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A container's own securityContext ({} when unset)."""
+    return _dict(container.get("securityContext"))
+
+
+@lru_cache(maxsize=256)
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(dotted.split("."))
+
+
 def field_at(context: Mapping[str, Any], dotted: str) -> Any:
-    if "." not in dotted:  # most fields are top-level ones
-        return _dict(context).get(dotted)
+    """The value at a dotted path of nested mappings; None where one is missing."""
     value: Any = context
-    for part in dotted.split("."):
-        value = _dict(value).get(part)
+    for part in _parts(dotted):
+        if type(value) is not dict and (value is None or not isinstance(value, Mapping)):
+            return None
+        value = value.get(part)
     return value
 
 

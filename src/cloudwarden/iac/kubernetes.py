@@ -351,6 +351,7 @@ def split_documents(text: str) -> list[ManifestDoc]:
     cuts.append(len(text))
     docs: list[ManifestDoc] = []
     text_lines = text.split("\n")
+    scalars: dict[str, Any] = {}  # shared by the documents of the stream
     line = 1
     for begin, stop in itertools.pairwise(cuts):
         chunk = text[begin:stop]
@@ -359,7 +360,7 @@ def split_documents(text: str) -> list[ManifestDoc]:
         end = line + max(lines - 1, 0)
         try:
             parsed = read_documents(chunk, loader=_LOADER, finish=_finish_map,
-                                    tracked_key="items")
+                                    tracked_key="items", scalars=scalars)
         except IacInputError as exc:
             fallback = _json_document(chunk, line) if len(cuts) == 2 else None
             if fallback is not None:

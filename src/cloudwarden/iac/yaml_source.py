@@ -305,17 +305,20 @@ class _Builder:
 
 
 def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], finish: Finish,
-                    tracked_key: str | None, max_nodes: int) -> list[tuple[Any, int]]:
+                    tracked_key: str | None, max_nodes: int,
+                    plain: dict[str, Any] | None = None) -> list[tuple[Any, int]]:
     """Every document of `text` built straight from the parser's events. Mappings are plain
     dicts except the tracked ones - a document's root and, recursively, the items of its
     `tracked_key` sequence - which `finish` turns into line-aware mappings. An alias is the
     anchored value itself, as the safe loader makes it, and counts as the nodes it stands for:
     a document expanding to more than `max_nodes` is left to `load_documents` to refuse.
-    Raises `_NotPlain` (or the parser's `YAMLError`) for anything it does not build exactly as
-    the safe loader does."""
+    `plain` remembers the values of plain scalars (all immutable) for the caller to share
+    between the texts it reads with the same resolvers. Raises `_NotPlain` (or the parser's
+    `YAMLError`) for anything it does not build exactly as the safe loader does."""
     parser = _parser(text)
     get = parser.get_event
-    plain: dict[str, Any] = {}  # plain scalar -> its value (immutable); values repeat
+    if plain is None:
+        plain = {}
     out: list[tuple[Any, int]] = []
     try:
         get()  # the stream's start
@@ -339,14 +342,17 @@ def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], fini
 
 
 def read_documents(text: str, *, loader: Any, finish: Finish, tracked_key: str | None = None,
-                   max_nodes: int = MAX_NODES) -> list[tuple[Any, int]]:
+                   max_nodes: int = MAX_NODES,
+                   scalars: dict[str, Any] | None = None) -> list[tuple[Any, int]]:
     """`load_documents(text, loader=loader)` by the fast path where the text is plain data:
     the same values, with the root mappings (and the items under `tracked_key`, e.g. a `List`
     kind's `items`) made by `finish`, every other mapping a plain dict. Anything else - tags,
     merge keys, complex keys, deep nesting, documents expanding past `max_nodes` (alias
-    bombs), malformed YAML - is read by `load_documents` itself, with its checks and errors."""
+    bombs), malformed YAML - is read by `load_documents` itself, with its checks and errors.
+    `scalars`, a dict the caller keeps, shares what plain scalars resolve to between the texts
+    it reads with one loader (the documents of a stream repeat their keys and values)."""
     try:
         return _fast_documents(text, loader.yaml_implicit_resolvers, finish, tracked_key,
-                               max_nodes)
+                               max_nodes, scalars)
     except (_NotPlain, yaml.YAMLError):
         return load_documents(text, loader=loader, max_nodes=max_nodes)

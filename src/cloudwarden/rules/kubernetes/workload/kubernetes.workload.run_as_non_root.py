@@ -3,30 +3,32 @@ sets it to true; the container's own value overrides; the pod may not set it to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from cloudwarden.checks.kubernetes_workload import (
     Problem,
     container_path,
     containers,
-    effective,
     pod_path,
     pod_security_context,
+    security_context,
     verdict,
 )
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
-def _problems(asset: Asset) -> Iterator[Problem]:
-    if pod_security_context(asset).get("runAsNonRoot") is False:
-        yield Problem(pod_path("runAsNonRoot"), False, "true or unset")
+def _problems(asset: Asset) -> list[Problem]:
+    problems: list[Problem] = []
+    pod = pod_security_context(asset).get("runAsNonRoot")
+    if pod is False:
+        problems.append(Problem(pod_path("runAsNonRoot"), False, "true or unset"))
     for i, container in containers(asset):
-        value, where = effective(asset, container, "runAsNonRoot")
-        if value is True or where == "pod":  # a pod-level false is reported once, above
+        # the container's own value, else the pod's (a pod-level false is reported above)
+        value = security_context(container).get("runAsNonRoot")
+        if value is True or (value is None and pod is not None):
             continue
-        yield Problem(container_path(i, "runAsNonRoot"), value,
-                      "true (on the container or the pod)")
+        problems.append(Problem(container_path(i, "runAsNonRoot"), value,
+                                "true (on the container or the pod)"))
+    return problems
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
