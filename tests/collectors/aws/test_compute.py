@@ -23,7 +23,6 @@ from botocore.awsrequest import AWSResponse
 
 from cloudwarden.assets import default_registry
 from cloudwarden.collectors.aws import AwsScanOptions, collect
-from cloudwarden.collectors.aws._env_names import secret_like
 from cloudwarden.collectors.aws.autoscaling import normalize_group, normalize_launch_template
 from cloudwarden.collectors.aws.ecr import normalize_repository
 from cloudwarden.collectors.aws.ecs import normalize_service, normalize_task_definition
@@ -32,6 +31,7 @@ from cloudwarden.collectors.aws.elasticbeanstalk import normalize_environment
 from cloudwarden.collectors.aws.lambda_ import normalize_function
 from cloudwarden.core.errors import CollectionError
 from cloudwarden.core.model import Asset
+from cloudwarden.core.secretnames import secret_like
 from cloudwarden.inventory.snapshot import Inventory
 
 ACCOUNT = "123456789012"

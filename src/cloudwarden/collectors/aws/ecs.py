@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwarden.collectors.aws._context import Api, ScanContext
-from cloudwarden.collectors.aws._env_names import secret_like
 from cloudwarden.collectors.aws._shapes import iso, make_asset, pick, tag_dict
 from cloudwarden.core.model import Asset
+from cloudwarden.core.secretnames import secret_like
 
 _CLUSTER_BATCH = 100  # DescribeClusters takes at most 100 clusters
 _SERVICE_BATCH = 10  # DescribeServices takes at most 10 services

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudwarden.collectors.aws._context import Fetched, ScanContext, failures
-from cloudwarden.collectors.aws._env_names import secret_like
 from cloudwarden.collectors.aws._shapes import iso, make_asset, pick, policy_doc, tag_dict
 from cloudwarden.core.model import Asset
+from cloudwarden.core.secretnames import secret_like
 
 _NOT_FOUND = ("ResourceNotFoundException",)
 

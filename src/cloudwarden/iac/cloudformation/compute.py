@@ -4,10 +4,10 @@ and clusters, and ECR repositories."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from cloudwarden.core.model import Asset
+from cloudwarden.core.secretnames import secret_like
 from cloudwarden.iac.cloudformation.ec2 import id_text
 from cloudwarden.iac.cloudformation.eks_efs import vpc_of_subnets
 from cloudwarden.iac.cloudformation.intrinsics import Unresolved
@@ -20,26 +20,9 @@ from cloudwarden.iac.cloudformation.stack import (
     as_int,
 )
 
-__all__ = ["map_db_cluster", "map_db_instance", "map_function", "map_repository",
-           "secret_like"]
+__all__ = ["map_db_cluster", "map_db_instance", "map_function", "map_repository"]
 
 _FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
-# The same test as the collector's (collectors/aws/_env_names.py), which cannot be imported
-# here without pulling in boto3: names that hold a secret, not those that point at one.
-_SECRET = re.compile(
-    r"PASSW(?:OR)?D|(?:^|_)PWD(?:$|_)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY"
-    r"|CREDENTIAL|AUTH_DATA|CONN(?:ECTION)?_?STRING|CLIENT_?SECRET", re.IGNORECASE)
-_REFERENCE = re.compile(r"_(?:ARN|NAME|PATH|PARAM|PARAMETER|REF|TTL|EXPIRY|URL|ENDPOINT|ID)$",
-                        re.IGNORECASE)
-_KEY_IDS = re.compile(r"ACCESS_?KEY_?ID$", re.IGNORECASE)
-
-
-def secret_like(names: list[str]) -> list[str]:
-    """The names that look like they hold a secret (not those naming where one is kept)."""
-    return [n for n in names if _SECRET.search(n)
-            and not (_REFERENCE.search(n) and not _KEY_IDS.search(n))]
-
-
 def _permission_statement(perm: Resource, fn_arn: str) -> dict[str, Any]:
     p = perm.props
     principal = p.get("Principal")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudwarden.core.model import Asset
-from cloudwarden.iac.cloudformation.compute import secret_like
+from cloudwarden.core.secretnames import secret_like
 from cloudwarden.iac.terraform.aws_common import (
     Doc,
     Index,

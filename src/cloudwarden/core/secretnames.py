@@ -1,5 +1,6 @@
-"""Environment variable names that look like secrets. Only names are ever inspected: the
-collectors never keep environment variable values."""
+"""Variable names that look like they hold a secret (DB_PASSWORD, GITHUB_TOKEN), as opposed to
+names that point at where one is kept (DB_SECRET_ARN). One test for the AWS collectors (which
+never keep environment variable values, only these names) and the IaC adapters alike."""
 
 from __future__ import annotations
 
