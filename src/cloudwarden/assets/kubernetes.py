@@ -231,7 +231,10 @@ _CLUSTER_SCOPED = frozenset({"ClusterRole", "ClusterRoleBinding", "Namespace", "
 
 
 def _dict(value: Any) -> dict[str, Any]:
-    return dict(value) if isinstance(value, Mapping) else {}
+    # exact dicts and None first: an ABC isinstance check costs ten times more
+    if type(value) is dict:
+        return dict(value)
+    return dict(value) if value is not None and isinstance(value, Mapping) else {}
 
 
 def _list(value: Any) -> list[Any]:
@@ -253,7 +256,7 @@ def _containers(pod_spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     for key, kind in (("initContainers", "initContainer"), ("containers", "container"),
                       ("ephemeralContainers", "ephemeralContainer")):
         for container in _list(pod_spec.get(key)):
-            if isinstance(container, Mapping):
+            if type(container) is dict or isinstance(container, Mapping):
                 out.append({**container, "containerType": kind})
     return out
 

@@ -89,6 +89,7 @@ PLAIN = [
     '{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Pod", "metadata": {}}]}',
     "just a scalar\n",
     "- a\n- b\n",
+    "- a: 1\n- {items: [{b: 2}]}\n",
     "a: 1\n---\nb: 2\n",
 ]
 
