@@ -206,13 +206,15 @@ class _Builder:
         self.nodes = 0
 
     def node(self, event: Any, depth: int, tracked: bool) -> Any:
-        """The value of the node `event` starts; `tracked`: a mapping to `finish`, or a
-        sequence whose mappings are."""
+        """The value of the node `event` starts; `tracked`: a mapping to `finish`, a sequence
+        whose mappings are, an alias that must stand for such values."""
         kind = type(event)
         if kind is _ALIAS:
             value, size = self.anchors.get(event.anchor, (_MISSING, 0))
             if value is _MISSING:  # undefined, or an alias inside its own anchor
                 raise _NotPlain("alias")
+            if tracked and type(value) in (dict, list):  # built without the lines wanted
+                raise _NotPlain("alias of a tracked value")
             self.nodes += size
             return value
         if event.tag is not None:
@@ -277,7 +279,7 @@ class _Builder:
             else:
                 self.nodes += count
                 count = 0
-                out[key] = node(event, depth, tracked and type(event) is _SEQ_START
+                out[key] = node(event, depth, tracked and type(event) is not _MAP_START
                                 and key == self.tracked_key)
 
     def sequence(self, depth: int, items_tracked: bool) -> list[Any]:
@@ -301,7 +303,7 @@ class _Builder:
             else:
                 self.nodes += count
                 count = 0
-                append(node(event, depth, items_tracked and type(event) is _MAP_START))
+                append(node(event, depth, items_tracked and type(event) is not _SEQ_START))
 
 
 def _fast_documents(text: str, resolvers: dict[Any, list[tuple[str, Any]]], finish: Finish,

@@ -5,6 +5,7 @@ lines for everything it builds, and the reference's verdict for everything it do
 from __future__ import annotations
 
 import math
+import random
 from typing import Any
 
 import pytest
@@ -106,6 +107,10 @@ NOT_PLAIN = [
     "a: 1\n...\nb: 2\n",
     "x: *\n",
     "[" * (MAX_FAST_DEPTH + 1) + "]" * (MAX_FAST_DEPTH + 1),
+    # a List item (or items) aliasing a mapping written outside the items: the reference
+    # gives it the lines it was written on
+    "base: &b {kind: Pod}\nkind: List\nitems:\n- *b\n",
+    "base: &b [{kind: Pod}]\nkind: List\nitems: *b\n",
 ]
 
 
@@ -202,3 +207,55 @@ def test_a_stream_reads_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> 
     assert [d.error is not None for d in fast] == [False, False, True, False, False]
     for a, b in zip(ref, fast, strict=True):
         _same(a.value, b.value)
+
+
+_WORDS = ["yes", "No", "on", "OFF", "null", "~", "", "0x1F", "0o17", "1_000", "1:30", ".inf",
+          "-.Inf", ".nan", "1e3", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "0777", "+12",
+          "-0.5", "true", "a b", "é", "💡", "line\nbreak", "  lead", "trail  ", "#hash", "a: b",
+          "- x", "*star", "&amp", "!bang", "<<", "=", "'q'", '"dq"', "%pct", "{br}", "[sq]",
+          "0 * * * *", "3.14", "-7", "0"]
+
+
+def _random_value(rnd: random.Random, depth: int, shared: list[Any]) -> Any:
+    roll = rnd.random()
+    if shared and roll < 0.05:
+        return rnd.choice(shared)  # the dumper writes an anchor and aliases
+    if depth > 4 or roll < 0.5:
+        return rnd.choice([rnd.choice(_WORDS), rnd.randint(-10**6, 10**6), True, False, None,
+                           rnd.random() * 100])
+    value: Any
+    if roll < 0.75:
+        value = {rnd.choice(_WORDS): _random_value(rnd, depth + 1, shared)
+                 for _ in range(rnd.randint(0, 5))}
+    else:
+        value = [_random_value(rnd, depth + 1, shared) for _ in range(rnd.randint(0, 5))]
+    if rnd.random() < 0.1:
+        shared.append(value)
+    return value
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_documents_read_the_same_either_way(seed: int) -> None:
+    rnd = random.Random(seed)
+    for _ in range(60):
+        shared: list[Any] = []
+        doc = (_random_value(rnd, 0, shared) if rnd.random() < 0.3 else
+               {"apiVersion": "v1", "kind": "List",
+                "items": [_random_value(rnd, 1, shared) for _ in range(3)]})
+        text = yaml.safe_dump(doc, default_flow_style=rnd.choice([None, True, False]),
+                              default_style=rnd.choice([None, None, "'", '"']),
+                              width=rnd.choice([20, 80, 1000]), allow_unicode=rnd.random() < 0.5,
+                              explicit_start=rnd.random() < 0.3)
+        if rnd.random() < 0.3:
+            text = text.replace("\n", "\r\n")
+        ref = load_documents(text, loader=k8s._LOADER)
+        try:
+            fast = _fast(text)
+        except (_NotPlain, yaml.YAMLError):
+            assert read_documents(text, loader=k8s._LOADER, finish=k8s._finish_map) == ref
+            continue
+        assert [line for _, line in fast] == [line for _, line in ref]
+        for (a, _), (b, _) in zip(ref, fast, strict=True):
+            _same(a, b)
+            if isinstance(a, dict):
+                _lines(a, b)
