@@ -345,11 +345,17 @@ def split_documents(text: str) -> list[ManifestDoc]:
     the others. The stream is cut at its `---` markers, as YAML itself does (a marker at
     column 0 ends a document even inside a block scalar). JSON that YAML refuses (tabs) is
     read by the `json` module, without line ranges of its items."""
+    return list(_documents(text))
+
+
+def _documents(text: str) -> Iterator[ManifestDoc]:
+    """`split_documents` one document at a time: a caller that turns each into assets before
+    reading the next holds one document's raw tree at a time, not the stream's (less for the
+    garbage collector to promote and walk)."""
     cuts = [m.start() for m in _DOC_START.finditer(text)]
     if not cuts or cuts[0] != 0:
         cuts.insert(0, 0)
     cuts.append(len(text))
-    docs: list[ManifestDoc] = []
     text_lines = text.split("\n")
     scalars: dict[str, Any] = {}  # shared by the documents of the stream
     line = 1
@@ -364,21 +370,21 @@ def split_documents(text: str) -> list[ManifestDoc]:
         except IacInputError as exc:
             fallback = _json_document(chunk, line) if len(cuts) == 2 else None
             if fallback is not None:
-                docs.append(fallback)
+                yield fallback
             else:
                 hint = (" (a Helm template? render it with `helm template` and scan the output)"
                         if _HELM_ACTION.search(chunk.encode()) else "")
                 error = IacInputError(f"{exc}{hint}", exc.line + offset if exc.line else line)
-                docs.append(ManifestDoc(None, line, end, offset, error))
+                yield ManifestDoc(None, line, end, offset, error)
         else:
             for value, first in parsed:
                 doc = ManifestDoc(value, first + offset, end, offset, text=text_lines)
                 if isinstance(value, YamlMap) and value.start_line:
                     doc = ManifestDoc(value, value.start_line + offset, doc.trimmed(value),
                                       offset, text=text_lines)
-                docs.append(doc)
+                yield doc
+            del parsed  # the next document's tree is built without this one's
         line += lines
-    return docs
 
 
 def _json_document(text: str, line: int) -> ManifestDoc | None:
@@ -405,29 +411,33 @@ def load_stream(text: str, source: str, out: IacLoad, *,
     `IacError` per document that cannot be read. Objects get the lines of `source` they were
     written on, unless `origin` says otherwise (rendered output has no lines in a file)."""
     try:
-        docs = split_documents(text)
+        for doc in _documents(text):
+            _load_document(doc, source, out, origin)
     except IacInputError as exc:
         out.errors.append(IacError(FRAMEWORK, source, str(exc), exc.line))
+
+
+def _load_document(doc: ManifestDoc, source: str, out: IacLoad,
+                   origin: Callable[[Mapping[str, Any]], str] | None) -> None:
+    """One document of a stream into `out`: its assets, or the error reading it."""
+    if doc.error is not None:
+        out.errors.append(IacError(FRAMEWORK, source, str(doc.error), doc.error.line))
         return
-    for doc in docs:
-        if doc.error is not None:
-            out.errors.append(IacError(FRAMEWORK, source, str(doc.error), doc.error.line))
-            continue
-        value = doc.value
-        if value is None:
-            continue
-        if not isinstance(value, Mapping):
-            out.errors.append(IacError(
-                FRAMEWORK, source, f"document is a {type(value).__name__}, not a Kubernetes "
-                "object (a mapping with apiVersion and kind)", doc.start))
-            continue
-        if not isinstance(value.get("kind"), str) or not isinstance(value.get("apiVersion"), str):
-            out.errors.append(IacError(FRAMEWORK, source, "document is not a Kubernetes object: "
-                                       "it needs apiVersion and kind", doc.start))
-            continue
-        where = origin or _origin(source, doc)
-        out.assets.extend(object_assets(value, account=IAC_ACCOUNT, origin=where,
-                                        id_prefix=f"{source}:"))
+    value = doc.value
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        out.errors.append(IacError(
+            FRAMEWORK, source, f"document is a {type(value).__name__}, not a Kubernetes "
+            "object (a mapping with apiVersion and kind)", doc.start))
+        return
+    if not isinstance(value.get("kind"), str) or not isinstance(value.get("apiVersion"), str):
+        out.errors.append(IacError(FRAMEWORK, source, "document is not a Kubernetes object: "
+                                   "it needs apiVersion and kind", doc.start))
+        return
+    where = origin or _origin(source, doc)
+    out.assets.extend(object_assets(value, account=IAC_ACCOUNT, origin=where,
+                                    id_prefix=f"{source}:"))
 
 
 def _origin(path: str, doc: ManifestDoc) -> Callable[[Mapping[str, Any]], str]:
