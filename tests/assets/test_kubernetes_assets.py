@@ -74,3 +74,32 @@ def test_a_bare_pods_annotations_are_its_pod_annotations() -> None:
     (asset,) = object_assets(pod, account="k", origin="kubernetes:api")
     assert asset.properties["PodAnnotations"] == {
         "seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}
+
+
+def test_container_secrets_never_enter_the_asset() -> None:
+    deployment = {"kind": "Deployment", "metadata": {"name": "api"}, "spec": {"template": {
+        "spec": {"containers": [{
+            "name": "api", "image": "api:1.2",
+            "env": [{"name": "DB_PASSWORD", "value": "Hunter2LeakEnv"},
+                    {"name": "DATABASE_URL", "value": "postgres://app:UrlLeak55@db:5432/x"},
+                    {"name": "API_TOKEN", "value": "$(TOKEN_FROM_FILE)"},
+                    {"name": "LOG_LEVEL", "value": "debug"},
+                    {"name": "FEATURE_TOKEN_AUTH", "value": "true"},
+                    {"name": "DB_PASSWORD_FILE", "valueFrom": {"secretKeyRef": {
+                        "name": "db", "key": "password"}}}],
+            "args": ["--password=ArgLeak777", "--token", "NextArgLeak9", "--port=8080",
+                     "-v"]}]}}}}
+    (asset,) = object_assets(deployment, account="k", origin="kubernetes:api")
+    dump = repr(asset.to_dict())
+    for secret in ("Hunter2LeakEnv", "UrlLeak55", "ArgLeak777", "NextArgLeak9"):
+        assert secret not in dump
+    [container] = asset.properties["Containers"]
+    values = {e["name"]: e.get("value") for e in container["env"]}
+    assert values["DB_PASSWORD"] == "(redacted)"  # a literal is there: rules still see it
+    assert values["DATABASE_URL"] == "postgres://app:(redacted)@db:5432/x"
+    assert values["API_TOKEN"] == "$(TOKEN_FROM_FILE)"  # a reference, not a secret
+    assert values["LOG_LEVEL"] == "debug" and values["FEATURE_TOKEN_AUTH"] == "true"
+    assert container["args"] == ["--password=(redacted)", "--token", "(redacted)",
+                                 "--port=8080", "-v"]
+    # the pod spec holds the same containers, redacted too
+    assert asset.properties["PodSpec"]["containers"][0]["args"] == container["args"]

@@ -9,18 +9,21 @@ References: provider `kubernetes`, account = the cluster (its kubeconfig context
 `iac` for manifests), region = the namespace (`""` for cluster-scoped objects), id =
 `Kind/namespace/name` (prefixed `file:` for manifests).
 
-Secret *values* never enter an asset: a Secret keeps its key names only, and every object
-loses the `kubectl.kubernetes.io/last-applied-configuration` annotation (which repeats the
-whole object, secret data included) and `managedFields`.
+Secret *values* never enter an asset: a Secret keeps its key names only; literal environment
+values of secret-like names, secret command-line values and URL passwords in containers become
+`(redacted)`; and every object loses the `kubectl.kubernetes.io/last-applied-configuration`
+annotation (which repeats the whole object, secret data included) and `managedFields`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from cloudwarden.assets.schema import AssetType, F
 from cloudwarden.core.model import Asset, AssetRef
+from cloudwarden.core.secretnames import secret_like
 
 __all__ = ["ALL", "KIND_TYPES", "WORKLOAD_KINDS", "object_assets"]
 
@@ -251,10 +254,75 @@ def _pod_template(kind: str, spec: Mapping[str, Any]) -> tuple[dict[str, Any], d
     return _dict(template.get("spec")), _dict(template.get("metadata"))
 
 
+_CONTAINER_LISTS = (("initContainers", "initContainer"), ("containers", "container"),
+                    ("ephemeralContainers", "ephemeralContainer"))
+#: literal values that are not secrets, kept as written: references, placeholders, flags, numbers
+_HARMLESS = re.compile(r"^(?:\$\(.*\)|\$\{.*\}|<.*>|true|false|yes|no|on|off|none|null|\*+|-|"
+                       r"[0-9.]+)$", re.IGNORECASE)
+#: `scheme://user:password@host`: the password part
+_URL_PASSWORD = re.compile(r"(?<=://)([^/@:\s]*):([^/@\s]+)@")
+REDACTED = "(redacted)"
+
+
+def _redacted_value(name: str, value: Any) -> Any:
+    if not isinstance(value, str) or not value.strip() or _HARMLESS.match(value.strip()):
+        return value
+    if secret_like([name]):
+        return REDACTED
+    return _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value)
+
+
+def _redacted_args(args: Any) -> Any:
+    """Command-line arguments with the values of secret-like flags (`--password=x`,
+    `--token x`) and URL passwords replaced."""
+    if not isinstance(args, list):
+        return args
+    out: list[Any] = []
+    secret_next = False
+    for arg in args:
+        if not isinstance(arg, str):
+            out.append(arg)
+            secret_next = False
+            continue
+        flag, eq, value = arg.partition("=")
+        if secret_next and not arg.startswith("-"):
+            out.append(_redacted_value("SECRET", arg))
+        elif eq and flag.startswith("-"):
+            out.append(f"{flag}={_redacted_value(flag.lstrip('-').replace('-', '_'), value)}")
+        else:
+            out.append(_URL_PASSWORD.sub(rf"\1:{REDACTED}@", arg))
+        secret_next = not eq and arg.startswith("-") and bool(
+            secret_like([arg.lstrip("-").replace("-", "_")]))
+    return out
+
+
+def _redacted_container(container: Mapping[str, Any]) -> dict[str, Any]:
+    """A container without secret values: literal env values of secret-like names, secret
+    command-line values and URL passwords become `(redacted)` (the rules that flag them need
+    to know a literal is there, never what it is)."""
+    out = dict(container)
+    env = container.get("env")
+    if isinstance(env, list):
+        out["env"] = [{**e, "value": _redacted_value(str(e.get("name", "")), e["value"])}
+                      if isinstance(e, Mapping) and "value" in e else e for e in env]
+    for key in ("args", "command"):
+        if key in container:
+            out[key] = _redacted_args(container[key])
+    return out
+
+
+def _without_secrets(pod_spec: dict[str, Any]) -> dict[str, Any]:
+    for key, _ in _CONTAINER_LISTS:
+        containers = pod_spec.get(key)
+        if isinstance(containers, list):
+            pod_spec[key] = [_redacted_container(c) if isinstance(c, Mapping) else c
+                             for c in containers]
+    return pod_spec
+
+
 def _containers(pod_spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for key, kind in (("initContainers", "initContainer"), ("containers", "container"),
-                      ("ephemeralContainers", "ephemeralContainer")):
+    for key, kind in _CONTAINER_LISTS:
         for container in _list(pod_spec.get(key)):
             if type(container) is dict or isinstance(container, Mapping):
                 out.append({**container, "containerType": kind})
@@ -265,6 +333,7 @@ def _kind_fields(kind: str, obj: Mapping[str, Any]) -> dict[str, Any]:
     spec = _dict(obj.get("spec"))
     if kind in WORKLOAD_KINDS:
         pod_spec, pod_meta = _pod_template(kind, spec)
+        pod_spec = _without_secrets(pod_spec)
         owners = [o for o in _list(_dict(obj.get("metadata")).get("ownerReferences"))
                   if isinstance(o, Mapping) and o.get("controller")]
         if kind == "Pod":  # a bare pod's own metadata is its pod metadata
