@@ -205,8 +205,15 @@ def verdict(asset: Asset, problems: Iterable[Problem], what: str,
         return CheckResult(_FAIL, f"{kind} {asset.name}: {what}: {paths}{more}", shown)
     evidence = tuple(checked)[:MAX_EVIDENCE]
     if not evidence:
-        evidence = (Evidence("Containers", len(containers(asset)), "containers checked"),)
+        return CheckResult(_PASS, f"{kind} {asset.name}: no {what}",
+                           _containers_checked(len(containers(asset))))
     return CheckResult(_PASS, f"{kind} {asset.name}: no {what}", _shared(ctx, evidence))
+
+
+@lru_cache(maxsize=64)
+def _containers_checked(count: int) -> tuple[Evidence, ...]:
+    """The evidence of a pass with nothing more to show: one tuple per container count."""
+    return (Evidence("Containers", count, "containers checked"),)
 
 
 # -- images -----------------------------------------------------------------------------------

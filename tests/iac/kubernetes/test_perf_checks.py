@@ -40,15 +40,25 @@ def _ctx() -> CheckContext:
 
 def test_equal_evidence_is_one_tuple_for_a_rules_findings() -> None:
     ctx = _ctx()
-    first = kw.verdict(_workload("a", [{"name": "c"}]), [], "problem", ctx=ctx)
-    second = kw.verdict(_workload("b", [{"name": "c"}]), [], "problem", ctx=ctx)
-    assert first.evidence == second.evidence and first.evidence is second.evidence
+    checked = [kw.Problem("Containers[0].image", "ghcr.io/acme/app:1", "a version tag")]
+    first = kw.verdict(_workload("a", [{"name": "c"}]), [], "problem", list(checked), ctx=ctx)
+    second = kw.verdict(_workload("b", [{"name": "c"}]), [], "problem", list(checked), ctx=ctx)
+    assert first.evidence == second.evidence == tuple(checked)
+    assert first.evidence is second.evidence
     assert first.message == "Pod a: no problem" and second.message == "Pod b: no problem"
     # another rule (another context) keeps its own, and without a context nothing is shared
-    assert kw.verdict(_workload("c", [{"name": "c"}]), [], "problem",
+    assert kw.verdict(_workload("c", [{"name": "c"}]), [], "problem", list(checked),
                       ctx=_ctx()).evidence is not first.evidence
-    assert kw.verdict(_workload("d", [{"name": "c"}]), [], "problem").evidence \
-        is not first.evidence
+    assert kw.verdict(_workload("d", [{"name": "c"}]), [], "problem",
+                      list(checked)).evidence is not first.evidence
+
+
+def test_a_pass_with_nothing_to_show_counts_the_containers() -> None:
+    one = kw.verdict(_workload("a", [{"name": "c"}]), [], "problem")
+    two = kw.verdict(_workload("b", [{"name": "c"}, {"name": "d"}]), [], "problem")
+    assert one.evidence == (Evidence("Containers", 1, "containers checked"),)
+    assert two.evidence == (Evidence("Containers", 2, "containers checked"),)
+    assert kw.verdict(_workload("c", [{"name": "e"}]), [], "problem").evidence is one.evidence
 
 
 def test_unhashable_evidence_values_are_kept_as_they_are() -> None:
