@@ -13,6 +13,7 @@ import yaml
 
 from cloudwarden.iac import IacInputError
 from cloudwarden.iac import kubernetes as k8s
+from cloudwarden.iac import yaml_source as source
 from cloudwarden.iac.kubernetes import split_documents
 from cloudwarden.iac.yaml_source import (
     MAX_FAST_DEPTH,
@@ -152,6 +153,20 @@ def test_plain_data_is_built_as_the_safe_loader_builds_it(text: str) -> None:
     fast = _fast(text)
     assert [line for _, line in fast] == [line for _, line in ref]
     for (a, _), (b, _) in zip(ref, fast, strict=True):
+        _same(a, b)
+        if isinstance(a, dict):
+            _lines(a, b)
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_the_pure_python_parser_builds_the_same(text: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the fast path reads the pure-Python parser's events, to the same end."""
+    with_libyaml = _fast(text)
+    monkeypatch.setattr(source, "_CParser", None)
+    without = _fast(text)
+    assert [line for _, line in without] == [line for _, line in with_libyaml]
+    for (a, _), (b, _) in zip(with_libyaml, without, strict=True):
         _same(a, b)
         if isinstance(a, dict):
             _lines(a, b)
