@@ -97,7 +97,7 @@ def _cloudformation(options: AdapterOptions) -> Adapter:
 def _kubernetes(options: AdapterOptions) -> Adapter:
     from cloudwarden.iac.kubernetes import KubernetesManifestAdapter
 
-    return KubernetesManifestAdapter()
+    return KubernetesManifestAdapter(roots=tuple(options.roots))
 
 
 def _dockerfile(options: AdapterOptions) -> Adapter:

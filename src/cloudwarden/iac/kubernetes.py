@@ -25,13 +25,14 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
 import yaml
 
 from cloudwarden.assets.kubernetes import object_assets
+from cloudwarden.core.model import UNRESOLVED, Asset
 from cloudwarden.iac import (
     IAC_ACCOUNT,
     MAX_FILE_BYTES,
@@ -95,6 +96,9 @@ class KubernetesManifestAdapter:
     kubectl: str | None = "kubectl"
     timeout: float = 60.0
     name: str = FRAMEWORK
+    #: the directories the user scanned: a kustomization naming anything outside them (or a
+    #: remote base) is not rendered - rendering would read or fetch it
+    roots: tuple[Path, ...] = ()
     #: informational notes of the last `load` (kustomizations read without rendering, ...)
     notes: list[str] = field(default_factory=list)
 
@@ -120,15 +124,27 @@ class KubernetesManifestAdapter:
         kustomizations = [p for p in paths if p.name in KUSTOMIZATION_NAMES]
         kubectl = shutil.which(self.kubectl) if self.kubectl else None
         skipped: set[Path] = set()
+        #: resource file -> why its objects cannot be judged as written (not rendered)
+        unrendered: dict[Path, str] = {}
         for kfile in kustomizations:
             out.files.append(self.shown(kfile))
-            skipped |= self._kustomization(kfile, kubectl, out)
+            rendered, leave_out = self._kustomization(kfile, kubectl, out)
+            skipped |= leave_out
+            if not rendered:
+                why = (f"{UNRESOLVED}{self.shown(kfile)} was not rendered: its patches and "
+                       "transformers are not applied to the objects it lists")
+                unrendered.update(dict.fromkeys(_kustomization_files(kfile)["resources"], why))
         for path in paths:
             if path.name in KUSTOMIZATION_NAMES:
                 continue
             out.files.append(self.shown(path))  # read through its kustomization, or plainly
             if path.resolve() not in skipped:
+                first = len(out.assets)
                 self._load_file(path, out)
+                reason = unrendered.get(path.resolve())
+                if reason is not None:
+                    out.assets[first:] = [_not_as_written(a, reason)
+                                          for a in out.assets[first:]]
         out.notes.extend(self.notes)
         return out
 
@@ -145,44 +161,53 @@ class KubernetesManifestAdapter:
 
     # -- kustomize ------------------------------------------------------------------------
 
-    def _kustomization(self, kfile: Path, kubectl: str | None, out: IacLoad) -> set[Path]:
-        """Render one kustomization into `out`; the files it stands for (to leave out of the
-        plain reading)."""
+    def _kustomization(self, kfile: Path, kubectl: str | None,
+                       out: IacLoad) -> tuple[bool, set[Path]]:
+        """Render one kustomization into `out`: (rendered?, the files it stands for, to leave
+        out of the plain reading)."""
         directory = kfile.parent
         name = self.shown(kfile)
         referenced = _kustomization_files(kfile)
+        unsafe = _unsafe_entries(kfile, self.roots or (self.root or directory,))
+        if unsafe:
+            out.errors.append(IacError(FRAMEWORK, name, f"not rendered: {unsafe} of its entries "
+                                       "are remote or outside the scanned directories, which "
+                                       "rendering would fetch or read"))
+            return False, referenced["patches"]
         if kubectl is None:
             note = (f"{name}: kubectl not found, kustomization not rendered; its files are "
-                    "read as plain manifests (patches left out)")
+                    "read as plain manifests and not judged where patches may change them")
             self.notes.append(note)
             log.info(note)
-            return referenced["patches"]
+            return False, referenced["patches"]
         try:
             proc = subprocess.run(  # noqa: S603 - an argument list, no shell
-                [kubectl, "kustomize", str(directory)], capture_output=True, timeout=self.timeout,
-                check=False)
+                # an absolute path: a directory named `-x` cannot pass for a flag
+                [kubectl, "kustomize", str(directory.resolve())], capture_output=True,
+                timeout=self.timeout, check=False)
         except subprocess.TimeoutExpired:
             out.errors.append(IacError(FRAMEWORK, name,
                                        f"kubectl kustomize timed out after {self.timeout:g}s"))
-            return referenced["patches"]
+            return False, referenced["patches"]
         except OSError as exc:
             out.errors.append(IacError(FRAMEWORK, name,
                                        f"cannot run kubectl: {exc.strerror or exc}"))
-            return referenced["patches"]
+            return False, referenced["patches"]
         if proc.returncode != 0:
             reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             out.errors.append(IacError(FRAMEWORK, name, "kubectl kustomize failed: "
                                        + (reason[-1] if reason else f"exit {proc.returncode}")))
-            return referenced["patches"]
+            return False, referenced["patches"]
         if len(proc.stdout) > MAX_FILE_BYTES:
             out.errors.append(IacError(FRAMEWORK, name, "kustomize output is above the "
                                        f"{MAX_FILE_BYTES:,} byte limit"))
-            return referenced["patches"]
+            return False, referenced["patches"]
         text = proc.stdout.decode("utf-8", "replace")
         fallback = f"{name}:1-{max(1, _line_count(kfile))}"
         load_stream(text, name, out, origin=_rendered_origin(
             self._source_origins(referenced["resources"]), fallback))
-        return referenced["all"] | {p.resolve() for p in directory.iterdir() if p.is_file()}
+        return True, referenced["all"] | {p.resolve() for p in directory.iterdir()
+                                          if p.is_file()}
 
     def _source_origins(self, files: Iterable[Path]) -> dict[str, list[tuple[str, str]]]:
         """kind -> [(name, origin)] of the objects written in a kustomization's resource
@@ -250,6 +275,41 @@ def _kustomization_files(kfile: Path) -> dict[str, set[Path]]:
                     found["all"].add(target)
                     found["patches" if key in _PATCH_KEYS else "resources"].add(target)
     return found
+
+
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|"
+                     r"bitbucket\.org/)", re.IGNORECASE)
+
+
+def _unsafe_entries(kfile: Path, roots: Iterable[Path]) -> int:
+    """How many entries of a kustomization are remote or outside every scanned directory."""
+    bounds = [r.resolve() for r in roots]
+    try:
+        docs = split_documents(read_text(kfile))
+    except IacInputError:
+        return 0
+    count = 0
+    for doc in docs:
+        body = doc.value if isinstance(doc.value, Mapping) else {}
+        for key in ("resources", "bases", "components", *_PATCH_KEYS):
+            for entry in _entries(body.get(key)):
+                if _REMOTE.match(entry):
+                    count += 1
+                    continue
+                target = (kfile.parent / entry).resolve()
+                if not any(target == b or target.is_relative_to(b) for b in bounds):
+                    count += 1
+    return count
+
+
+_AS_WRITTEN = frozenset({"Kind", "ApiVersion", "Name", "Namespace", "Labels", "Annotations"})
+
+
+def _not_as_written(asset: Asset, why: str) -> Asset:
+    """An object a kustomization would change before it is applied: only its identity is
+    known, every other field is unresolved (rules on them say so, never pass or fail)."""
+    unknown = {f: why for f in asset.properties if f not in _AS_WRITTEN}
+    return replace(asset, unknown={**asset.unknown, **unknown})
 
 
 def _entries(value: Any) -> Iterable[str]:
