@@ -112,6 +112,17 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
     return sizes[id(root)]
 
 
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """What went wrong, without quoting the source: PyYAML's problem texts quote a tag (a
+    value written `!hunter2` is a tag) and its snippets show the line, which may hold a
+    secret."""
+    problem = exc.problem or ""
+    if "tag" in problem and "'" in problem:
+        return "a tag no loader defines"
+    column = f" (column {exc.problem_mark.column + 1})" if exc.problem_mark else ""
+    return (problem.split("'")[0].strip() or "malformed") + column
+
+
 def load_documents(text: str, *, loader: Any = _Loader,
                    max_nodes: int = MAX_NODES) -> list[tuple[Any, int]]:
     """Every document of `text` with its 1-based first line. Raises `IacInputError` with the
@@ -129,9 +140,9 @@ def load_documents(text: str, *, loader: Any = _Loader,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
-        raise IacInputError(f"invalid YAML: {exc.problem or exc}", line) from None
+        raise IacInputError(f"invalid YAML: {yaml_problem(exc)}", line) from None
     except yaml.YAMLError as exc:
-        raise IacInputError(f"invalid YAML: {exc}") from None
+        raise IacInputError(f"invalid YAML ({type(exc).__name__})") from None
     except RecursionError:
         raise IacInputError("YAML nested too deeply") from None
     finally:
@@ -146,6 +157,9 @@ Finish = Callable[[dict[Any, Any], Any, Any], Any]
 
 #: Containers nested deeper than this go to `load_documents`, which decides about them.
 MAX_FAST_DEPTH = 64
+#: distinct plain scalars whose values one memo keeps (keys and common values repeat; ids,
+#: names and timestamps of a large dump do not)
+MAX_REMEMBERED_SCALARS = 50_000
 
 _STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 #: implicit tags whose values are built by the safe constructor (and then remembered)
@@ -240,9 +254,12 @@ class _Builder:
         return value
 
     def scalar(self, text: str) -> Any:
+        """A plain scalar met for the first time (the loops look up the known ones)."""
         found = self.plain.get(text, _MISSING)
         if found is _MISSING:
-            found = self.plain[text] = _plain_scalar(text, self.resolvers)
+            found = _plain_scalar(text, self.resolvers)
+            if len(self.plain) < MAX_REMEMBERED_SCALARS:  # a huge dump keeps no huge memo
+                self.plain[text] = found
         return found
 
     def mapping(self, start: Any, depth: int, tracked: bool) -> Any:

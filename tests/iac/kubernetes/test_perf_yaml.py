@@ -274,3 +274,12 @@ def test_random_documents_read_the_same_either_way(seed: int) -> None:
             _same(a, b)
             if isinstance(a, dict):
                 _lines(a, b)
+
+
+def test_the_scalar_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(source, "MAX_REMEMBERED_SCALARS", 10)
+    memo: dict[str, Any] = {}
+    text = "".join(f"k{i}: {i}\nv{i}: yes\n" for i in range(100))
+    got = read_documents(text, loader=k8s._LOADER, finish=k8s._finish_map, scalars=memo)
+    assert len(memo) == 10
+    _same(load_documents(text, loader=k8s._LOADER)[0][0], got[0][0])
