@@ -93,3 +93,13 @@ def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(IacInputError, match="not a regular file"):
         read_text(fifo)
+
+
+def test_errors_never_quote_the_source() -> None:
+    for text in ("db:\n  password: !Hunter2Tag\n", "a: 1\nb: [SecretInList, 2\nc: 3\n",
+                 "key: 'unterminated SecretQuote\n"):
+        with pytest.raises(IacInputError) as err:
+            load_documents(text)
+        assert "Hunter2Tag" not in str(err.value)
+        assert "SecretInList" not in str(err.value) and "SecretQuote" not in str(err.value)
+        assert err.value.line >= 1
