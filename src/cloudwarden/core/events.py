@@ -13,7 +13,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from cloudwarden.core.model import Severity
 
@@ -77,8 +77,11 @@ class EntityKind(enum.StrEnum):
     DOMAIN = "domain"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Entity:
+class Entity(NamedTuple):
+    """Something an alert is about. A NamedTuple (immutable, ordered by kind then value) rather
+    than a frozen dataclass: fusion and aggregation hash entities by the hundred thousand, and
+    a tuple's hash is computed in C."""
+
     kind: EntityKind
     value: str
 
