@@ -7,6 +7,7 @@ running first and completed last, so a scan killed half way never shows as a res
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -83,7 +84,14 @@ def assess(inventory: Inventory, specs: Sequence[RuleSpec], *,
     turned off for an asset's account and region yield no finding for it, and parameters
     follow its scopes (see `cloudwarden.posture.policy`)."""
     engine = Engine(specs, now=now, params=params, policy=policy)
-    findings = list(engine.assess(inventory))
+    # The inventory and the compiled rules live through the whole assessment and hold no
+    # garbage: frozen, the collector stops walking them each time findings pile up (a third
+    # of the assessment of a large inventory). Unfrozen after, so nothing stays pinned.
+    gc.freeze()
+    try:
+        findings = list(engine.assess(inventory))
+    finally:
+        gc.unfreeze()
     findings.extend(e.to_finding() for e in inventory.errors)
     return findings
 
