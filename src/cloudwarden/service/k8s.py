@@ -8,17 +8,12 @@ as a result.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import time
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cloudwarden.inventory.snapshot import Inventory
 from cloudwarden.posture.policy import PolicyConfig
-from cloudwarden.service.scan import Progress, ScanOutcome, assess, judged_findings, load_catalog
+from cloudwarden.service.scan import Progress, ScanOutcome, run_lifecycle
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -78,62 +73,11 @@ def run_k8s_scan(
                              timeout=timeout)
     if options.page_size < 1:
         raise ValueError("page_size must be at least 1")
-    specs = load_catalog(rules_dirs)  # fail fast on bad rules, before any API call
-    if policy is not None:
-        policy = policy.bind(specs, frameworks=policy.frameworks.disabled)
-    started = datetime.now(UTC)
-    timings: dict[str, float] = {}
-    db = None
-    scan_id: str | None = None
-    if store:
-        from cloudwarden.store import Store
+    meta = {"source": "snapshot" if from_snapshot else PROVIDER, "context": context,
+            "namespaces": list(namespaces or ()), "cluster": cluster}
+    return run_lifecycle(
+        PROVIDER, meta,
+        lambda: collect(options, client=client, account=cluster or context, progress=progress),
+        from_snapshot=from_snapshot, save_snapshot=save_snapshot, db_url=db_url, store=store,
+        rules_dirs=rules_dirs, policy=policy)
 
-        db = Store.open(db_url)
-    try:
-        meta: dict[str, Any] = {"source": "snapshot" if from_snapshot else PROVIDER,
-                                "context": context, "namespaces": list(namespaces or ()),
-                                "cluster": cluster}
-        if db is not None:
-            scan_id = db.begin_scan(PROVIDER, meta)
-        t0 = time.perf_counter()
-        if from_snapshot is not None:
-            inventory = Inventory.load(from_snapshot)
-        else:
-            inventory = collect(options, client=client, account=cluster or context,
-                                progress=progress)
-        inventory.metadata.setdefault("provider", PROVIDER)
-        timings["collect"] = time.perf_counter() - t0
-        if save_snapshot is not None:
-            inventory.save(save_snapshot)
-        t1 = time.perf_counter()
-        findings = assess(inventory, specs, policy=policy)
-        timings["assess"] = time.perf_counter() - t1
-        if db is not None and scan_id is not None:
-            t2 = time.perf_counter()
-            findings = db.save_results(scan_id, inventory, findings)
-            db.finish_scan(scan_id, "completed")
-            findings = judged_findings(db, findings, inventory, policy)
-            _record_score(db, scan_id, findings, specs)
-            timings["store"] = time.perf_counter() - t2
-    except BaseException as exc:
-        if db is not None and scan_id is not None:
-            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            with contextlib.suppress(Exception):
-                db.finish_scan(scan_id, status)
-        raise
-    finally:
-        if db is not None:
-            db.close()
-    return ScanOutcome(scan_id, inventory, findings, {s.id: s.meta for s in specs}, started,
-                       datetime.now(UTC), timings, policy)
-
-
-def _record_score(db: Any, scan_id: str, findings: list[Any], specs: Sequence[Any]) -> None:
-    from cloudwarden.posture.history import record_score
-
-    # a view of the results, not a result: failing to record it must not lose the scan
-    try:
-        record_score(db, scan_id, findings, {s.id: s.meta for s in specs}, datetime.now(UTC))
-    except Exception as exc:
-        logging.getLogger(__name__).warning("score history not recorded for scan %s: %s",
-                                            scan_id, exc)

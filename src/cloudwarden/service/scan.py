@@ -27,7 +27,7 @@ from cloudwarden.posture.policy import PolicyConfig
 if TYPE_CHECKING:
     from cloudwarden.collectors.aws import AwsScanOptions
 
-__all__ = ["ScanOutcome", "assess", "load_catalog", "run_scan"]
+__all__ = ["ScanOutcome", "assess", "load_catalog", "run_lifecycle", "run_scan"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -140,6 +140,40 @@ def run_scan(
 
     A `policy` is checked against the catalog (built-in rules plus `rules_dirs`) before
     anything is collected; PolicyError lists every problem."""
+    meta: dict[str, Any] = {"source": "snapshot" if from_snapshot else "aws"}
+    if aws is not None:
+        meta.update(regions=list(aws.regions or ()), services=list(aws.services or ()),
+                    endpoint_url=aws.endpoint_url, profile=aws.profile)
+
+    def collect_aws() -> Inventory:
+        if aws is None:
+            raise ValueError("a scan needs AWS options or a snapshot to re-assess")
+        from cloudwarden.collectors.aws import collect
+
+        return collect(aws, session=session, progress=progress)
+
+    return run_lifecycle("aws", meta, collect_aws, from_snapshot=from_snapshot,
+                         save_snapshot=save_snapshot, db_url=db_url, store=store,
+                         rules_dirs=rules_dirs, policy=policy)
+
+
+def run_lifecycle(
+    provider: str,
+    meta: Mapping[str, Any],
+    collect: Callable[[], Inventory],
+    *,
+    from_snapshot: Path | None = None,
+    save_snapshot: Path | None = None,
+    db_url: str | None = None,
+    store: bool = True,
+    rules_dirs: Iterable[Path] = (),
+    policy: PolicyConfig | None = None,
+) -> ScanOutcome:
+    """What every cloud or cluster scan does around its collector: catalog and policy checked
+    before any API call; the scan row marked running first and completed last (a killed scan
+    never shows as a result: it is marked interrupted or failed); collect (or load the
+    snapshot), save the snapshot, assess, store; exemptions and grace periods applied to what
+    is returned; the score recorded."""
     specs = load_catalog(rules_dirs)  # fail fast on bad rules, before any API call
     if policy is not None:
         # framework ids were checked where the policy was loaded (frameworks may come from
@@ -154,22 +188,11 @@ def run_scan(
 
         db = Store.open(db_url)
     try:
-        meta: dict[str, Any] = {"source": "snapshot" if from_snapshot else "aws"}
-        if aws is not None:
-            meta.update(regions=list(aws.regions or ()), services=list(aws.services or ()),
-                        endpoint_url=aws.endpoint_url, profile=aws.profile)
         if db is not None:
-            scan_id = db.begin_scan("aws", meta)
+            scan_id = db.begin_scan(provider, dict(meta))
         t0 = time.perf_counter()
-        if from_snapshot is not None:
-            inventory = Inventory.load(from_snapshot)
-        elif aws is not None:
-            from cloudwarden.collectors.aws import collect
-
-            inventory = collect(aws, session=session, progress=progress)
-        else:
-            raise ValueError("a scan needs AWS options or a snapshot to re-assess")
-        inventory.metadata.setdefault("provider", "aws")
+        inventory = Inventory.load(from_snapshot) if from_snapshot is not None else collect()
+        inventory.metadata.setdefault("provider", provider)
         timings["collect"] = time.perf_counter() - t0
         if save_snapshot is not None:
             inventory.save(save_snapshot)
