@@ -117,6 +117,9 @@ class _Keyed:
     #: routing (see the module): the sources and actions `observe` can alert on, `None` for any
     sources: frozenset[str] | None = None
     actions: frozenset[str] | None = None
+    #: routing by a test of the action name where no set can list them (`Delete*`): decided
+    #: once per (source, action) by the `Router`, never per event
+    action_filter: Callable[[str], bool] | None = None
     _quiet_until: _Lru[float] = field(init=False, repr=False)
     _evidence: _Lru[deque[Event]] = field(init=False, repr=False)
     #: per key: time of the latest event counted (saved), and as restored (fixed for the run)
@@ -200,10 +203,15 @@ class Router:
                 for d in self.detectors
                 if (d.sources is None or source in d.sources)
                 and (d.actions is None or action in d.actions)
+                and _admits(getattr(d, "action_filter", None), action)
             )
             if len(self._routes) < _MAX_ROUTES:
                 self._routes[key] = found
         return found
+
+
+def _admits(action_filter: Callable[[str], bool] | None, action: str) -> bool:
+    return action_filter is None or action_filter(action)
 
 
 def _fresh_name(seen: Mapping[str, float], now: float) -> str:

@@ -314,6 +314,9 @@ def _linux() -> list[Detector]:
     ]
 
 
+_DELETIONS = ("Delete", "Terminate")
+
+
 def _aws() -> list[Detector]:
     console_failure = _source("aws.cloudtrail", "ConsoleLogin", outcome="failure")
     console_success = _source("aws.cloudtrail", "ConsoleLogin", outcome="success")
@@ -388,11 +391,12 @@ def _aws() -> list[Detector]:
             match=lambda e: (
                 e.source == "aws.cloudtrail"
                 and e.outcome == "success"
-                and e.action.startswith(("Delete", "Terminate"))
+                and e.action.startswith(_DELETIONS)
             ),
             limit=50,
             unit="deletions",
             sources=_CLOUDTRAIL,
+            action_filter=lambda action: action.startswith(_DELETIONS),
         ),
         VolumeDetector(
             _alert(

@@ -30,21 +30,23 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
     if not isinstance(action, str) or not action:
         raise Malformed("no eventName")
     identity = get("userIdentity") or {}
-    # `_text` is `text_of` without the call for the usual plain strings: this runs per record
+    # `_text` is `text_of` without the call for the usual plain strings, and the fields are
+    # passed in `Event`'s order, not by name (half the cost of the call): this runs per record
     return Event(
-        time=parse_iso(record["eventTime"]),
-        source=SOURCE,
-        action=action,
-        outcome="failure" if get("errorCode") else "success",
-        actor=_actor(identity),
-        actor_type=_text(identity.get("type")),
-        source_ip=_text(get("sourceIPAddress")),
-        user_agent=_text(get("userAgent")),
-        targets=_targets(record),
-        account=_text(get("recipientAccountId") or identity.get("accountId")),
-        region=_text(get("awsRegion")),
-        fields=record,
-        origin=origin,
+        parse_iso(record["eventTime"]),              # time
+        SOURCE,                                      # source
+        action,                                      # action
+        "failure" if get("errorCode") else "success",  # outcome
+        _actor(identity),                            # actor
+        _text(identity.get("type")),                 # actor_type
+        _text(get("sourceIPAddress")),               # source_ip
+        _text(get("userAgent")),                     # user_agent
+        _targets(record),                            # targets
+        _text(get("recipientAccountId") or identity.get("accountId")),  # account
+        _text(get("awsRegion")),                     # region
+        "", "", "", "",                              # host, process, command_line, domain
+        record,                                      # fields
+        origin,                                      # origin
     )
 
 
