@@ -494,7 +494,8 @@ def _aws() -> list[Detector]:
             key=_actor,
             window=10 * _MINUTE,
             match=lambda e: (
-                e.source == "aws.cloudtrail"
+                e.outcome == "failure"  # an errorCode: checked first, most calls succeed
+                and e.source == "aws.cloudtrail"
                 and _text(e.get("errorCode")).startswith(("AccessDenied", "UnauthorizedOperation"))
             ),
             threshold=20,
