@@ -106,21 +106,27 @@ def run_detection(
             on_alert(kept)  # its first occurrence: a new alert
 
     def observed(events: Iterable[Event]) -> Iterator[Event]:
-        for event in events:
-            seen[0] += 1
-            if last:
-                last[0] = event.time
-            else:
-                last.append(event.time)
-            for detector in router.route(event.source, event.action):
-                for alert in detector.observe(event):
-                    add(alert)
-            if anomaly is not None:
-                for alert in anomaly.observe(event):
-                    add(alert)
-            if progress is not None and seen[0] % 10_000 == 0:
-                progress(seen[0])
-            yield event
+        # per event, so locals rather than attribute look-ups, and the counters kept in
+        # locals and written back once (the generator runs to its end or is closed)
+        route = router.route
+        observe_anomaly = anomaly.observe if anomaly is not None else None
+        count, event = 0, None
+        try:
+            for event in events:
+                count += 1
+                for detector in route(event.source, event.action):
+                    for alert in detector.observe(event):
+                        add(alert)
+                if observe_anomaly is not None:
+                    for alert in observe_anomaly(event):
+                        add(alert)
+                if progress is not None and count % 10_000 == 0:
+                    progress(seen[0] + count)
+                yield event
+        finally:
+            seen[0] += count
+            if event is not None:
+                last[:] = [event.time]
 
     if follow is not None:
         from cloudwarden.detect.sources.follow import follow_events
