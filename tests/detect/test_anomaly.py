@@ -237,3 +237,17 @@ def test_source_network_fast_path_agrees_with_ipaddress(address: str) -> None:
         prefix = 24 if ip.version == 4 else 48
         expected = str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
     assert source_network(address) == expected
+
+
+def test_a_replayed_hour_is_counted_once(tmp_path: Path) -> None:
+    """The last hour read again with the state kept: no spike out of the same events."""
+    path = tmp_path / "anomaly.json"
+    first = AnomalyDetector(VOLUME)
+    start = T0 + 8 * DAY
+    hourly(first, start, 48, 5)
+    busy_hour = [event(start + 48 * HOUR + timedelta(seconds=i)) for i in range(12)]
+    assert run(first, busy_hour) == []  # 12 against a baseline of 5: not a spike
+    first.save(path)
+    again = AnomalyDetector.load(path, VOLUME)
+    assert run(again, busy_hour) == []  # replayed: not 24
+    assert run(again, busy_hour + busy_hour) == []

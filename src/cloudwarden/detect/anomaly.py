@@ -218,6 +218,8 @@ class AnomalyDetector:
     def __init__(self, config: AnomalyConfig | None = None) -> None:
         self.config = config or AnomalyConfig()
         self._profiles: OrderedDict[str, _Profile] = OrderedDict()
+        #: identity -> time of its last event when the state was restored (fixed for the run)
+        self._replayed_until: dict[str, float] = {}
         self._seconds_of: AnomalyConfig | None = None
         self._learning = self._dormant_after = 0.0
 
@@ -245,6 +247,8 @@ class AnomalyDetector:
         if profile is None:
             self._new_profile(identity, event, now)
             return []
+        if self._replayed_until and now <= self._replayed_until.get(identity, -1.0):
+            return []  # already learned from and counted by an earlier run
         profiles.move_to_end(identity)
         if self._seconds_of is not self.config:  # the config's durations, converted once
             self._seconds_of = self.config
@@ -380,6 +384,9 @@ class AnomalyDetector:
         self._profiles = OrderedDict(
             (str(k), _Profile.from_json(v)) for k, v in state.get("identities", {}).items()
         )
+        # a replay (the same log read again with the state kept) counts once: what an identity
+        # did up to its last event of the previous runs is already in its profile
+        self._replayed_until = {k: p.last_seen for k, p in self._profiles.items()}
 
     def save(self, path: Path) -> None:
         """Write the state to `path` atomically: readers see the old or the new file, never a
