@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cloudwarden.collectors.aws import sagemaker_monitoring
-from cloudwarden.collectors.aws._context import Api, ScanContext, failures
-from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
+from cloudwarden.collectors.aws._context import Api, ScanContext
+from cloudwarden.collectors.aws._shapes import iso, tag_dict
+from cloudwarden.collectors.aws.sagemaker_monitoring import described_assets
 from cloudwarden.core.model import Asset
 
 
@@ -70,46 +71,28 @@ def normalize_model(raw: Mapping[str, Any],
 
 
 def _notebooks(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
-    assets = []
-    for listed in api.pages("list_notebook_instances", "NotebookInstances") or []:
-        nb = api.call("describe_notebook_instance",
-                      NotebookInstanceName=listed["NotebookInstanceName"])
-        if nb is None:
-            continue
-        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=nb["NotebookInstanceArn"])
-        doc = normalize_notebook(nb, tags.value)
-        assets.append(make_asset(ctx.account, region, "aws.sagemaker.notebook_instance",
-                                 doc["NotebookInstanceArn"], doc["NotebookInstanceName"], doc,
-                                 failures({"Tags": tags})))
-    return assets
+    return described_assets(
+        ctx, api, region, "aws.sagemaker.notebook_instance",
+        api.pages("list_notebook_instances", "NotebookInstances") or [],
+        lambda listed: api.call("describe_notebook_instance",
+                                NotebookInstanceName=listed["NotebookInstanceName"]),
+        normalize_notebook, "NotebookInstanceArn", "NotebookInstanceName")
 
 
 def _endpoint_configs(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
-    assets = []
-    for listed in api.pages("list_endpoint_configs", "EndpointConfigs") or []:
-        raw = api.call("describe_endpoint_config",
-                       EndpointConfigName=listed["EndpointConfigName"])
-        if raw is None:
-            continue
-        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["EndpointConfigArn"])
-        doc = normalize_endpoint_config(raw, tags.value)
-        assets.append(make_asset(ctx.account, region, "aws.sagemaker.endpoint_config",
-                                 doc["EndpointConfigArn"], doc["EndpointConfigName"], doc,
-                                 failures({"Tags": tags})))
-    return assets
+    return described_assets(
+        ctx, api, region, "aws.sagemaker.endpoint_config",
+        api.pages("list_endpoint_configs", "EndpointConfigs") or [],
+        lambda listed: api.call("describe_endpoint_config",
+                                EndpointConfigName=listed["EndpointConfigName"]),
+        normalize_endpoint_config, "EndpointConfigArn", "EndpointConfigName")
 
 
 def _models(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
-    assets = []
-    for listed in api.pages("list_models", "Models") or []:
-        raw = api.call("describe_model", ModelName=listed["ModelName"])
-        if raw is None:
-            continue
-        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["ModelArn"])
-        doc = normalize_model(raw, tags.value)
-        assets.append(make_asset(ctx.account, region, "aws.sagemaker.model", doc["ModelArn"],
-                                 doc["ModelName"], doc, failures({"Tags": tags})))
-    return assets
+    return described_assets(
+        ctx, api, region, "aws.sagemaker.model", api.pages("list_models", "Models") or [],
+        lambda listed: api.call("describe_model", ModelName=listed["ModelName"]),
+        normalize_model, "ModelArn", "ModelName")
 
 
 def collect_region(ctx: ScanContext, region: str) -> list[Asset]:

@@ -4,14 +4,15 @@ them, with their network settings (network isolation, inter-container traffic en
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from cloudwarden.collectors.aws._context import Api, ScanContext, failures
 from cloudwarden.collectors.aws._shapes import iso, make_asset, tag_dict
 from cloudwarden.core.model import Asset
 
-__all__ = ["JOB_KINDS", "collect_region", "normalize_job_definition", "normalize_schedule"]
+__all__ = ["JOB_KINDS", "collect_region", "described_assets", "normalize_job_definition",
+           "normalize_schedule"]
 
 #: JobType -> (list operation, describe operation, prefix of the kind's input/output keys)
 JOB_KINDS: tuple[tuple[str, str, str, str], ...] = (
@@ -84,33 +85,46 @@ def normalize_schedule(raw: Mapping[str, Any],
 def _job_definitions(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
     assets = []
     for job_type, list_op, describe_op, prefix in JOB_KINDS:
-        for listed in api.pages(list_op, "JobDefinitionSummaries") or []:
-            raw = api.call(describe_op, JobDefinitionName=listed["MonitoringJobDefinitionName"])
-            if raw is None:
-                continue
-            tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["JobDefinitionArn"])
-            doc = normalize_job_definition(raw, job_type, prefix, tags.value)
-            assets.append(make_asset(ctx.account, region, "aws.sagemaker.monitoring_job_definition",
-                                     doc["JobDefinitionArn"], doc["JobDefinitionName"], doc,
-                                     failures({"Tags": tags})))
+        # the closures are used at once, within their own iteration
+        assets += described_assets(
+            ctx, api, region, "aws.sagemaker.monitoring_job_definition",
+            api.pages(list_op, "JobDefinitionSummaries") or [],
+            lambda listed: api.call(
+                describe_op,  # noqa: B023
+                JobDefinitionName=listed["MonitoringJobDefinitionName"]),
+            lambda raw, tags: normalize_job_definition(raw, job_type, prefix, tags),  # noqa: B023
+            "JobDefinitionArn", "JobDefinitionName")
     return assets
 
 
 def _schedules(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
-    assets = []
-    for listed in api.pages("list_monitoring_schedules", "MonitoringScheduleSummaries") or []:
-        raw = api.call("describe_monitoring_schedule",
-                       MonitoringScheduleName=listed["MonitoringScheduleName"])
-        if raw is None:
-            continue
-        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw["MonitoringScheduleArn"])
-        doc = normalize_schedule(raw, tags.value)
-        assets.append(make_asset(ctx.account, region, "aws.sagemaker.monitoring_schedule",
-                                 doc["MonitoringScheduleArn"], doc["MonitoringScheduleName"], doc,
-                                 failures({"Tags": tags})))
-    return assets
+    return described_assets(
+        ctx, api, region, "aws.sagemaker.monitoring_schedule",
+        api.pages("list_monitoring_schedules", "MonitoringScheduleSummaries") or [],
+        lambda listed: api.call("describe_monitoring_schedule",
+                                MonitoringScheduleName=listed["MonitoringScheduleName"]),
+        normalize_schedule, "MonitoringScheduleArn", "MonitoringScheduleName")
 
 
 def collect_region(ctx: ScanContext, api: Api, region: str) -> list[Asset]:
     """Called by the SageMaker collector with its client."""
     return _job_definitions(ctx, api, region) + _schedules(ctx, api, region)
+
+
+def described_assets(ctx: ScanContext, api: Api, region: str, asset_type: str,
+                     listed: Iterable[Mapping[str, Any]],
+                     describe: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
+                     normalize: Callable[[Mapping[str, Any], Any], dict[str, Any]],
+                     arn_key: str, name_key: str) -> list[Asset]:
+    """SageMaker's shape of collection: each listed item described, its tags listed by ARN,
+    normalized into one asset (a failed tag listing marks `Tags` unknown)."""
+    assets = []
+    for item in listed:
+        raw = describe(item)
+        if raw is None:
+            continue
+        tags = api.fetch_pages("list_tags", "Tags", ResourceArn=raw[arn_key])
+        doc = normalize(raw, tags.value)
+        assets.append(make_asset(ctx.account, region, asset_type, doc[arn_key], doc[name_key],
+                                 doc, failures({"Tags": tags})))
+    return assets
