@@ -197,16 +197,99 @@ def test_catastrophic_backtracking_pattern_runs_in_linear_time() -> None:
     assert time.perf_counter() - start < 1.0
 
 
-def test_memo_key_only_for_scalar_conditions() -> None:
+def test_memo_key_summarises_what_is_read() -> None:
     scalar = compile_condition({"all": [{"path": "Count", "gt": 1},
                                         {"path": "Name", "in": ["a", "prod-logs"]},
                                         {"path": "Missing", "absent": True}]}, now=NOW)
     assert scalar.memo_key(DOC) == (3, "prod-logs", scalar.memo_key({})[2])  # type: ignore[index]
-    assert scalar.memo_key({"Count": [1], "Name": "a"}) is None  # unhashable value read
+    # a small list read whole (length, contains) is keyed by its frozen form
+    assert scalar.memo_key({"Count": [1], "Name": "a"}) is not None
+    assert scalar.memo_key({"Count": [1], "Name": "a"}) != scalar.memo_key(
+        {"Count": [2], "Name": "a"})
+    # a large one, or a value of an odd type, has no key: the rule is simply evaluated
+    assert scalar.memo_key({"Count": list(range(500)), "Name": "a"}) is None
+    assert scalar.memo_key({"Count": {1, 2}, "Name": "a"}) is None
     quantified = compile_condition({"path": "Rules", "any": {"path": "Port", "eq": 22}}, now=NOW)
-    assert quantified.memo_key(DOC) is None
+    key = quantified.memo_key(DOC)
+    assert key is not None
+    # only what the body reads counts: other element fields do not change the key
+    other = {"Rules": [{**r, "Cidr": "1.2.3.4/32"} for r in DOC["Rules"]]}
+    assert quantified.memo_key(other) == key
+    assert quantified.memo_key({"Rules": DOC["Rules"][::-1]}) != key  # positions are evidence
     clocked = compile_condition({"path": "Created", "age_days": {"gt": 1}}, now=NOW)
     assert clocked.memo_key(DOC) is None
+
+
+def test_memo_keys_keep_bools_ints_and_floats_apart() -> None:
+    # True == 1 == 1.0 in Python, but `eq: true` does not hold for 1
+    compiled = compile_condition({"path": "A", "eq": True}, now=NOW)
+    keys = {compiled.memo_key({"A": v}) for v in (True, 1, 1.0, False, 0, 0.0)}
+    assert len(keys) == 6
+    nested = compile_condition({"path": "L", "any": {"path": "A", "eq": True}}, now=NOW)
+    assert nested.memo_key({"L": [{"A": True}]}) != nested.memo_key({"L": [{"A": 1}]})
+    whole = compile_condition({"path": "L", "contains": 1}, now=NOW)
+    assert whole.memo_key({"L": [True]}) != whole.memo_key({"L": [1]})
+
+
+def _random_value(rng: Any, depth: int = 0) -> Any:
+    choice = rng.randrange(9 if depth < 2 else 6)
+    if choice == 0:
+        return rng.choice([True, False])
+    if choice == 1:
+        return rng.choice([0, 1, 22, 443, 1.0, 0.0, 22.0])
+    if choice == 2:
+        return rng.choice(["", "x", "0.0.0.0/0", "10.0.0.0/8", "::/0", "admin", "*"])
+    if choice == 3:
+        return None
+    if choice in (4, 5):
+        return rng.choice(["x", "*", 22])
+    if choice in (6, 7):
+        return [_random_element(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {"A": _random_value(rng, depth + 1)}
+
+
+def _random_element(rng: Any, depth: int) -> Any:
+    if rng.random() < 0.3:
+        return _random_value(rng, depth + 1)
+    return {k: _random_value(rng, depth + 1) for k in rng.sample(["A", "B", "L"], 2)}
+
+
+MEMO_SPECS: list[Any] = [
+    {"path": "A", "eq": True},
+    {"path": "A", "in": [1, "x", 22]},
+    {"path": "L", "contains": 22},
+    {"path": "L", "length": {"gt": 1}},
+    {"path": "L", "any": {"path": "A", "eq": 22}},
+    {"path": "L", "all": {"any": [{"path": "A", "in": ["*", "admin"]}, {"path": "B", "eq": 1}]}},
+    {"path": "L", "none": {"eq": "*"}},
+    {"path": "L", "any": {"path": "L", "any": {"path": "A", "cidr_world": True}}},
+    {"all": [{"path": "B", "ne": False},
+             {"path": "L", "any": {"path": "B", "exists": True}},
+             {"path": "L", "all": {"path": "A", "matches": "^[a-z]+$"}}]},
+    {"not": {"path": "L", "any": {"path": "L", "length": 0}}},
+]
+
+
+@pytest.mark.parametrize("spec", MEMO_SPECS, ids=[str(i) for i in range(len(MEMO_SPECS))])
+def test_equal_memo_keys_mean_equal_results_on_random_documents(spec: Any) -> None:
+    import random
+
+    rng = random.Random(11)
+    compiled = compile_condition(spec, now=NOW)
+    by_key: dict[object, object] = {}
+    keyed = 0
+    for _ in range(3000):
+        doc = {k: _random_value(rng) for k in rng.sample(["A", "B", "L"], rng.randrange(4))}
+        key = compiled.memo_key(doc)
+        if key is None:
+            continue
+        keyed += 1
+        result = compiled.explain(doc)
+        seen = by_key.setdefault(key, result)
+        assert seen == result, (doc, key)
+        # evidence values equal as Python values must also be equal as types
+        assert [type(e.value) for e in seen[1]] == [type(e.value) for e in result[1]]
+    assert keyed > 2000 and len(by_key) > 20
 
 
 def test_equal_memo_keys_mean_equal_results() -> None:

@@ -73,10 +73,10 @@ class Compiled:
     test: Test
     _explain: Explain
     paths: tuple[str, ...]
-    #: getters of every path read, when the result depends only on those scalar values
-    #: (no list quantifier, no clock): then equal values give an equal result and evidence,
-    #: and an engine may remember results keyed on `memo_key(doc)`
-    memo_getters: tuple[Callable[[Any], Any], ...] | None = None
+    #: every value read, as (getter, list projector or None), when the result and evidence
+    #: depend only on those values (no clock): equal keys give an equal result and evidence,
+    #: and an engine may remember results keyed on `memo_key(doc)` (see `memo_key_function`)
+    memo_reads: tuple[Read, ...] | None = None
     _memo_key: Callable[[Any], tuple[Any, ...] | None] = field(
         default=lambda doc: None, init=False, repr=False, compare=False)
 
@@ -86,44 +86,186 @@ class Compiled:
         return result, out
 
     def memo_key(self, doc: Any) -> tuple[Any, ...] | None:
-        """The values this condition reads, if all are hashable scalars; else None."""
+        """A hashable summary of every value this condition reads (list quantifiers: of the
+        values read in each element, in order), or None when one cannot be had cheaply."""
         return self._memo_key(doc)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_memo_key", memo_key_function(self.memo_getters))
+        object.__setattr__(self, "_memo_key", memo_key_function(self.memo_reads))
 
 
-def memo_key_function(
-        getters: tuple[Callable[[Any], Any], ...] | None) -> Callable[[Any], Any]:
-    """A `memo_key` specialised for the number of values read (most rules read one or two)."""
-    if getters is None:
+#: What a condition reads at one level: a getter, and for a list quantifier the projector of
+#: each element (None for a leaf, whose value is taken whole).
+Read = tuple[Callable[[Any], Any], "Callable[[Any], Any] | None"]
+
+
+class _Unkeyable(Exception):
+    """A value read has no cheap hashable summary (an odd type, a large structure)."""
+
+
+class _Token:
+    """A key stand-in for a value that equals another of a different type: True == 1 == 1.0
+    in Python, but `eq: true` is not `eq: 1`, so a memo must keep them apart."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+_TRUE, _FALSE, _FLOAT, _LIST, _DICT = (_Token(n) for n in ("true", "false", "float", "list",
+                                                             "dict"))
+#: a leaf reading a whole list or mapping is keyed by its frozen form up to this many nodes
+_FREEZE_NODES = 64
+
+
+def _token(v: Any) -> Any:
+    """The key of one value read: the value itself for text, ints, None and MISSING; a typed
+    form for bools, floats and (small) lists and mappings; _Unkeyable otherwise."""
+    t = type(v)
+    if t is str or t is int or v is None or v is MISSING:
+        return v
+    if t is bool:
+        return _TRUE if v else _FALSE
+    if t is float:
+        return (_FLOAT, v)
+    if t is list:
+        # most lists read whole are short lists of text (verbs, actions, CIDRs)
+        if len(v) < _FREEZE_NODES and set(map(type, v)) <= _TEXT_ONLY:
+            return (_LIST, *v)
+        return _freeze(v, [_FREEZE_NODES])
+    if t is dict:
+        return _freeze(v, [_FREEZE_NODES])
+    raise _Unkeyable
+
+
+_TEXT_ONLY = frozenset({str})
+
+
+def _freeze(v: Any, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Unkeyable
+    t = type(v)
+    if t is list:
+        return (_LIST, *[_freeze(x, budget) for x in v])
+    if t is dict:
+        out: list[Any] = [_DICT]
+        for k, x in v.items():  # in order: evidence shows a small mapping as written
+            out.append(k)
+            out.append(_freeze(x, budget))
+        return tuple(out)
+    return _token(v)
+
+
+def _projector(reads: tuple[Read, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """doc -> the tuple of the keys of every value read (raises _Unkeyable)."""
+    token, missing = _token, MISSING
+
+    def project(doc: Any) -> tuple[Any, ...]:
+        out = []
+        for get, each in reads:
+            v = get(doc)
+            if each is not None:
+                out.append(each(v))
+                continue
+            t = type(v)
+            out.append(v if t is str or t is int or v is None or v is missing else token(v))
+        return tuple(out)
+
+    return project
+
+
+def _each(inner: tuple[Read, ...]) -> Callable[[Any], Any]:
+    """The key of a quantified list: its elements' projections in order (the positions show
+    in evidence); a value that is not a list keyed as a leaf (its evidence shows it)."""
+    element = _projector(inner)
+    if len(inner) == 1 and inner[0][0] is _identity and inner[0][1] is None:
+        # the elements themselves (verbs, actions): a list of text is its own projection
+        token, text_only = _token, _TEXT_ONLY
+
+        def itself(v: Any) -> Any:
+            if type(v) is not list:
+                return token(v)
+            if set(map(type, v)) <= text_only:
+                return tuple(v)
+            return tuple([token(x) for x in v])
+
+        return itself
+    if len(inner) == 1 and inner[0][1] is None:
+        (get, _), = inner
+        token, missing = _token, MISSING
+
+        def one(v: Any) -> Any:
+            if type(v) is not list:
+                return token(v)
+            out = []
+            for x in v:
+                y = get(x)
+                t = type(y)
+                out.append(y if t is str or t is int or y is None or y is missing
+                           else token(y))
+            return tuple(out)
+
+        return one
+
+    def each(v: Any) -> Any:
+        if type(v) is not list:
+            return _token(v)
+        return tuple([element(x) for x in v])
+
+    return each
+
+
+def memo_key_function(reads: tuple[Read, ...] | None) -> Callable[[Any], Any]:
+    """doc -> a hashable key over every value `reads` names, or None when a value has no
+    cheap key. Equal keys mean equal values as the conditions see them (True is not 1, a
+    float is not an int), so equal results and evidence. Specialised for one or two plain
+    values, which most rules read."""
+    if reads is None:
         return lambda doc: None
-    scalars, missing = _SCALARS, MISSING
-    if len(getters) == 1:
-        (g,) = getters
+    token, missing = _token, MISSING
+    if len(reads) == 1 and reads[0][1] is None:
+        (g, _), = reads
 
         def key1(doc: Any) -> tuple[Any, ...] | None:
             v = g(doc)
-            return (v,) if type(v) in scalars or v is missing else None
+            t = type(v)
+            if t is str or t is int or v is None or v is missing:
+                return (v,)
+            if t is bool:
+                return (_TRUE,) if v else (_FALSE,)
+            try:
+                return (token(v),)
+            except _Unkeyable:
+                return None
 
         return key1
-    if len(getters) == 2:
-        g1, g2 = getters
+    if len(reads) == 2 and reads[0][1] is None and reads[1][1] is None:
+        (g1, _), (g2, _) = reads
 
         def key2(doc: Any) -> tuple[Any, ...] | None:
             v1, v2 = g1(doc), g2(doc)
-            if (type(v1) in scalars or v1 is missing) and (type(v2) in scalars or v2 is missing):
-                return (v1, v2)
-            return None
+            t1, t2 = type(v1), type(v2)
+            try:
+                return (v1 if t1 is str or t1 is int or v1 is None or v1 is missing
+                        else token(v1),
+                        v2 if t2 is str or t2 is int or v2 is None or v2 is missing
+                        else token(v2))
+            except _Unkeyable:
+                return None
 
         return key2
+    project = _projector(reads)
 
     def keyn(doc: Any) -> tuple[Any, ...] | None:
-        key = tuple([get(doc) for get in getters])
-        for v in key:
-            if type(v) not in scalars and v is not missing:
-                return None
-        return key
+        try:
+            return project(doc)
+        except _Unkeyable:
+            return None
 
     return keyn
 
@@ -350,7 +492,10 @@ class _Compiler:
         self.now = now
         self.paths: list[str] = []
         self.memoizable = True
-        self.getters: dict[str, Callable[[Any], Any]] = {}
+        #: what is read at the current level: ("leaf", path) -> getter, ("each", path) ->
+        #: (getter, the reads of each element); a quantifier compiles its body one level down
+        self.scope: dict[tuple[str, str], Any] = {}
+        self.root = self.scope
 
     def operand(self, x: Any, where: str) -> Any:
         if isinstance(x, dict) and set(x) == {"param"}:
@@ -452,8 +597,12 @@ class _Compiler:
         get = _getter(path)
         dotted = ".".join(path)
         self.paths.append(prefix + dotted)
-        self.memoizable = False  # results depend on list contents and element positions
-        inner_t, inner_e = self.compile(body, f"{where}.{op}", f"{prefix}{dotted}[].")
+        outer = self.scope
+        self.scope = outer.setdefault(("each", dotted), (get, {}))[1]
+        try:
+            inner_t, inner_e = self.compile(body, f"{where}.{op}", f"{prefix}{dotted}[].")
+        finally:
+            self.scope = outer
 
         def items(doc: Any) -> list[Any]:
             v = get(doc)
@@ -501,8 +650,7 @@ class _Compiler:
         self.paths.append(prefix + dotted if dotted else prefix.removesuffix("."))
         if op == "age_days":
             self.memoizable = False  # depends on the clock; timestamps rarely repeat anyway
-        if not prefix and dotted:
-            self.getters.setdefault(dotted, get)
+        self.scope.setdefault(("leaf", dotted), get)
         x = self.operand(raw, where)
         pred = self.predicate(op, x, where)
         expected = f"{op} {x!r}" if not isinstance(x, dict) else f"{op} {x}"
@@ -628,8 +776,19 @@ def compile_condition(
     """Compile a condition; raises ConditionError naming where in the spec it went wrong."""
     compiler = _Compiler(params or {}, now or datetime.now(UTC))
     test, explain = compiler.compile(spec, where)
-    getters = tuple(compiler.getters.values()) if compiler.memoizable else None
-    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), getters)
+    reads = _reads(compiler.root) if compiler.memoizable else None
+    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), reads)
+
+
+def _reads(scope: dict[tuple[str, str], Any]) -> tuple[Read, ...]:
+    out: list[Read] = []
+    for (kind, _path), entry in scope.items():
+        if kind == "leaf":
+            out.append((entry, None))
+        else:
+            get, inner = entry
+            out.append((get, _each(_reads(inner))))
+    return tuple(out)
 
 
 def leaf_operators() -> Sequence[str]:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cloudwarden.core.checks import CheckContext, InventoryView
-from cloudwarden.core.conditions import memo_key_function
+from cloudwarden.core.conditions import Compiled, memo_key_function
 from cloudwarden.core.loader import CompiledRule, RuleSpec
 from cloudwarden.core.model import UNRESOLVED, Asset, Evidence, Finding, Status
 
@@ -223,26 +223,46 @@ class Engine:
         render_pass, render_fail = rule.render_pass, rule.render_fail
         not_assessed, slow = self._not_assessed, self._evaluate
         if memo is not None:
-            judge, limit = self._judge, _MEMO_ENTRIES
-            assert rule.match is not None and rule.match.memo_getters is not None
-            # one key over every value read by applies_if and match, in one call
-            getters = rule.match.memo_getters
-            if rule.applies is not None and rule.applies.memo_getters is not None:
-                getters = rule.applies.memo_getters + getters
-            key_of = memo_key_function(getters)
+            # applies_if and match are remembered apart: a rule's applies_if often reads a
+            # value that differs on every asset (a name) while its match reads shared settings
+            judge, limit, probation = self._judge_match, _MEMO_ENTRIES, _MEMO_PROBATION
+            assert rule.match is not None and rule.match.memo_reads is not None
+            key_of = memo_key_function(rule.match.memo_reads)
+            applies = _remembered_test(rule.applies) if rule.applies is not None else None
+            plain = self._evaluator(rule, ctx, None)
+            not_applicable = "the rule does not apply to this resource"
+            # A memo must pay for itself: once it is full, a rule whose values keep changing
+            # (names, timestamps) is judged without it, sparing the cost of the keys.
+            full = bypass = False
+            hits = misses = 0  # since the memo filled up
 
             def memoized(asset: Asset) -> Finding:
+                nonlocal full, bypass, hits, misses
+                if bypass:
+                    return plain(asset)
                 if asset.unknown and not reads.isdisjoint(asset.unknown):
                     return not_assessed(rule, asset)
                 doc = asset.properties
+                if applies is not None:
+                    try:
+                        if not applies(doc):
+                            return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
+                    except Exception:
+                        return slow(rule, asset, ctx)  # reports the error as _evaluate does
                 key = key_of(doc)
                 if key is None:
                     return slow(rule, asset, ctx)
                 hit = memo.get(key)
                 if hit is None:
                     hit = judge(rule, doc)
-                    if len(memo) < limit:
+                    if not full:
                         memo[key] = hit
+                        full = len(memo) >= limit
+                    else:
+                        misses += 1
+                        bypass = misses > probation and misses > hits
+                elif full:
+                    hits += 1
                 status, evidence = hit
                 if status is _PASS:
                     return Finding(rule_id, asset.ref, _PASS, severity, render_pass(asset),
@@ -304,13 +324,11 @@ class Engine:
 
         return checked
 
-    def _judge(self, rule: CompiledRule,
-               doc: Any) -> tuple[Status, tuple[Evidence, ...]]:
-        """The status and evidence of a declarative rule, from the document alone."""
+    def _judge_match(self, rule: CompiledRule,
+                     doc: Any) -> tuple[Status, tuple[Evidence, ...]]:
+        """The status and evidence of a declarative rule's match, from the document alone."""
+        assert rule.match is not None
         try:
-            if rule.applies is not None and not rule.applies.test(doc):
-                return _NA, ()
-            assert rule.match is not None
             if self.evidence:
                 ok, evidence = rule.match.explain(doc)
                 return (_PASS if ok else _FAIL), tuple(evidence)
@@ -367,6 +385,8 @@ _Memo = dict[tuple[Any, ...], tuple[Status, tuple[Evidence, ...]]]
 #: results remembered per rule; past this many distinct value combinations a rule's results
 #: are simply computed (high-cardinality inputs gain nothing from a memo)
 _MEMO_ENTRIES = 4096
+#: misses past a full memo before it is judged by its hit rate
+_MEMO_PROBATION = 1024
 
 
 def _frozen(params: Mapping[str, Any]) -> str:
@@ -375,10 +395,44 @@ def _frozen(params: Mapping[str, Any]) -> str:
 
 
 def _memoizable(rule: CompiledRule) -> bool:
-    """A declarative rule whose conditions read only scalar values: equal values, equal
-    result and evidence (messages are still filled per asset)."""
-    if rule.match is None or rule.match.memo_getters is None:
-        return False
-    return rule.applies is None or rule.applies.memo_getters is not None
+    """A declarative rule whose match depends on the values it reads alone (no clock): equal
+    values, equal result and evidence (messages are still filled per asset)."""
+    return rule.check is None and rule.match is not None and rule.match.memo_reads is not None
+
+
+def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
+    """`condition.test` remembered per distinct key of the values it reads, boundedly; the
+    plain test where there is no key, or once a full memo stops paying for itself. An error
+    is raised, never remembered."""
+    test = condition.test
+    if condition.memo_reads is None:
+        return test
+    key_of = memo_key_function(condition.memo_reads)
+    memo: dict[Any, bool] = {}
+    limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+    full = bypass = False
+    hits = misses = 0
+
+    def remembered(doc: Any) -> bool:
+        nonlocal full, bypass, hits, misses
+        if bypass:
+            return test(doc)
+        key = key_of(doc)
+        if key is None:
+            return test(doc)
+        hit = memo.get(key)
+        if hit is None:
+            hit = test(doc)
+            if not full:
+                memo[key] = hit
+                full = len(memo) >= limit
+            else:
+                misses += 1
+                bypass = misses > probation and misses > hits
+        elif full:
+            hits += 1
+        return hit
+
+    return remembered
 
 
