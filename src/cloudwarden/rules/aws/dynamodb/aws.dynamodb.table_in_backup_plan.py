@@ -1,9 +1,10 @@
 """Cross-resource: an ACTIVE DynamoDB table is assigned to an AWS Backup plan of its account and
-region. The selection matching lives in `cloudwarden.checks.aws_backup`."""
+region. The selection matching lives in `cloudwarden.checks.aws_backup` (compiled per account and
+region by `cloudwarden.checks.aws_backup_index`)."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_backup import backup_plan_coverage
+from cloudwarden.checks.aws_backup_index import backup_plan_coverage
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
