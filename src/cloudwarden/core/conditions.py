@@ -77,6 +77,10 @@ class Compiled:
     #: depend only on those values (no clock): equal keys give an equal result and evidence,
     #: and an engine may remember results keyed on `memo_key(doc)` (see `memo_key_function`)
     memo_reads: tuple[Read, ...] | None = None
+    #: what each of `memo_reads` reads, as a hashable description (path, and for a list
+    #: quantifier what is read in each element): equal descriptions read equal values, so an
+    #: engine may key several conditions on the union of their reads
+    memo_signature: tuple[Any, ...] | None = None
     _memo_key: Callable[[Any], tuple[Any, ...] | None] = field(
         default=lambda doc: None, init=False, repr=False, compare=False)
 
@@ -492,9 +496,10 @@ class _Compiler:
         self.now = now
         self.paths: list[str] = []
         self.memoizable = True
-        #: what is read at the current level: ("leaf", path) -> getter, ("each", path) ->
-        #: (getter, the reads of each element); a quantifier compiles its body one level down
-        self.scope: dict[tuple[str, str], Any] = {}
+        #: what is read at the current level: ("leaf", path parts) -> getter, ("each", path
+        #: parts) -> (getter, the reads of each element); a quantifier compiles its body one
+        #: level down. Keyed by parts, not dotted text: ["a.b"] is not a.b
+        self.scope: dict[tuple[str, tuple[str, ...]], Any] = {}
         self.root = self.scope
 
     def operand(self, x: Any, where: str) -> Any:
@@ -598,7 +603,7 @@ class _Compiler:
         dotted = ".".join(path)
         self.paths.append(prefix + dotted)
         outer = self.scope
-        self.scope = outer.setdefault(("each", dotted), (get, {}))[1]
+        self.scope = outer.setdefault(("each", path), (get, {}))[1]
         try:
             inner_t, inner_e = self.compile(body, f"{where}.{op}", f"{prefix}{dotted}[].")
         finally:
@@ -650,7 +655,7 @@ class _Compiler:
         self.paths.append(prefix + dotted if dotted else prefix.removesuffix("."))
         if op == "age_days":
             self.memoizable = False  # depends on the clock; timestamps rarely repeat anyway
-        self.scope.setdefault(("leaf", dotted), get)
+        self.scope.setdefault(("leaf", path), get)
         x = self.operand(raw, where)
         pred = self.predicate(op, x, where)
         expected = f"{op} {x!r}" if not isinstance(x, dict) else f"{op} {x}"
@@ -777,10 +782,11 @@ def compile_condition(
     compiler = _Compiler(params or {}, now or datetime.now(UTC))
     test, explain = compiler.compile(spec, where)
     reads = _reads(compiler.root) if compiler.memoizable else None
-    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), reads)
+    signature = _signature(compiler.root) if compiler.memoizable else None
+    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), reads, signature)
 
 
-def _reads(scope: dict[tuple[str, str], Any]) -> tuple[Read, ...]:
+def _reads(scope: dict[tuple[str, tuple[str, ...]], Any]) -> tuple[Read, ...]:
     out: list[Read] = []
     for (kind, _path), entry in scope.items():
         if kind == "leaf":
@@ -788,6 +794,17 @@ def _reads(scope: dict[tuple[str, str], Any]) -> tuple[Read, ...]:
         else:
             get, inner = entry
             out.append((get, _each(_reads(inner))))
+    return tuple(out)
+
+
+def _signature(scope: dict[tuple[str, tuple[str, ...]], Any]) -> tuple[Any, ...]:
+    """Parallel to `_reads(scope)`: ("leaf", path) or ("each", path, inner signature)."""
+    out: list[Any] = []
+    for (kind, path), entry in scope.items():
+        if kind == "leaf":
+            out.append(("leaf", path))
+        else:
+            out.append(("each", path, _signature(entry[1])))
     return tuple(out)
 
 

@@ -101,11 +101,85 @@ class Engine:
             assets = inventory.of_type(asset_type)
             if not assets:
                 continue
-            plan = [self._evaluator(r, CheckContext(inventory, self.now, r.params),
-                                    {} if _memoizable(r) else None) for r in rules]
-            for asset in assets:
+            judgers = [self._judger(r) if _memoizable(r) else None for r in rules]
+            plan = [self._evaluator(r, CheckContext(inventory, self.now, r.params), j)
+                    for r, j in zip(rules, judgers, strict=True)]
+            shared = self._shared(rules, judgers)
+            if shared is None:
+                for asset in assets:
+                    for evaluate in plan:
+                        yield evaluate(asset)
+            else:
+                yield from self._assess_shared(rules, plan, assets, *shared)
+
+    def _shared(self, rules: Sequence[CompiledRule],
+                judgers: Sequence[_Judger | None]) -> tuple[
+            list[_Judger | None], Callable[[Any], Any]] | None:
+        """The judgers of a type's rules that can share one memo (None for the others), and
+        the key function over the union of what they read; None when fewer than
+        `_SHARED_RULES` rules could share it."""
+        members: list[_Judger | None] = [
+            j if j is not None and (r.applies is None or r.applies.memo_reads is not None)
+            else None for r, j in zip(rules, judgers, strict=True)]
+        if sum(j is not None for j in members) < _SHARED_RULES:
+            return None
+        union: dict[Any, Any] = {}  # signature -> read, in first-read order
+        for rule, judger in zip(rules, members, strict=True):
+            if judger is None:
+                continue
+            for condition in (rule.applies, rule.match):
+                if condition is None:
+                    continue
+                assert condition.memo_reads is not None and condition.memo_signature is not None
+                for read, signature in zip(condition.memo_reads, condition.memo_signature,
+                                           strict=True):
+                    union.setdefault(signature, read)
+        return members, memo_key_function(tuple(union.values()))
+
+    def _assess_shared(self, rules: Sequence[CompiledRule],
+                       plan: list[Callable[[Asset], Finding]], assets: Iterable[Asset],
+                       members: list[_Judger | None],
+                       key_of: Callable[[Any], Any]) -> Iterator[Finding]:
+        """Assess one type's assets, remembering the verdicts of all its declarative rules
+        together per distinct set of the values they read: one key and one lookup per asset
+        instead of one per rule. A verdict is (status, evidence, message maker), or None
+        where the rule's own evaluator is called (a Python check; a condition that raised).
+        A miss asks each rule's judger, whose own memo usually knows the answer. Falls back
+        to the rules' evaluators when the values read together keep changing."""
+        ids = [r.meta.id for r in rules]
+        severities = [r.meta.severity for r in rules]
+        verdicts: dict[Any, tuple[Any, ...]] = {}
+        limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+        bypass = False
+        hits = misses = 0
+        for asset in assets:
+            if bypass or asset.unknown:
                 for evaluate in plan:
                     yield evaluate(asset)
+                continue
+            doc = asset.properties
+            key = key_of(doc)
+            if key is None:
+                for evaluate in plan:
+                    yield evaluate(asset)
+                continue
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = tuple([None if j is None else j(doc) for j in members])
+                if len(verdicts) < limit:
+                    verdicts[key] = verdict
+                misses += 1
+                bypass = misses > probation and misses > hits
+            else:
+                hits += 1
+            ref = asset.ref
+            for evaluate, rule_id, severity, judged in zip(plan, ids, severities, verdict,
+                                                           strict=True):
+                if judged is None:
+                    yield evaluate(asset)
+                else:
+                    yield Finding(rule_id, ref, judged[0], severity, judged[2](asset),
+                                  judged[1])
 
     def _assess_scoped(self, inventory: InventoryView) -> Iterator[Finding]:
         """`assess` under a policy: one plan per (account, region), built the first time an
@@ -129,7 +203,7 @@ class Engine:
                         if slot is None:
                             slot = slots[id(variant)] = self._evaluator(
                                 variant, CheckContext(inventory, self.now, variant.params),
-                                {} if _memoizable(variant) else None)
+                                self._judger(variant) if _memoizable(variant) else None)
                         plan.append(slot)
                 for evaluate in plan:
                     yield evaluate(asset)
@@ -216,61 +290,22 @@ class Engine:
                            (Evidence("rule", meta.source),))
 
     def _evaluator(self, rule: CompiledRule, ctx: CheckContext,
-                   memo: _Memo | None) -> Callable[[Asset], Finding]:
+                   judged: _Judger | None = None) -> Callable[[Asset], Finding]:
         """`_evaluate` specialised for one rule: the hot loop's per-evaluation work with every
         lookup that does not depend on the asset done once, here."""
         rule_id, severity, reads = rule.meta.id, rule.meta.severity, rule.reads
         render_pass, render_fail = rule.render_pass, rule.render_fail
         not_assessed, slow = self._not_assessed, self._evaluate
-        if memo is not None:
-            # applies_if and match are remembered apart: a rule's applies_if often reads a
-            # value that differs on every asset (a name) while its match reads shared settings
-            judge, limit, probation = self._judge_match, _MEMO_ENTRIES, _MEMO_PROBATION
-            assert rule.match is not None and rule.match.memo_reads is not None
-            key_of = memo_key_function(rule.match.memo_reads)
-            applies = _remembered_test(rule.applies) if rule.applies is not None else None
-            plain = self._evaluator(rule, ctx, None)
-            not_applicable = "the rule does not apply to this resource"
-            # A memo must pay for itself: once it is full, a rule whose values keep changing
-            # (names, timestamps) is judged without it, sparing the cost of the keys.
-            full = bypass = False
-            hits = misses = 0  # since the memo filled up
+        if judged is not None:
 
             def memoized(asset: Asset) -> Finding:
-                nonlocal full, bypass, hits, misses
-                if bypass:
-                    return plain(asset)
                 if asset.unknown and not reads.isdisjoint(asset.unknown):
                     return not_assessed(rule, asset)
-                doc = asset.properties
-                if applies is not None:
-                    try:
-                        if not applies(doc):
-                            return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
-                    except Exception:
-                        return slow(rule, asset, ctx)  # reports the error as _evaluate does
-                key = key_of(doc)
-                if key is None:
-                    return slow(rule, asset, ctx)
-                hit = memo.get(key)
-                if hit is None:
-                    hit = judge(rule, doc)
-                    if not full:
-                        memo[key] = hit
-                        full = len(memo) >= limit
-                    else:
-                        misses += 1
-                        bypass = misses > probation and misses > hits
-                elif full:
-                    hits += 1
-                status, evidence = hit
-                if status is _PASS:
-                    return Finding(rule_id, asset.ref, _PASS, severity, render_pass(asset),
-                                   evidence)
-                if status is _FAIL:
-                    return Finding(rule_id, asset.ref, _FAIL, severity, render_fail(asset),
-                                   evidence)
-                return self._finding(rule, asset, hit)
+                outcome = judged(asset.properties)
+                if outcome is None:
+                    return slow(rule, asset, ctx)  # reports the error as _evaluate does
+                return Finding(rule_id, asset.ref, outcome[0], severity, outcome[2](asset),
+                               outcome[1])
 
             return memoized
         check = rule.check
@@ -301,14 +336,18 @@ class Engine:
                                evidence)
 
             return declarative
-        if check is None or rule.applies is not None:
+        if check is None or rule.match is not None:
             return lambda asset: slow(rule, asset, ctx)
         title = rule.meta.title
+        applies = _remembered_test(rule.applies) if rule.applies is not None else None
+        not_applicable = "the rule does not apply to this resource"
 
         def checked(asset: Asset) -> Finding:
             if asset.unknown and not reads.isdisjoint(asset.unknown):
                 return not_assessed(rule, asset)
             try:
+                if applies is not None and not applies(asset.properties):
+                    return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
                 status, message, evidence = check(asset, ctx)
             except Exception:
                 return slow(rule, asset, ctx)  # reports the error as _evaluate does
@@ -324,32 +363,63 @@ class Engine:
 
         return checked
 
-    def _judge_match(self, rule: CompiledRule,
-                     doc: Any) -> tuple[Status, tuple[Evidence, ...]]:
-        """The status and evidence of a declarative rule's match, from the document alone."""
-        assert rule.match is not None
-        try:
-            if self.evidence:
-                ok, evidence = rule.match.explain(doc)
-                return (_PASS if ok else _FAIL), tuple(evidence)
-            return (_PASS if rule.match.test(doc) else _FAIL), ()
-        except Exception as exc:  # recorded, not raised: see _finding
-            return _ERROR, (Evidence("rule", f"{type(exc).__name__}: {exc}"),)
+    def _judger(self, rule: CompiledRule) -> _Judger:
+        """A declarative rule's verdict on a document, remembered per distinct values read:
+        (status, evidence, message maker), or None when a condition raised (the rule's
+        evaluator reports it). applies_if and match are remembered apart: applies_if often
+        reads a value that differs on every asset (a name) while match reads shared settings.
+        A memo that misses more than it hits (values that keep changing: names, timestamps)
+        is dropped, sparing the cost of its keys."""
+        assert rule.match is not None and rule.match.memo_reads is not None
+        key_of = memo_key_function(rule.match.memo_reads)
+        applies = _remembered_test(rule.applies) if rule.applies is not None else None
+        explain, test = rule.match.explain, rule.match.test
+        render_pass, render_fail = rule.render_pass, rule.render_fail
+        keep_evidence = self.evidence
+        not_applicable = (_NA, (), _not_applicable)
+        memo: dict[Any, tuple[Any, ...]] = {}
+        limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+        bypass = False
+        hits = misses = 0
 
-    def _finding(self, rule: CompiledRule, asset: Asset,
-                 judged: tuple[Status, tuple[Evidence, ...]]) -> Finding:
-        meta = rule.meta
-        status, evidence = judged
-        if status is _PASS:
-            message = rule.render_pass(asset)
-        elif status is _FAIL:
-            message = rule.render_fail(asset)
-        elif status is _NA:
-            message = "the rule does not apply to this resource"
-        else:
-            message = f"rule failed on this resource: {evidence[0].value}"
-            evidence = (Evidence("rule", meta.source),)
-        return Finding(meta.id, asset.ref, status, meta.severity, message, evidence)
+        def fresh(doc: Any) -> tuple[Any, ...] | None:
+            try:
+                if keep_evidence:
+                    ok, evidence = explain(doc)
+                    if ok:
+                        return (_PASS, tuple(evidence), render_pass)
+                    return (_FAIL, tuple(evidence), render_fail)
+                return (_PASS, (), render_pass) if test(doc) else (_FAIL, (), render_fail)
+            except Exception:
+                return None
+
+        def judged(doc: Any) -> tuple[Any, ...] | None:
+            nonlocal bypass, hits, misses
+            if applies is not None:
+                try:
+                    if not applies(doc):
+                        return not_applicable
+                except Exception:
+                    return None
+            if bypass:
+                return fresh(doc)
+            key = key_of(doc)
+            if key is None:
+                return fresh(doc)
+            hit = memo.get(key)
+            if hit is None:
+                hit = fresh(doc)
+                if hit is None:
+                    return None
+                if len(memo) < limit:
+                    memo[key] = hit
+                misses += 1
+                bypass = misses > probation and misses > hits
+            else:
+                hits += 1
+            return hit
+
+        return judged
 
     def _not_assessed(self, rule: CompiledRule, asset: Asset) -> Finding:
         """A rule that reads an unknown field: not applicable if `applies_if` says so from known
@@ -380,13 +450,21 @@ class Engine:
         return Finding(meta.id, asset.ref, _ERROR, meta.severity, message, evidence)
 
 
-_Memo = dict[tuple[Any, ...], tuple[Status, tuple[Evidence, ...]]]
+#: doc -> (status, evidence, message maker), or None when a condition raised
+_Judger = Callable[[Any], "tuple[Any, ...] | None"]
 
 #: results remembered per rule; past this many distinct value combinations a rule's results
 #: are simply computed (high-cardinality inputs gain nothing from a memo)
 _MEMO_ENTRIES = 4096
-#: misses past a full memo before it is judged by its hit rate
-_MEMO_PROBATION = 1024
+#: a memo is dropped (its rule simply evaluated) once it has missed more than this many times
+#: and more often than it hit: values that keep changing (names, timestamps) gain nothing
+_MEMO_PROBATION = 256
+#: declarative rules of one type needed for their verdicts to be remembered together
+_SHARED_RULES = 3
+
+
+def _not_applicable(_asset: Asset) -> str:
+    return "the rule does not apply to this resource"
 
 
 def _frozen(params: Mapping[str, Any]) -> str:
@@ -402,7 +480,7 @@ def _memoizable(rule: CompiledRule) -> bool:
 
 def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
     """`condition.test` remembered per distinct key of the values it reads, boundedly; the
-    plain test where there is no key, or once a full memo stops paying for itself. An error
+    plain test where there is no key, or once the memo misses more than it hits. An error
     is raised, never remembered."""
     test = condition.test
     if condition.memo_reads is None:
@@ -410,11 +488,11 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
     key_of = memo_key_function(condition.memo_reads)
     memo: dict[Any, bool] = {}
     limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
-    full = bypass = False
+    bypass = False
     hits = misses = 0
 
     def remembered(doc: Any) -> bool:
-        nonlocal full, bypass, hits, misses
+        nonlocal bypass, hits, misses
         if bypass:
             return test(doc)
         key = key_of(doc)
@@ -423,13 +501,11 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
         hit = memo.get(key)
         if hit is None:
             hit = test(doc)
-            if not full:
+            if len(memo) < limit:
                 memo[key] = hit
-                full = len(memo) >= limit
-            else:
-                misses += 1
-                bypass = misses > probation and misses > hits
-        elif full:
+            misses += 1
+            bypass = misses > probation and misses > hits
+        else:
             hits += 1
         return hit
 
