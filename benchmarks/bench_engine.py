@@ -2,7 +2,8 @@
 
 The documents are the rules' own pass/fail fixtures (real canonical shapes, a realistic mix
 of compliant and non-compliant values), copied per asset with a unique id, spread over many
-accounts and two regions. Prints assets/s, rule evaluations/s and peak RSS.
+accounts and two regions. Prints assets/s and rule evaluations/s per core (CPU time of the
+assessment's one thread), and peak RSS.
 
     python benchmarks/bench_engine.py                # 1,000,000 assets
     python benchmarks/bench_engine.py --assets 100000 --accounts 100
@@ -20,6 +21,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from cloudwarden.assets import default_registry
@@ -93,11 +95,10 @@ def main() -> None:
     gc.freeze()  # the inventory is long-lived; don't rescan it on every collection
     if os.environ.get("BENCH_NO_GC"):
         gc.disable()
-    statuses: Counter[Status] = Counter()
     cpu0 = time.process_time()
     start = time.perf_counter()
-    for finding in engine.assess(inventory):
-        statuses[finding.status] += 1
+    # counted in C: the figure is the engine's, not this loop's
+    statuses: Counter[Status] = Counter(map(attrgetter("status"), engine.assess(inventory)))
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     evaluations = sum(statuses.values())
@@ -107,8 +108,10 @@ def main() -> None:
     print(f"assets: {len(inventory):,} (built in {t1 - t0:.1f}s); "
           f"rules compiled in {(t2 - t1) * 1000:.0f} ms")
     print(f"assessment: {elapsed:.2f}s wall, {cpu:.2f}s CPU (one core)")
-    print(f"assets/s: {len(inventory) / elapsed:,.0f}")
-    print(f"rule evaluations: {evaluations:,} -> {evaluations / elapsed:,.0f}/s")
+    # per core: CPU time of the one thread (wall time also counts other processes' turns)
+    print(f"assets/s: {len(inventory) / cpu:,.0f} per core")
+    print(f"rule evaluations: {evaluations:,} -> {evaluations / cpu:,.0f}/s per core "
+          f"({evaluations / elapsed:,.0f}/s wall)")
     print(f"results: { {s.value: n for s, n in statuses.items()} }")
     print(f"peak RSS: {peak_mib:,.0f} MiB")
     sys.stdout.flush()
