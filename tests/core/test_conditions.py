@@ -303,3 +303,27 @@ def test_equal_memo_keys_mean_equal_results() -> None:
         assert key is not None
         result = compiled.explain(doc)
         assert by_key.setdefault(key, result) == result
+
+
+def test_value_keys_are_exact_about_types_absence_and_order() -> None:
+    from cloudwarden.core.conditions import value_key_function
+
+    key = value_key_function(["A", "B"])
+    docs = [{"A": True}, {"A": 1}, {"A": 1.0}, {"A": None}, {}, {"A": "1"}, {"A": [1]},
+            {"A": (1,)}, {"A": {"x": 1, "y": 2}}, {"A": {"y": 2, "x": 1}}, {"A": -0.0},
+            {"A": 0.0}, {"A": float("nan")}, {"B": True}, {"A": [True]}, {"A": [1.0]}]
+    keys = [key(d) for d in docs]
+    assert None not in keys
+    assert len(set(keys)) == len(docs)  # no two of these are taken for one another
+    # equal values give equal keys, whatever object identity or interning says
+    shared = "prod" + str(1)
+    assert key({"A": [shared, shared]}) == key({"A": ["prod1", "prod" + "1"]})
+    assert key({"A": 1, "Other": "x"}) == key({"A": 1, "Other": "y"})  # only the fields named
+    # values marshal refuses leave no key (the rule is then evaluated directly)
+    assert key({"A": NOW}) is None
+    assert key({"A": {"x": NOW}}) is None
+
+    class Text(str):
+        pass
+
+    assert key({"A": Text("x")}) is None

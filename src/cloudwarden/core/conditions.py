@@ -26,6 +26,8 @@ Each compiled condition has two forms: `test(doc) -> bool` for the hot path, and
 from __future__ import annotations
 
 import ipaddress
+import itertools
+import marshal
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +36,8 @@ from typing import Any
 
 from cloudwarden.core.model import Evidence
 
-__all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition", "memo_key_function"]
+__all__ = ["MISSING", "Compiled", "ConditionError", "compile_condition", "memo_key_function",
+           "plain_reads", "signature_fields", "value_key_function"]
 
 MAX_REGEX_LENGTH = 256
 MAX_EVIDENCE = 20
@@ -272,6 +275,42 @@ def memo_key_function(reads: tuple[Read, ...] | None) -> Callable[[Any], Any]:
             return None
 
     return keyn
+
+
+def value_key_function(fields: Sequence[str]) -> Callable[[Any], bytes | None]:
+    """doc -> the values of its top-level `fields`, whole, as one byte string (marshal format
+    2: written by C, exact — bools, ints and floats apart, NaN and -0.0 kept, mapping order
+    kept — and free of object identity), or None when a value is of a type marshal refuses
+    (datetime, a subclass, ...). An absent field is written as `...`, which no loader of
+    documents produces. Far cheaper than `memo_key_function` over large lists, but keys whole
+    values: a field read only in part keys also what is not read."""
+    names = tuple(fields)
+    dumps, absent = marshal.dumps, itertools.repeat(Ellipsis)
+
+    def key(doc: Any) -> bytes | None:
+        try:
+            return dumps(list(map(doc.get, names, absent)), 2)
+        except (ValueError, AttributeError):
+            return None
+
+    return key
+
+
+def signature_fields(signature: Sequence[Any]) -> tuple[str, ...] | None:
+    """The top-level fields a `memo_signature` reads, or None if it reads the document whole."""
+    out: dict[str, None] = {}
+    for entry in signature:
+        parts = entry[1]
+        if not parts:
+            return None
+        out[parts[0]] = None
+    return tuple(out)
+
+
+def plain_reads(signature: Sequence[Any]) -> bool:
+    """Whether a `memo_signature` reads at most two values, none of them a quantified list:
+    then `memo_key_function` is the cheapest key."""
+    return len(signature) <= 2 and all(entry[0] == "leaf" for entry in signature)
 
 
 # -- paths ---------------------------------------------------------------------------------

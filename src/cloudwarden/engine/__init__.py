@@ -27,7 +27,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cloudwarden.core.checks import CheckContext, InventoryView
-from cloudwarden.core.conditions import Compiled, memo_key_function
+from cloudwarden.core.conditions import (
+    Compiled,
+    memo_key_function,
+    plain_reads,
+    signature_fields,
+    value_key_function,
+)
 from cloudwarden.core.loader import CompiledRule, RuleSpec
 from cloudwarden.core.model import UNRESOLVED, Asset, Evidence, Finding, Status
 
@@ -134,6 +140,9 @@ class Engine:
                 for read, signature in zip(condition.memo_reads, condition.memo_signature,
                                            strict=True):
                     union.setdefault(signature, read)
+        fields = signature_fields(tuple(union))
+        if fields is not None:
+            return members, value_key_function(fields)
         return members, memo_key_function(tuple(union.values()))
 
     def _assess_shared(self, rules: Sequence[CompiledRule],
@@ -371,7 +380,7 @@ class Engine:
         A memo that misses more than it hits (values that keep changing: names, timestamps)
         is dropped, sparing the cost of its keys."""
         assert rule.match is not None and rule.match.memo_reads is not None
-        key_of = memo_key_function(rule.match.memo_reads)
+        key_of = _key_function(rule.match)
         applies = _remembered_test(rule.applies) if rule.applies is not None else None
         explain, test = rule.match.explain, rule.match.test
         render_pass, render_fail = rule.render_pass, rule.render_fail
@@ -478,6 +487,18 @@ def _memoizable(rule: CompiledRule) -> bool:
     return rule.check is None and rule.match is not None and rule.match.memo_reads is not None
 
 
+def _key_function(condition: Compiled) -> Callable[[Any], Any]:
+    """The cheaper exact memo key of a condition: its one or two plain values, else the whole
+    top-level fields it reads, written by C (summarising lists in Python costs more than
+    most conditions do)."""
+    assert condition.memo_reads is not None and condition.memo_signature is not None
+    if not plain_reads(condition.memo_signature):
+        fields = signature_fields(condition.memo_signature)
+        if fields is not None:
+            return value_key_function(fields)
+    return memo_key_function(condition.memo_reads)
+
+
 def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
     """`condition.test` remembered per distinct key of the values it reads, boundedly; the
     plain test where there is no key, or once the memo misses more than it hits. An error
@@ -485,7 +506,7 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
     test = condition.test
     if condition.memo_reads is None:
         return test
-    key_of = memo_key_function(condition.memo_reads)
+    key_of = _key_function(condition)
     memo: dict[Any, bool] = {}
     limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
     bypass = False
