@@ -199,9 +199,13 @@ def test_catastrophic_backtracking_pattern_runs_in_linear_time() -> None:
 
 def test_memo_key_summarises_what_is_read() -> None:
     scalar = compile_condition({"all": [{"path": "Count", "gt": 1},
-                                        {"path": "Name", "in": ["a", "prod-logs"]},
-                                        {"path": "Missing", "absent": True}]}, now=NOW)
-    assert scalar.memo_key(DOC) == (3, "prod-logs", scalar.memo_key({})[2])  # type: ignore[index]
+                                        {"path": "Name", "in": ["a", "prod-logs"]}]}, now=NOW)
+    assert scalar.memo_key(DOC) == (3, "prod-logs")
+    three = compile_condition({"all": [{"path": "Count", "gt": 1},
+                                       {"path": "Name", "in": ["a", "prod-logs"]},
+                                       {"path": "Missing", "absent": True}]}, now=NOW)
+    assert three.memo_key(DOC) == three.memo_key({**DOC, "Other": 1}) is not None
+    assert three.memo_key(DOC) != three.memo_key({**DOC, "Missing": None})
     # a small list read whole (length, contains) is keyed by its frozen form
     assert scalar.memo_key({"Count": [1], "Name": "a"}) is not None
     assert scalar.memo_key({"Count": [1], "Name": "a"}) != scalar.memo_key(
@@ -212,10 +216,11 @@ def test_memo_key_summarises_what_is_read() -> None:
     quantified = compile_condition({"path": "Rules", "any": {"path": "Port", "eq": 22}}, now=NOW)
     key = quantified.memo_key(DOC)
     assert key is not None
-    # only what the body reads counts: other element fields do not change the key
-    other = {"Rules": [{**r, "Cidr": "1.2.3.4/32"} for r in DOC["Rules"]]}
-    assert quantified.memo_key(other) == key
+    # a quantified list is keyed whole: other top-level fields do not change the key
+    assert quantified.memo_key({**DOC, "Name": "other"}) == key
     assert quantified.memo_key({"Rules": DOC["Rules"][::-1]}) != key  # positions are evidence
+    assert quantified.memo_key({"Rules": [{**DOC["Rules"][0], "Port": 22.0}]}) != (
+        quantified.memo_key({"Rules": [DOC["Rules"][0]]}))
     clocked = compile_condition({"path": "Created", "age_days": {"gt": 1}}, now=NOW)
     assert clocked.memo_key(DOC) is None
 

@@ -76,15 +76,16 @@ class Compiled:
     test: Test
     _explain: Explain
     paths: tuple[str, ...]
-    #: every value read, as (getter, list projector or None), when the result and evidence
-    #: depend only on those values (no clock): equal keys give an equal result and evidence,
-    #: and an engine may remember results keyed on `memo_key(doc)` (see `memo_key_function`)
-    memo_reads: tuple[Read, ...] | None = None
-    #: what each of `memo_reads` reads, as a hashable description (path, and for a list
-    #: quantifier what is read in each element): equal descriptions read equal values, so an
-    #: engine may key several conditions on the union of their reads
+    #: what the condition reads, when its result and evidence depend on those values alone
+    #: (no clock): ("leaf", path parts) for a value, ("each", path parts, inner signature)
+    #: for a quantified list. Equal signatures read equal values, so an engine may remember
+    #: results keyed on `memo_key(doc)`, or key several conditions on the union of their
+    #: top-level fields (`signature_fields`, `value_key_function`)
     memo_signature: tuple[Any, ...] | None = None
-    _memo_key: Callable[[Any], tuple[Any, ...] | None] = field(
+    #: getters of the values read, when there are at most two and no quantified list
+    memo_getters: tuple[Callable[[Any], Any], ...] | None = None
+    #: `memo_key` as a plain function, for hot loops
+    key_of: Callable[[Any], Any] = field(
         default=lambda doc: None, init=False, repr=False, compare=False)
 
     def explain(self, doc: Any) -> tuple[bool, list[Evidence]]:
@@ -92,18 +93,28 @@ class Compiled:
         result = self._explain(doc, "", out)
         return result, out
 
-    def memo_key(self, doc: Any) -> tuple[Any, ...] | None:
-        """A hashable summary of every value this condition reads (list quantifiers: of the
-        values read in each element, in order), or None when one cannot be had cheaply."""
-        return self._memo_key(doc)
+    def memo_key(self, doc: Any) -> Any:
+        """A hashable key of every value this condition reads - equal keys, equal result and
+        evidence - or None when there is none (a clock is read; a value of an odd type): one
+        or two plain values as a tuple, otherwise the whole top-level fields read, written by
+        C (summarising lists in Python costs more than most conditions do)."""
+        return self.key_of(doc)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_memo_key", memo_key_function(self.memo_reads))
+        object.__setattr__(self, "key_of", _key_function(self.memo_signature,
+                                                         self.memo_getters))
 
 
-#: What a condition reads at one level: a getter, and for a list quantifier the projector of
-#: each element (None for a leaf, whose value is taken whole).
-Read = tuple[Callable[[Any], Any], "Callable[[Any], Any] | None"]
+def _key_function(signature: tuple[Any, ...] | None,
+                  getters: tuple[Callable[[Any], Any], ...] | None) -> Callable[[Any], Any]:
+    if signature is None:
+        return lambda doc: None
+    if getters is not None:
+        return memo_key_function(getters)
+    fields = signature_fields(signature)
+    if fields is None:  # pragma: no cover - a top-level read always names a field
+        return lambda doc: None
+    return value_key_function(fields)
 
 
 class _Unkeyable(Exception):
@@ -168,75 +179,17 @@ def _freeze(v: Any, budget: list[int]) -> Any:
     return _token(v)
 
 
-def _projector(reads: tuple[Read, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """doc -> the tuple of the keys of every value read (raises _Unkeyable)."""
-    token, missing = _token, MISSING
-
-    def project(doc: Any) -> tuple[Any, ...]:
-        out = []
-        for get, each in reads:
-            v = get(doc)
-            if each is not None:
-                out.append(each(v))
-                continue
-            t = type(v)
-            out.append(v if t is str or t is int or v is None or v is missing else token(v))
-        return tuple(out)
-
-    return project
-
-
-def _each(inner: tuple[Read, ...]) -> Callable[[Any], Any]:
-    """The key of a quantified list: its elements' projections in order (the positions show
-    in evidence); a value that is not a list keyed as a leaf (its evidence shows it)."""
-    element = _projector(inner)
-    if len(inner) == 1 and inner[0][0] is _identity and inner[0][1] is None:
-        # the elements themselves (verbs, actions): a list of text is its own projection
-        token, text_only = _token, _TEXT_ONLY
-
-        def itself(v: Any) -> Any:
-            if type(v) is not list:
-                return token(v)
-            if set(map(type, v)) <= text_only:
-                return tuple(v)
-            return tuple([token(x) for x in v])
-
-        return itself
-    if len(inner) == 1 and inner[0][1] is None:
-        (get, _), = inner
-        token, missing = _token, MISSING
-
-        def one(v: Any) -> Any:
-            if type(v) is not list:
-                return token(v)
-            out = []
-            for x in v:
-                y = get(x)
-                t = type(y)
-                out.append(y if t is str or t is int or y is None or y is missing
-                           else token(y))
-            return tuple(out)
-
-        return one
-
-    def each(v: Any) -> Any:
-        if type(v) is not list:
-            return _token(v)
-        return tuple([element(x) for x in v])
-
-    return each
-
-
-def memo_key_function(reads: tuple[Read, ...] | None) -> Callable[[Any], Any]:
-    """doc -> a hashable key over every value `reads` names, or None when a value has no
-    cheap key. Equal keys mean equal values as the conditions see them (True is not 1, a
-    float is not an int), so equal results and evidence. Specialised for one or two plain
-    values, which most rules read."""
-    if reads is None:
+def memo_key_function(
+        getters: tuple[Callable[[Any], Any], ...] | None) -> Callable[[Any], Any]:
+    """doc -> a hashable key of the values `getters` read, or None when one has no cheap key.
+    Equal keys mean equal values as the conditions see them (True is not 1, a float is not an
+    int), so equal results and evidence. Specialised for one or two values, which most rules
+    read."""
+    if getters is None:
         return lambda doc: None
     token, missing = _token, MISSING
-    if len(reads) == 1 and reads[0][1] is None:
-        (g, _), = reads
+    if len(getters) == 1:
+        (g,) = getters
 
         def key1(doc: Any) -> tuple[Any, ...] | None:
             v = g(doc)
@@ -251,8 +204,8 @@ def memo_key_function(reads: tuple[Read, ...] | None) -> Callable[[Any], Any]:
                 return None
 
         return key1
-    if len(reads) == 2 and reads[0][1] is None and reads[1][1] is None:
-        (g1, _), (g2, _) = reads
+    if len(getters) == 2:
+        g1, g2 = getters
 
         def key2(doc: Any) -> tuple[Any, ...] | None:
             v1, v2 = g1(doc), g2(doc)
@@ -266,11 +219,10 @@ def memo_key_function(reads: tuple[Read, ...] | None) -> Callable[[Any], Any]:
                 return None
 
         return key2
-    project = _projector(reads)
 
     def keyn(doc: Any) -> tuple[Any, ...] | None:
         try:
-            return project(doc)
+            return tuple([token(get(doc)) for get in getters])
         except _Unkeyable:
             return None
 
@@ -820,20 +772,10 @@ def compile_condition(
     """Compile a condition; raises ConditionError naming where in the spec it went wrong."""
     compiler = _Compiler(params or {}, now or datetime.now(UTC))
     test, explain = compiler.compile(spec, where)
-    reads = _reads(compiler.root) if compiler.memoizable else None
     signature = _signature(compiler.root) if compiler.memoizable else None
-    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), reads, signature)
-
-
-def _reads(scope: dict[tuple[str, tuple[str, ...]], Any]) -> tuple[Read, ...]:
-    out: list[Read] = []
-    for (kind, _path), entry in scope.items():
-        if kind == "leaf":
-            out.append((entry, None))
-        else:
-            get, inner = entry
-            out.append((get, _each(_reads(inner))))
-    return tuple(out)
+    getters = (tuple(compiler.root.values())
+               if signature is not None and plain_reads(signature) else None)
+    return Compiled(test, explain, tuple(dict.fromkeys(compiler.paths)), signature, getters)
 
 
 def _signature(scope: dict[tuple[str, tuple[str, ...]], Any]) -> tuple[Any, ...]:

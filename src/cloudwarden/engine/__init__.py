@@ -27,13 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cloudwarden.core.checks import CheckContext, InventoryView
-from cloudwarden.core.conditions import (
-    Compiled,
-    memo_key_function,
-    plain_reads,
-    signature_fields,
-    value_key_function,
-)
+from cloudwarden.core.conditions import Compiled, signature_fields, value_key_function
 from cloudwarden.core.loader import CompiledRule, RuleSpec
 from cloudwarden.core.model import UNRESOLVED, Asset, Evidence, Finding, Status
 
@@ -125,25 +119,22 @@ class Engine:
         the key function over the union of what they read; None when fewer than
         `_SHARED_RULES` rules could share it."""
         members: list[_Judger | None] = [
-            j if j is not None and (r.applies is None or r.applies.memo_reads is not None)
+            j if j is not None and (r.applies is None or r.applies.memo_signature is not None)
             else None for r, j in zip(rules, judgers, strict=True)]
         if sum(j is not None for j in members) < _SHARED_RULES:
             return None
-        union: dict[Any, Any] = {}  # signature -> read, in first-read order
+        union: dict[Any, None] = {}  # what they read, in first-read order
         for rule, judger in zip(rules, members, strict=True):
             if judger is None:
                 continue
             for condition in (rule.applies, rule.match):
-                if condition is None:
-                    continue
-                assert condition.memo_reads is not None and condition.memo_signature is not None
-                for read, signature in zip(condition.memo_reads, condition.memo_signature,
-                                           strict=True):
-                    union.setdefault(signature, read)
+                if condition is not None:
+                    assert condition.memo_signature is not None
+                    union.update(dict.fromkeys(condition.memo_signature))
         fields = signature_fields(tuple(union))
-        if fields is not None:
-            return members, value_key_function(fields)
-        return members, memo_key_function(tuple(union.values()))
+        if fields is None:  # pragma: no cover - a top-level read always names a field
+            return None
+        return members, value_key_function(fields)
 
     def _assess_shared(self, rules: Sequence[CompiledRule],
                        plan: list[Callable[[Asset], Finding]], assets: Iterable[Asset],
@@ -379,8 +370,8 @@ class Engine:
         reads a value that differs on every asset (a name) while match reads shared settings.
         A memo that misses more than it hits (values that keep changing: names, timestamps)
         is dropped, sparing the cost of its keys."""
-        assert rule.match is not None and rule.match.memo_reads is not None
-        key_of = _key_function(rule.match)
+        assert rule.match is not None and rule.match.memo_signature is not None
+        key_of = rule.match.key_of
         applies = _remembered_test(rule.applies) if rule.applies is not None else None
         explain, test = rule.match.explain, rule.match.test
         render_pass, render_fail = rule.render_pass, rule.render_fail
@@ -484,19 +475,8 @@ def _frozen(params: Mapping[str, Any]) -> str:
 def _memoizable(rule: CompiledRule) -> bool:
     """A declarative rule whose match depends on the values it reads alone (no clock): equal
     values, equal result and evidence (messages are still filled per asset)."""
-    return rule.check is None and rule.match is not None and rule.match.memo_reads is not None
-
-
-def _key_function(condition: Compiled) -> Callable[[Any], Any]:
-    """The cheaper exact memo key of a condition: its one or two plain values, else the whole
-    top-level fields it reads, written by C (summarising lists in Python costs more than
-    most conditions do)."""
-    assert condition.memo_reads is not None and condition.memo_signature is not None
-    if not plain_reads(condition.memo_signature):
-        fields = signature_fields(condition.memo_signature)
-        if fields is not None:
-            return value_key_function(fields)
-    return memo_key_function(condition.memo_reads)
+    return (rule.check is None and rule.match is not None
+            and rule.match.memo_signature is not None)
 
 
 def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
@@ -504,9 +484,9 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
     plain test where there is no key, or once the memo misses more than it hits. An error
     is raised, never remembered."""
     test = condition.test
-    if condition.memo_reads is None:
+    if condition.memo_signature is None:
         return test
-    key_of = _key_function(condition)
+    key_of = condition.key_of
     memo: dict[Any, bool] = {}
     limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
     bypass = False
