@@ -134,15 +134,13 @@ class _Token:
         return f"<{self.name}>"
 
 
-_TRUE, _FALSE, _FLOAT, _LIST, _DICT = (_Token(n) for n in ("true", "false", "float", "list",
-                                                             "dict"))
-#: a leaf reading a whole list or mapping is keyed by its frozen form up to this many nodes
-_FREEZE_NODES = 64
+_TRUE, _FALSE, _FLOAT = _Token("true"), _Token("false"), _Token("float")
 
 
 def _token(v: Any) -> Any:
     """The key of one value read: the value itself for text, ints, None and MISSING; a typed
-    form for bools, floats and (small) lists and mappings; _Unkeyable otherwise."""
+    form for bools and floats; a list or mapping read whole written by marshal (exact, as
+    `value_key_function`; no other token is bytes); _Unkeyable otherwise."""
     t = type(v)
     if t is str or t is int or v is None or v is MISSING:
         return v
@@ -150,33 +148,12 @@ def _token(v: Any) -> Any:
         return _TRUE if v else _FALSE
     if t is float:
         return (_FLOAT, v)
-    if t is list:
-        # most lists read whole are short lists of text (verbs, actions, CIDRs)
-        if len(v) < _FREEZE_NODES and set(map(type, v)) <= _TEXT_ONLY:
-            return (_LIST, *v)
-        return _freeze(v, [_FREEZE_NODES])
-    if t is dict:
-        return _freeze(v, [_FREEZE_NODES])
+    if t is list or t is dict:
+        try:
+            return marshal.dumps(v, 2)
+        except ValueError:
+            raise _Unkeyable from None
     raise _Unkeyable
-
-
-_TEXT_ONLY = frozenset({str})
-
-
-def _freeze(v: Any, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _Unkeyable
-    t = type(v)
-    if t is list:
-        return (_LIST, *[_freeze(x, budget) for x in v])
-    if t is dict:
-        out: list[Any] = [_DICT]
-        for k, x in v.items():  # in order: evidence shows a small mapping as written
-            out.append(k)
-            out.append(_freeze(x, budget))
-        return tuple(out)
-    return _token(v)
 
 
 def memo_key_function(

@@ -480,12 +480,13 @@ def _memoizable(rule: CompiledRule) -> bool:
 
 
 def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
-    """`condition.test` remembered per distinct key of the values it reads, boundedly; the
-    plain test where there is no key, or once the memo misses more than it hits. An error
+    """`condition.test` remembered per distinct key of the values it reads, boundedly, when it
+    reads lists or several values; the plain test where there is no key, for one or two plain
+    values, or once the memo misses more than it hits. An error
     is raised, never remembered."""
     test = condition.test
-    if condition.memo_signature is None:
-        return test
+    if condition.memo_signature is None or condition.memo_getters is not None:
+        return test  # one or two plain values: testing them costs what a lookup would
     key_of = condition.key_of
     memo: dict[Any, bool] = {}
     limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
