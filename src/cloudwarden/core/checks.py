@@ -119,32 +119,57 @@ def compile_template(template: str) -> Callable[[Asset], str]:
         return lambda _asset: template
     literals = parts[0::2]
     keys = parts[1::2]
-    special = {"name", "asset_id", "region", "account"}
-    if any(k in special for k in keys):
-        return lambda asset: fill_template(template, asset)
+    fillers = [_filler(k) for k in keys]
+    if len(keys) == 1 and keys[0] not in _SPECIAL:
+        # the most common message: one property, almost always text (inlined: one call less)
+        (key,), (f,), (before, after) = keys, fillers, literals
 
-    def text(props: Mapping[str, Any], key: str) -> str:
-        value = props.get(key)
-        if type(value) is str:
-            return value
-        if value is None or isinstance(value, dict | list):
-            return "{" + key + "}"
-        return str(value)
+        def render1(asset: Asset) -> str:
+            value = asset.properties.get(key)
+            if type(value) is str:
+                return before + value + after
+            return before + f(asset) + after
 
+        return render1
     if len(keys) == 1:
-        (key,), (before, after) = keys, literals
-        return lambda asset: before + text(asset.properties, key) + after
+        (f,), (before, after) = fillers, literals
+        return lambda asset: before + f(asset) + after
     if len(keys) == 2:
-        (k1, k2), (a, b, c) = keys, literals
-        return lambda asset: (a + text(asset.properties, k1) + b
-                              + text(asset.properties, k2) + c)
+        (f1, f2), (a, b, c) = fillers, literals
+        return lambda asset: a + f1(asset) + b + f2(asset) + c
 
     def fill(asset: Asset) -> str:
-        props = asset.properties
         out = [literals[0]]
-        for key, literal in zip(keys, literals[1:], strict=True):
-            out.append(text(props, key))
+        for f, literal in zip(fillers, literals[1:], strict=True):
+            out.append(f(asset))
             out.append(literal)
         return "".join(out)
 
     return fill
+
+
+_SPECIAL = frozenset({"name", "asset_id", "region", "account"})
+
+
+def _filler(key: str) -> Callable[[Asset], str]:
+    """One placeholder of `fill_template`: an asset's name, id, region or account, or a
+    top-level property (a missing, null, list or mapping value leaves the placeholder)."""
+    if key == "name":
+        return lambda asset: asset.name
+    if key == "asset_id":
+        return lambda asset: asset.ref.id
+    if key == "region":
+        return lambda asset: asset.ref.region
+    if key == "account":
+        return lambda asset: asset.ref.account
+    unfilled = "{" + key + "}"
+
+    def text(asset: Asset) -> str:
+        value = asset.properties.get(key)
+        if type(value) is str:
+            return value
+        if value is None or isinstance(value, dict | list):
+            return unfilled
+        return str(value)
+
+    return text
