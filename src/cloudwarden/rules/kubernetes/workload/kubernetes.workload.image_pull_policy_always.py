@@ -3,15 +3,17 @@ Always for latest and untagged images, IfNotPresent for other tags)."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import Problem, containers, parse_image, verdict
+from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_workload import Problem, parse_image
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    workload = pod(asset)
     problems: list[Problem] = []
     checked: list[Problem] = []
-    for i, container in containers(asset):
+    for i, container in workload.containers:
         image = container.get("image")
         if not isinstance(image, str) or not image.strip():
             continue
@@ -24,5 +26,5 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
         item = Problem(f"Containers[{i}].imagePullPolicy", policy,
                        f"Always ({image} is not pinned by digest)")
         (checked if policy == "Always" else problems).append(item)
-    return verdict(asset, problems, "mutable image tag without imagePullPolicy Always", checked,
-                   ctx=ctx)
+    return verdict(asset, workload, problems,
+                   "mutable image tag without imagePullPolicy Always", checked, ctx=ctx)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import Problem, containers, parse_image, verdict
+from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_workload import Problem, parse_image
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    workload = pod(asset)
     problems: list[Problem] = []
     checked: list[Problem] = []
-    for i, container in containers(asset):
+    for i, container in workload.containers:
         image = container.get("image")
         path = f"Containers[{i}].image"
         if not isinstance(image, str) or not image.strip():
@@ -21,4 +23,5 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
             problems.append(Problem(path, image, "a version tag (not latest) or a digest"))
         else:
             checked.append(Problem(path, image, "a version tag (not latest) or a digest"))
-    return verdict(asset, problems, "image on latest or without a tag", checked, ctx=ctx)
+    return verdict(asset, workload, problems, "image on latest or without a tag", checked,
+                   ctx=ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import probe_check
+from cloudwarden.checks.kubernetes_pod import probe_check
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 

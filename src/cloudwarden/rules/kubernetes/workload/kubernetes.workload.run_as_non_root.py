@@ -3,33 +3,23 @@ sets it to true; the container's own value overrides; the pod may not set it to 
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import (
-    Problem,
-    container_path,
-    containers,
-    pod_path,
-    pod_security_context,
-    security_context,
-    verdict,
-)
+from cloudwarden.checks.kubernetes_pod import as_mapping, pod, verdict
+from cloudwarden.checks.kubernetes_workload import Problem, container_path, pod_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
-def _problems(asset: Asset) -> list[Problem]:
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    workload = pod(asset)
     problems: list[Problem] = []
-    pod = pod_security_context(asset).get("runAsNonRoot")
-    if pod is False:
+    pod_value = workload.security_context.get("runAsNonRoot")
+    if pod_value is False:
         problems.append(Problem(pod_path("runAsNonRoot"), False, "true or unset"))
-    for i, container in containers(asset):
+    for i, container in workload.containers:
         # the container's own value, else the pod's (a pod-level false is reported above)
-        value = security_context(container).get("runAsNonRoot")
-        if value is True or (value is None and pod is not None):
+        value = as_mapping(container.get("securityContext")).get("runAsNonRoot")
+        if value is True or (value is None and pod_value is not None):
             continue
         problems.append(Problem(container_path(i, "runAsNonRoot"), value,
                                 "true (on the container or the pod)"))
-    return problems
-
-
-def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "container allowed to run as root", ctx=ctx)
+    return verdict(asset, workload, problems, "container allowed to run as root", ctx=ctx)

@@ -3,16 +3,8 @@ the pod sets an allowed type; the container's own type overrides the pod's."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import (
-    Problem,
-    container_path,
-    containers,
-    field_at,
-    pod_path,
-    pod_security_context,
-    security_context,
-    verdict,
-)
+from cloudwarden.checks.kubernetes_pod import nested, pod, verdict
+from cloudwarden.checks.kubernetes_workload import Problem, container_path, pod_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
@@ -20,21 +12,18 @@ ALLOWED = frozenset({"RuntimeDefault", "Localhost"})
 FIELD = "seccompProfile.type"
 
 
-def _problems(asset: Asset) -> list[Problem]:
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    workload = pod(asset)
     problems: list[Problem] = []
-    pod_type = field_at(pod_security_context(asset), FIELD)
+    pod_type = nested(workload.security_context, "seccompProfile", "type")
     if pod_type is not None and pod_type not in ALLOWED:
         problems.append(Problem(pod_path(FIELD), pod_type, "RuntimeDefault or Localhost"))
-    for i, container in containers(asset):
+    for i, container in workload.containers:
         # the container's own type, else the pod's (a bad pod-level type is reported above)
-        value = field_at(security_context(container), FIELD)
+        value = nested(container.get("securityContext"), "seccompProfile", "type")
         if (value is None and pod_type is not None) or value in ALLOWED:
             continue
         problems.append(Problem(container_path(i, FIELD), value,
                                 "RuntimeDefault or Localhost (on the container or the pod)"))
-    return problems
-
-
-def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "container without a restricted seccomp profile",
+    return verdict(asset, workload, problems, "container without a restricted seccomp profile",
                    ctx=ctx)

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
-from cloudwarden.checks.kubernetes_workload import (
-    Problem,
-    sensitive_host_path,
-    verdict,
-    volumes,
-)
+from cloudwarden.checks.kubernetes_pod import pod, verdict, volumes
+from cloudwarden.checks.kubernetes_workload import Problem, sensitive_host_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
-def _problems(asset: Asset) -> Iterator[Problem]:
-    for i, volume in volumes(asset):
+def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+    workload = pod(asset)
+    problems: list[Problem] = []
+    for i, volume in volumes(workload):
         host = volume.get("hostPath")
         path = host.get("path") if isinstance(host, Mapping) else None
         if not isinstance(path, str):
             continue
         why = sensitive_host_path(path)
         if why is not None:
-            yield Problem(f"PodSpec.volumes[{i}].hostPath.path", path, f"not sensitive ({why})")
-
-
-def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    return verdict(asset, _problems(asset), "sensitive host path mounted", ctx=ctx)
+            problems.append(Problem(f"PodSpec.volumes[{i}].hostPath.path", path,
+                                    f"not sensitive ({why})"))
+    return verdict(asset, workload, problems, "sensitive host path mounted", ctx=ctx)

@@ -3,7 +3,7 @@ disables it. The pod's own value overrides the service account's, as the kubelet
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_workload import pod_spec
+from cloudwarden.checks.kubernetes_pod import pod
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -11,14 +11,14 @@ SERVICE_ACCOUNT = "kubernetes.service_account"
 
 
 def service_account_name(asset: Asset) -> str:
-    spec = pod_spec(asset)
+    spec = pod(asset).spec
     name = spec.get("serviceAccountName") or spec.get("serviceAccount")
     return name if isinstance(name, str) and name else "default"
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     kind = asset.properties.get("Kind")
-    own = pod_spec(asset).get("automountServiceAccountToken")
+    own = pod(asset).spec.get("automountServiceAccountToken")
     path = "PodSpec.automountServiceAccountToken"
     if own is False:
         return CheckResult.passed(f"{kind} {asset.name} does not mount a service account token",
