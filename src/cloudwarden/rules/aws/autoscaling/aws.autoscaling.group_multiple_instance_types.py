@@ -11,10 +11,22 @@ from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
+def _minimums(ctx: CheckContext) -> tuple[int, int, str, str]:
+    """The minimum instance types and zones and their expected values, read on the first call
+    only."""
+    found: tuple[int, int, str, str] | None = ctx.scratch.get("minimums")
+    if found is None:
+        min_types = int(ctx.params.get("min_instance_types", 2))
+        min_zones = int(ctx.params.get("min_availability_zones", 2))
+        found = ctx.scratch["minimums"] = (
+            min_types, min_zones, f"at least {min_types} instance types",
+            f"at least {min_zones} Availability Zones")
+    return found
+
+
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     name = asset.properties.get("AutoScalingGroupName") or asset.name
-    min_types = int(ctx.params.get("min_instance_types", 2))
-    min_zones = int(ctx.params.get("min_availability_zones", 2))
+    min_types, min_zones, types_expected, zones_expected = _minimums(ctx)
     zones = sorted({str(z) for z in asset.properties.get("AvailabilityZones") or [] if z})
     policy = asset.properties.get("MixedInstancesPolicy")
     template = policy.get("LaunchTemplate") if isinstance(policy, Mapping) else None
@@ -24,8 +36,8 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     attribute_based = any(o.get("InstanceRequirements") for o in overrides)
     evidence = (Evidence("MixedInstancesPolicy.LaunchTemplate.Overrides[].InstanceType",
                          "attribute-based selection" if attribute_based else types,
-                         f"at least {min_types} instance types"),
-                Evidence("AvailabilityZones", zones, f"at least {min_zones} Availability Zones"))
+                         types_expected),
+                Evidence("AvailabilityZones", zones, zones_expected))
     problems = []
     if not attribute_based and len(types) < min_types:
         problems.append(f"only {len(types)} instance type(s)" if types

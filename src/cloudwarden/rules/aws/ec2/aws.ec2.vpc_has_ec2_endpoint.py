@@ -35,10 +35,18 @@ def _listing_failed(ctx: CheckContext, asset: Asset) -> str | None:
     return None
 
 
+def _service(ctx: CheckContext) -> tuple[str, re.Pattern[str]]:
+    """The service parameter and its endpoint service name pattern, read on the first call."""
+    found: tuple[str, re.Pattern[str]] | None = ctx.scratch.get("service")
+    if found is None:
+        service = str(ctx.params.get("service") or "ec2")
+        found = ctx.scratch["service"] = (service, _service_pattern(service))
+    return found
+
+
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     vpc_id = asset.properties.get("VpcId") or asset.name
-    service = str(ctx.params.get("service") or "ec2")
-    pattern: re.Pattern[str] = ctx.derived("pattern", lambda: _service_pattern(service))
+    service, pattern = _service(ctx)
     reason = _listing_failed(ctx, asset)
     if reason is not None:
         return CheckResult(Status.ERROR, f"could not assess: the VPC endpoints of "

@@ -4,6 +4,7 @@ v1.28.3+k3s1: the numeric major.minor.patch prefix is compared with `minimum_ver
 
 from __future__ import annotations
 
+import functools
 import re
 
 from cloudwarden.core.checks import CheckContext, CheckResult
@@ -19,13 +20,25 @@ def _parse(text: object) -> tuple[int, ...] | None:
     return tuple(int(p) for p in found.groups() if p is not None)
 
 
+#: a version text's parse, remembered: the nodes of a cluster run a few versions
+_parse_text = functools.lru_cache(maxsize=1024)(_parse)
+
+
+def _minimum(ctx: CheckContext) -> tuple[str, tuple[int, ...] | None]:
+    """The minimum version as written and parsed, read on the first call only."""
+    found: tuple[str, tuple[int, ...] | None] | None = ctx.scratch.get("minimum")
+    if found is None:
+        text = str(ctx.params.get("minimum_version", ""))
+        found = ctx.scratch["minimum"] = (text, _parse(text))
+    return found
+
+
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
-    minimum_text = str(ctx.params.get("minimum_version", ""))
-    minimum = ctx.derived("minimum", lambda: _parse(minimum_text))
+    minimum_text, minimum = _minimum(ctx)
     if minimum is None:
         raise ValueError(f"minimum_version {minimum_text!r} is not a version like 1.35")
     raw = asset.properties.get("KubeletVersion")
-    version = _parse(raw)
+    version = _parse_text(raw) if type(raw) is str else _parse(raw)
     node = asset.properties.get("Name") or asset.name
     expected = f">= {minimum_text}"
     if version is None:

@@ -4,6 +4,7 @@ its peers is an ipBlock of the whole address space; it admits every port when it
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any
 
@@ -16,8 +17,14 @@ _EXPECTED = "named sources or ports on every ingress rule"
 def _world(peer: Any) -> bool:
     block = peer.get("ipBlock") if isinstance(peer, dict) else None
     cidr = block.get("cidr") if isinstance(block, dict) else None
+    return isinstance(cidr, str) and _world_cidr(cidr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _world_cidr(cidr: str) -> bool:
+    # parsing a CIDR costs microseconds; the same few blocks recur across the policies
     try:
-        return isinstance(cidr, str) and ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
     except ValueError:
         return False
 
