@@ -123,7 +123,7 @@ def test_rule_exemption_applies_everywhere() -> None:
 def test_errors_not_applicable_and_collector_failures_are_never_exempted() -> None:
     collector = CollectionError("aws", A1, "us-east-1", "s3", "ListBuckets", "denied")
     found = [finding("r.one", BUCKET, ERROR), finding("r.one", BUCKET, NA),
-             collector.to_finding(), dataclasses.replace(collector.to_finding(), status=FAIL)]
+             collector.to_finding(), collector.to_finding()._replace(status=FAIL)]
     everything = [make(), make("account"), make("rule"),
                   make("rule", rule_id=found[2].rule_id)]
     assert statuses(apply_exemptions(found, everything, NOW)) == [
@@ -132,8 +132,8 @@ def test_errors_not_applicable_and_collector_failures_are_never_exempted() -> No
 
 def test_exempt_finding_keeps_its_message_and_evidence() -> None:
     evidence = (Evidence("PublicAccessBlock", None, "all four true"),)
-    original = dataclasses.replace(finding("r.one", BUCKET, FAIL), message="bucket is public",
-                                   evidence=evidence)
+    original = finding("r.one", BUCKET, FAIL)._replace(message="bucket is public",
+                                                       evidence=evidence)
     (out,) = apply_exemptions([original], [make(reason="behind CloudFront")], NOW)
     assert out.status is EXEMPT
     assert out.message == "exempt (waiver: behind CloudFront): bucket is public"

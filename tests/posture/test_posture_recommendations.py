@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,7 +90,7 @@ def test_potential_increase_is_the_exact_rescore_gain() -> None:
     ]
     base = secure_score(findings, RULES, controls=CONTROLS)
     for rec in recs(findings):
-        healed = [dataclasses.replace(f, status=PASS)
+        healed = [f._replace(status=PASS)
                   if f.rule_id == rec.rule_id and f.status is FAIL else f
                   for f in findings]
         after = secure_score(healed, RULES, controls=CONTROLS)
@@ -230,7 +228,7 @@ def test_potential_increase_matches_rescoring(findings: list[Finding]) -> None:
     assert {r.rule_id for r in result} == {f.rule_id for f in findings
                                            if f.status is FAIL and not RULES[f.rule_id].preview}
     for rec in result:
-        healed = [dataclasses.replace(f, status=PASS)
+        healed = [f._replace(status=PASS)
                   if f.rule_id == rec.rule_id and f.status is FAIL else f
                   for f in findings]
         after = secure_score(healed, RULES, controls=CONTROLS)

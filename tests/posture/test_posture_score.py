@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
@@ -239,7 +238,7 @@ def test_score_never_drops_when_an_unhealthy_resource_becomes_healthy(
     if not failing:
         return
     asset, control = data.draw(st.sampled_from(failing))
-    healed = [dataclasses.replace(f, status=PASS)
+    healed = [f._replace(status=PASS)
               if f.asset == asset and f.status is FAIL and f.rule_id in RULES
               and RULES[f.rule_id].security_control == control else f
               for f in findings]

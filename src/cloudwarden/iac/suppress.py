@@ -22,7 +22,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -221,8 +221,8 @@ def apply_suppressions(
                 if finding.rule_id in sup.rule_ids:
                     used.add((sup, finding.rule_id))
                     report.applied.append((sup, finding.rule_id, finding.asset.key))
-                    finding = replace(
-                        finding, status=Status.EXEMPT,
+                    finding = finding._replace(
+                        status=Status.EXEMPT,
                         message=f"exempt ({INLINE_CATEGORY}: {sup.reason}): {finding.message}")
                     break
         out.append(finding)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast, get_args
 
@@ -251,9 +251,9 @@ class ExemptionIndex:
 
 def exempt(finding: Finding, exemption: Exemption) -> Finding:
     """`finding` marked EXEMPT by `exemption`: message prefixed, evidence kept."""
-    return replace(finding, status=Status.EXEMPT,
-                   message=f"exempt ({exemption.category}: {exemption.reason}): "
-                           f"{finding.message}")
+    return finding._replace(status=Status.EXEMPT,
+                            message=f"exempt ({exemption.category}: {exemption.reason}): "
+                                    f"{finding.message}")
 
 
 def apply_exemptions(

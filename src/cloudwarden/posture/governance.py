@@ -202,7 +202,7 @@ def apply_grace(findings: Iterable[Finding], assignments: Iterable[Assignment],
         if due is None:
             out.append(f)
         else:
-            out.append(dataclasses.replace(
-                f, status=_EXEMPT,
+            out.append(f._replace(
+                status=_EXEMPT,
                 message=f"in grace period until {due.date().isoformat()}: {f.message}"))
     return out

@@ -14,7 +14,7 @@ import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, NoReturn, Self
@@ -187,8 +187,8 @@ class Store:
             provider = conn.execute(select(scans.c.provider)
                                     .where(scans.c.id == scan_id)).scalar_one()
             first_seen = self._first_seen(conn, provider)
-            stored = [replace(f, first_seen=first_seen.get((f.rule_id, f.asset.key), now),
-                              last_seen=now) for f in findings]
+            stored = [f._replace(first_seen=first_seen.get((f.rule_id, f.asset.key), now),
+                                 last_seen=now) for f in findings]
             self._insert(conn, assets, (_codec.asset_row(scan_id, a) for a in inventory))
             self._insert(conn, collection_errors,
                          (_codec.error_row(scan_id, e) for e in inventory.errors))
