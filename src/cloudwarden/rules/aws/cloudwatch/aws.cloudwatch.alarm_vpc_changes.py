@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_monitoring import check_metric_alarm
+from cloudwarden.checks.aws_monitoring_alarms import check_metric_alarm
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
