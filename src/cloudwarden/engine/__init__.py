@@ -144,16 +144,29 @@ class Engine:
                        key_of: Callable[[Any], Any]) -> Iterator[Finding]:
         """Assess one type's assets, remembering the verdicts of all its declarative rules
         together per distinct set of the values they read: one key and one lookup per asset
-        instead of one per rule. A verdict is (status, evidence, message maker), or None
-        where the rule's own evaluator is called (a Python check; a condition that raised).
-        A miss asks each rule's judger, whose own memo usually knows the answer. Falls back
-        to the rules' evaluators when the values read together keep changing."""
+        instead of one per rule. A verdict holds, per rule, what its finding is made of (rule
+        id, status, severity, message maker, evidence), or the rule's own evaluator (a Python
+        check; a condition that raised). A miss asks each rule's judger, whose own memo
+        usually knows the answer. Falls back to the rules' evaluators when the values read
+        together keep changing."""
         ids = [r.meta.id for r in rules]
         severities = [r.meta.severity for r in rules]
         verdicts: dict[Any, tuple[Any, ...]] = {}
         limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
         bypass = False
         hits = misses = 0
+
+        def judge(doc: Any) -> tuple[Any, ...]:
+            out: list[Any] = []
+            for evaluate, judger, rule_id, severity in zip(plan, members, ids, severities,
+                                                           strict=True):
+                judged = None if judger is None else judger(doc)
+                if judged is None:
+                    out.append(evaluate)
+                else:
+                    out.append((rule_id, judged[0], severity, judged[2], judged[1]))
+            return tuple(out)
+
         for asset in assets:
             if bypass or asset.unknown:
                 for evaluate in plan:
@@ -167,7 +180,7 @@ class Engine:
                 continue
             verdict = verdicts.get(key)
             if verdict is None:
-                verdict = tuple([None if j is None else j(doc) for j in members])
+                verdict = judge(doc)
                 if len(verdicts) < limit:
                     verdicts[key] = verdict
                 misses += 1
@@ -175,13 +188,13 @@ class Engine:
             else:
                 hits += 1
             ref = asset.ref
-            for evaluate, rule_id, severity, judged in zip(plan, ids, severities, verdict,
-                                                           strict=True):
-                if judged is None:
-                    yield evaluate(asset)
+            for part in verdict:
+                if type(part) is tuple:
+                    rule_id, status, severity, render, evidence = part
+                    yield new(Finding, (rule_id, ref, status, severity, render(asset), evidence,
+                                        None, None))
                 else:
-                    yield new(Finding, (rule_id, ref, judged[0], severity, judged[2](asset),
-                                        judged[1], None, None))
+                    yield part(asset)
 
     def _assess_scoped(self, inventory: InventoryView) -> Iterator[Finding]:
         """`assess` under a policy: one plan per (account, region), built the first time an
@@ -323,7 +336,8 @@ class Engine:
                 doc = asset.properties
                 try:
                     if applies_test is not None and not applies_test(doc):
-                        return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
+                        return new(Finding, (rule_id, asset.ref, _NA, severity,
+                                             not_applicable, (), None, None))
                     if keep_evidence:
                         ok, found = explain(doc)
                         evidence: tuple[Evidence, ...] = tuple(found)
@@ -349,7 +363,8 @@ class Engine:
                 return not_assessed(rule, asset)
             try:
                 if applies is not None and not applies(asset.properties):
-                    return Finding(rule_id, asset.ref, _NA, severity, not_applicable)
+                    return new(Finding, (rule_id, asset.ref, _NA, severity, not_applicable,
+                                         (), None, None))
                 status, message, evidence = check(asset, ctx)
             except Exception:
                 return slow(rule, asset, ctx)  # reports the error as _evaluate does
