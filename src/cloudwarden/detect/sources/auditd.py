@@ -11,18 +11,24 @@ is its record type in lower case (`user_login`, `user_auth`, `syscall`...).
 `fields` merges the group's records, the primary record's keys first (EXECVE's `a0`, `a1`...
 win over SYSCALL's raw syscall arguments), `type` the primary type; `records` lists every record
 of the group as parsed, for rules written against one record type.
+
+A record's pairs are what the pattern `_PAIR` finds in it. Reading is the hot path of a
+detection run (two or more records per event), so they are read by splitting into words, which
+finds the same pairs whenever each word is one whole pair (a known key, a double-quoted value
+closing at the word's end) and single-quoted values open right after their `key=`; a record
+where that does not hold is read by `_PAIR` itself.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cloudwarden.core.events import Event
-from cloudwarden.detect.sources._base import RECORD_ERRORS, Malformed, ParseStats, from_epoch
+from cloudwarden.detect.sources._base import RECORD_ERRORS, Malformed, ParseStats
 from cloudwarden.detect.sources._input import Input, input_name, iter_lines, open_input
 
 __all__ = ["AUDITD", "PROCESS", "WINDOW", "parse_audit_record", "parse_auditd"]
@@ -37,16 +43,24 @@ _HEADER = re.compile(
     r"(?:node=(?P<node>\S+) )?type=(?P<type>\S+) msg=audit\((?P<time>[\d.]+):(?P<serial>\d+)\): ?"
 )
 _PAIR = re.compile(r"""(?P<key>[\w\[\]-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<raw>\S*))""")
+_KEY = re.compile(r"[\w\[\]-]+")
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
 _PRIMARY = ("EXECVE", "SYSCALL", "USER_LOGIN", "USER_AUTH", "USER_CMD")
+
+#: keys seen to be whole `_PAIR` keys (learnt as read, up to `_MAX_KEYS`)
+_KEYS: set[str] = {"type"}
+_MAX_KEYS = 4096
+#: EXECVE's `argc` arguments are `a0`, `a1`...: the first ones named once
+_ARGS = tuple(f"a{i}" for i in range(64))
 
 
 @dataclass(slots=True)
 class _Group:
     serial: str
-    time: float
+    time: str  # the first record's epoch as written, and as a number
+    epoch: float
     node: str
-    origin: str
+    line: int  # the first record's line number
     last_line: int
     records: list[dict[str, str]] = field(default_factory=list)
 
@@ -58,35 +72,50 @@ def parse_auditd(
     stats.files += 1
     origin_name = input_name(data, name)
     pending: dict[str, _Group] = {}
+    header = _HEADER.match
     with open_input(data) as reader:
         for number, line in iter_lines(reader):
-            origin = f"{origin_name}:{number}"
-            if line is not None and not line.strip():
+            if line is None:
+                stats.records += 1
+                stats.problem(
+                    f"{origin_name}:{number}", "Malformed: line longer than the size limit"
+                )
+                continue
+            if not line or line.isspace():
                 continue
             stats.records += 1
-            try:
-                if line is None:
-                    raise Malformed("line longer than the size limit")
-                node, rtype, time, serial, record = parse_audit_record(
-                    line.decode("utf-8", "replace")
-                )
-            except RECORD_ERRORS as exc:
-                stats.problem(origin, f"{type(exc).__name__}: {exc}")
+            text, _, enriched = line.decode("utf-8", "replace").partition("\x1d")
+            m = header(text)
+            if m is None:
+                stats.problem(f"{origin_name}:{number}", "Malformed: not an audit record")
                 continue
+            node, rtype, time, serial = m.group(1, 2, 3, 4)
             group = pending.get(serial)
-            if group is None:
-                group = pending[serial] = _Group(serial, time, node, origin, number)
-            group.records.append(record)
+            if group is None or time != group.time:
+                try:
+                    epoch = float(time)  # a bad epoch makes the record malformed
+                except ValueError as exc:
+                    stats.problem(f"{origin_name}:{number}", f"ValueError: {exc}")
+                    continue
+                if group is None:
+                    group = pending[serial] = _Group(serial, time, epoch, node or "", number, 0)
+            group.records.append(_record(rtype, text[m.end() :], enriched))
             group.last_line = number
             if rtype == "EOE":
-                yield from _emit(pending.pop(serial), stats)
+                event = _emit(pending.pop(serial), origin_name, stats)
+                if event is not None:
+                    yield event
             while pending:
                 oldest = next(iter(pending.values()))
                 if oldest.last_line > number - WINDOW:
                     break
-                yield from _emit(pending.pop(oldest.serial), stats)
+                event = _emit(pending.pop(oldest.serial), origin_name, stats)
+                if event is not None:
+                    yield event
     for group in pending.values():
-        yield from _emit(group, stats)
+        event = _emit(group, origin_name, stats)
+        if event is not None:
+            yield event
 
 
 def parse_audit_record(line: str) -> tuple[str, str, float, str, dict[str, str]]:
@@ -96,26 +125,103 @@ def parse_audit_record(line: str) -> tuple[str, str, float, str, dict[str, str]]
     header = _HEADER.match(raw)
     if header is None:
         raise Malformed("not an audit record")
-    rtype = header["type"]
-    record: dict[str, str] = {"type": rtype}
-    for text in (raw[header.end() :], enriched):
+    node, rtype, time, serial = header.group(1, 2, 3, 4)
+    epoch = float(time)
+    return node or "", rtype, epoch, serial, _record(rtype, raw[header.end() :], enriched)
+
+
+def _record(rtype: str, body: str, enriched: str) -> dict[str, str]:
+    """The fields of a record: its type, then the pairs of its body and its enriched part."""
+    record = {"type": rtype}
+    execve = rtype == "EXECVE"
+    if (
+        _read(body, execve, record)
+        and (not enriched or _read(enriched, execve, record))
+        and (_KEYS.issuperset(record) or _learn_keys(record))
+    ):
+        return record
+    record = {"type": rtype}
+    for text in (body, enriched):
         for m in _PAIR.finditer(text):
-            key, value = m["key"], m["dq"] if m["dq"] is not None else m["sq"]
-            if value is None:
-                value = _unhex(m["raw"]) if _is_argument(rtype, key) else m["raw"]
-            if key == "msg" and m["sq"] is not None:  # userspace records nest their fields
-                for inner in _PAIR.finditer(m["sq"]):
-                    ival = inner["dq"] if inner["dq"] is not None else inner["raw"] or ""
-                    record.setdefault(inner["key"], ival)
-                continue
+            key, dq, sq, raw = m.group(1, 2, 3, 4)
+            if dq is not None:
+                value = dq
+            elif sq is not None:
+                if key == "msg":  # userspace records nest their fields
+                    for inner in _PAIR.finditer(sq):
+                        ival = inner["dq"] if inner["dq"] is not None else inner["raw"] or ""
+                        record.setdefault(inner["key"], ival)
+                    continue
+                value = sq
+            elif (execve and key[:1] == "a" and key[1:].isdigit()) or key == "proctitle":
+                value = _unhex(raw)  # EXECVE arguments and PROCTITLE are hex when they hold
+            else:  # spaces, quotes or control characters
+                value = raw
             record[key] = value
-    return header["node"] or "", rtype, float(header["time"]), header["serial"], record
+    return record
 
 
-def _is_argument(rtype: str, key: str) -> bool:
-    """EXECVE arguments and PROCTITLE are written unquoted in hex when they hold spaces,
-    quotes or control characters."""
-    return (rtype == "EXECVE" and key[:1] == "a" and key[1:].isdigit()) or key == "proctitle"
+def _learn_keys(record: dict[str, str]) -> bool:
+    """Whether every key of `record` is a whole `_PAIR` key, remembering the new ones."""
+    for key in record:
+        if key not in _KEYS:
+            if _KEY.fullmatch(key) is None:
+                return False
+            if len(_KEYS) < _MAX_KEYS:
+                _KEYS.add(key)
+    return True
+
+
+def _read(text: str, execve: bool, record: dict[str, str]) -> bool:
+    """Add the pairs of `text` to `record` word by word; False where a word does not hold one
+    whole pair (the caller then reads the record with `_PAIR`). A value in single quotes
+    (`msg='op=... res=success'` of userspace records) may hold spaces: the text is read around
+    it. Keys are checked by the caller."""
+    while (quote := text.find("'")) >= 0:
+        close = text.find("'", quote + 1)
+        head = text[:quote]
+        if close < 0 or head[-1:] != "=":
+            return False  # the quote does not open a value right after `key=`
+        key = head.rsplit(None, 1)[-1][:-1]
+        if not _words(head[: len(head) - len(key) - 1], execve, record):
+            return False
+        value = text[quote + 1 : close]
+        if key != "msg":
+            record[key] = value
+        elif not _nested(value, record):  # userspace records nest their fields
+            return False
+        text = text[close + 1 :]
+    return _words(text, execve, record)
+
+
+def _words(text: str, execve: bool, record: dict[str, str]) -> bool:
+    """The pairs of a text without single quotes. A word without `=` holds no pair; a value
+    that opens a double quote must close it at the word's end; a plain value of EXECVE's `aN`
+    or of `proctitle` is hex when it holds spaces, quotes or control characters."""
+    for word in text.split():
+        key, eq, value = word.partition("=")
+        if value[:1] == '"':
+            if value.find('"', 1) != len(value) - 1:
+                return False
+            record[key] = value[1:-1]
+        elif eq:
+            if key == "proctitle" or (execve and key[:1] == "a" and key[1:].isdigit()):
+                value = _unhex(value)
+            record[key] = value
+    return True
+
+
+def _nested(text: str, record: dict[str, str]) -> bool:
+    """The pairs inside `msg='...'`, added where their key is new; never hex."""
+    for word in text.split():
+        key, eq, value = word.partition("=")
+        if value[:1] == '"':
+            if value.find('"', 1) != len(value) - 1:
+                return False
+            record.setdefault(key, value[1:-1])
+        elif eq:
+            record.setdefault(key, value)
+    return True
 
 
 def _unhex(value: str) -> str:
@@ -124,69 +230,99 @@ def _unhex(value: str) -> str:
     return value
 
 
-def _emit(group: _Group, stats: ParseStats) -> Iterator[Event]:
+def _emit(group: _Group, origin_name: str, stats: ParseStats) -> Event | None:
+    origin = f"{origin_name}:{group.line}"
     try:
-        event = _event(group)
+        event = _event(group, origin)
     except RECORD_ERRORS as exc:
-        stats.problem(group.origin, f"{type(exc).__name__}: {exc}")
-        return
+        stats.problem(origin, f"{type(exc).__name__}: {exc}")
+        return None
     if event is None:
         stats.skipped += 1
-        return
-    stats.events += 1
-    yield event
-
-
-def _event(group: _Group) -> Event | None:
-    by_type: dict[str, dict[str, str]] = {}
-    for record in group.records:
-        by_type.setdefault(record["type"], record)
-    primary = next((t for t in _PRIMARY if t in by_type), group.records[0]["type"])
-    if primary == "EOE":
         return None
-    merged: dict[str, Any] = {}
-    for record in [by_type[primary], *group.records]:
-        for key, value in record.items():
-            merged.setdefault(key, value)
-    merged.update(type=primary, node=group.node, serial=group.serial, records=group.records)
-    syscall = by_type.get("SYSCALL", {})
+    stats.events += 1
+    return event
+
+
+def _event(group: _Group, origin: str) -> Event | None:
+    records = group.records
+    by_type: dict[str, dict[str, str]] = {}
+    for record in records:
+        if record["type"] not in by_type:
+            by_type[record["type"]] = record
+    for primary in _PRIMARY:
+        if primary in by_type:
+            break
+    else:
+        primary = records[0]["type"]
+        if primary == "EOE":
+            return None
+    first = by_type[primary]
+    # the primary record's keys first, then the others' in order, each with its first value:
+    # updates in order place the keys, then in reverse order set the first values
+    fields: dict[str, Any] = dict(first)
+    if len(records) > 1:
+        others = [r for r in records if r is not first]
+        for record in others:
+            fields.update(record)
+        for record in others[-2::-1]:
+            fields.update(record)
+        fields.update(first)
+    fields["type"] = primary
+    fields["node"] = group.node
+    fields["serial"] = group.serial
+    fields["records"] = records
+    exe = fields.get("exe", "")
     execve = by_type.get("EXECVE")
-    exe = merged.get("exe", "")
     if execve is not None:
         argc = int(execve.get("argc", "0"))
-        args = [execve.get(f"a{i}", "") for i in range(argc)]
+        get = execve.get
+        args = [get(key, "") for key in _ARGS[:argc]] if argc > 0 else []
+        if argc > 64:
+            args += [get(f"a{i}", "") for i in range(64, argc)]
         command = " ".join(args)
         program = exe or (args[0] if args else "")
-        action, source = os.path.basename(program) or "execve", PROCESS
+        action, source = program.rpartition("/")[2] or "execve", PROCESS
     else:
-        command = by_type.get("PROCTITLE", {}).get("proctitle", "")
+        proctitle = by_type.get("PROCTITLE")
+        command = proctitle.get("proctitle", "") if proctitle is not None else ""
         action, source = primary.lower(), AUDITD
-    paths = tuple(r["name"] for r in group.records if r["type"] == "PATH" and r.get("name"))
-    addr = merged.get("addr", "")
-    return Event(
-        time=from_epoch(group.time),
-        source=source,
-        action=action,
-        outcome=_outcome(merged),
-        actor=_actor(merged),
-        actor_type="user",
-        source_ip="" if addr in ("?", "") else addr,
-        targets=paths,
-        host=group.node,
-        process=exe.strip('"') if exe else syscall.get("comm", ""),
-        command_line=command,
-        fields=merged,
-        origin=group.origin,
-    )
-
-
-def _outcome(fields: dict[str, Any]) -> str:
+    if "PATH" in by_type:
+        paths = tuple(r["name"] for r in records if r["type"] == "PATH" and r.get("name"))
+    else:
+        paths = ()
+    addr = fields.get("addr", "")
+    if exe:
+        process = exe.strip('"')
+    else:
+        syscall = by_type.get("SYSCALL")
+        process = syscall.get("comm", "") if syscall is not None else ""
     result = fields.get("success") or fields.get("res") or ""
-    if result in ("yes", "success"):
-        return "success"
-    if result in ("no", "failed"):
-        return "failure"
-    return "unknown"
+    if result == "yes" or result == "success":
+        outcome = "success"
+    elif result == "no" or result == "failed":
+        outcome = "failure"
+    else:
+        outcome = "unknown"
+    return Event(
+        datetime.fromtimestamp(group.epoch, UTC),
+        source,
+        action,
+        outcome,
+        _actor(fields),
+        "user",
+        "" if addr == "?" or addr == "" else addr,
+        "",
+        paths,
+        "",
+        "",
+        group.node,
+        process,
+        command,
+        "",
+        fields,
+        origin,
+    )
 
 
 def _actor(fields: dict[str, Any]) -> str:
