@@ -38,6 +38,11 @@ _Match = Callable[[str], Any]
 _Patterns = bool | tuple[_Match, ...]
 
 
+_PASS, _FAIL, _ERROR = Status.PASS, Status.FAIL, Status.ERROR
+#: builds the result tuple in C (CheckResult.passed's way): one per evaluation
+_new = tuple.__new__
+
+
 class _Condition(NamedTuple):
     kind: str          # StringEquals, StringNotEquals, StringLike, StringNotLike or other
     tag: str | None    # the tag key after aws:ResourceTag/, None when the key names no tag
@@ -211,7 +216,7 @@ def scope_plans(asset: Asset, ctx: CheckContext) -> ScopePlans:
     source = ctx.inventory.in_account(PLAN_TYPE, ref.account)  # ctx.same_account's
     key = (ref.account, ref.region)
     found = scopes.get(key)
-    if found is None or not _same(found.source, source):
+    if found is None or (found.source is not source and not _same(found.source, source)):
         found = scopes[key] = _compile(source, ref.region)
     return found
 
@@ -264,7 +269,7 @@ def backup_plan_coverage(asset: Asset, ctx: CheckContext, *, noun: str, name: st
                          arn: str) -> CheckResult:
     """`aws_backup.backup_plan_coverage`, with the scope's plans compiled once."""
     if "Tags" in asset.unknown:
-        return CheckResult(Status.ERROR, f"could not assess: the tags of {noun} {name} were not "
+        return CheckResult(_ERROR, f"could not assess: the tags of {noun} {name} were not "
                            f"collected ({asset.unknown['Tags']})")
     raw_tags = asset.properties.get("Tags")
     tags: Mapping[str, Any] = (raw_tags if type(raw_tags) is dict or isinstance(raw_tags, Mapping)
@@ -283,13 +288,12 @@ def backup_plan_coverage(asset: Asset, ctx: CheckContext, *, noun: str, name: st
                 break
     if covering:
         covering.sort()
-        return CheckResult(Status.PASS,
-                           f"{noun} {name} is assigned to backup plan(s) {', '.join(covering)}",
-                           (Evidence("backup_plan.Selections", covering,
-                                     f"a selection of the {noun}"),))
+        return _new(CheckResult, (
+            _PASS, f"{noun} {name} is assigned to backup plan(s) {', '.join(covering)}",
+            (Evidence("backup_plan.Selections", covering, f"a selection of the {noun}"),)))
     if scope.unread:
-        return CheckResult(Status.ERROR, f"could not assess: the selections of backup plan(s) "
-                           f"{', '.join(scope.unread)} were not collected")
-    return CheckResult(Status.FAIL, f"no AWS Backup plan of {asset.ref.region} selects {noun} "
-                       f"{name}", (Evidence("backup_plan.Selections", list(scope.names),
-                                            f"a selection of {arn}"),))
+        return _new(CheckResult, (_ERROR, f"could not assess: the selections of backup plan(s) "
+                                  f"{', '.join(scope.unread)} were not collected", ()))
+    return _new(CheckResult, (
+        _FAIL, f"no AWS Backup plan of {asset.ref.region} selects {noun} {name}",
+        (Evidence("backup_plan.Selections", list(scope.names), f"a selection of {arn}"),)))
