@@ -93,10 +93,15 @@ class AlertStatus(enum.StrEnum):
     DISMISSED = "dismissed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Alert:
     """A detection's conclusion. `type` is the detection id (stable, readable:
-    `aws.cloudtrail.logging_disabled`); `tactic` and `technique` are ATT&CK ids."""
+    `aws.cloudtrail.logging_disabled`); `tactic` and `technique` are ATT&CK ids.
+
+    Treat it as immutable, like `Event`: derive changed copies with `dataclasses.replace`. It
+    is not a frozen dataclass for the same reason: a frozen __init__ is about 10x slower, and
+    a detection run builds alerts by the hundred thousand (one per occurrence, one per merge).
+    """
 
     id: str
     type: str

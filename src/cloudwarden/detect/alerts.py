@@ -9,6 +9,7 @@ create new alerts. Suppressed alerts are kept and counted, never dropped silentl
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -59,20 +60,33 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
+_IDENTITY, _IP, _HOST, _RESOURCE, _PROCESS, _DOMAIN = (
+    EntityKind.IDENTITY, EntityKind.IP, EntityKind.HOST, EntityKind.RESOURCE, EntityKind.PROCESS,
+    EntityKind.DOMAIN,
+)  # read once: an attribute of an Enum class goes through the metaclass's __getattr__ hook
+#: `Entity(kind, value)` without NamedTuple's Python-level __new__ (the same tuple)
+_entity = tuple.__new__
+
+
 def entities_of(events: Iterable[Event]) -> tuple[Entity, ...]:
     """Entities named by events: actor -> identity, source_ip -> ip, host, targets -> resource,
     process, domain. Sorted and without duplicates."""
     found: set[Entity] = set()
-    for event in events:
-        pairs = [
-            (EntityKind.IDENTITY, event.actor),
-            (EntityKind.IP, event.source_ip),
-            (EntityKind.HOST, event.host),
-            (EntityKind.PROCESS, event.process),
-            (EntityKind.DOMAIN, event.domain),
-        ]
-        pairs.extend((EntityKind.RESOURCE, target) for target in event.targets)
-        found.update(Entity(kind, value) for kind, value in pairs if value)
+    add = found.add
+    for event in events:  # per alert occurrence: each kind spelled out
+        if event.actor:
+            add(_entity(Entity, (_IDENTITY, event.actor)))
+        if event.source_ip:
+            add(_entity(Entity, (_IP, event.source_ip)))
+        if event.host:
+            add(_entity(Entity, (_HOST, event.host)))
+        if event.process:
+            add(_entity(Entity, (_PROCESS, event.process)))
+        if event.domain:
+            add(_entity(Entity, (_DOMAIN, event.domain)))
+        for target in event.targets:
+            if target:
+                add(_entity(Entity, (_RESOURCE, target)))
     return tuple(sorted(found))
 
 
@@ -83,7 +97,8 @@ def _key_entities(entities: Iterable[Entity], kinds: frozenset[EntityKind]) -> t
 def alert_id(alert_type: str, key_entities: Iterable[Entity], window_start: datetime) -> str:
     """Stable id: the detection, its key entities and the start of its aggregation window."""
     parts = [alert_type, _utc(window_start).isoformat()]
-    parts.extend(f"{e.kind.value}={e.value}" for e in sorted(set(key_entities)))
+    # `{kind}` is the kind's value (a StrEnum formats as its value), without the slow `.value`
+    parts.extend([f"{kind}={value}" for kind, value in sorted(set(key_entities))])
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"alert-{digest[:24]}"
 
@@ -98,6 +113,19 @@ def transition(alert: Alert, to: AlertStatus) -> Alert:
             f"alert {alert.id}: cannot go from {alert.status.value} to {to.value}"
         )
     return replace(alert, status=to)
+
+
+@functools.lru_cache(maxsize=1024)
+def _tactic_id(tactic: str, technique: str) -> str:
+    """`AlertBuilder.tactic_id`, worked out once per detection (it asks on every alert)."""
+    if tactic:
+        found = find_tactic(tactic)
+        return found.id if found else tactic
+    known = find_technique(technique)
+    if known is None:
+        return ""
+    first = find_tactic(known.tactics[0])
+    return first.id if first else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,14 +147,7 @@ class AlertBuilder:
     max_evidence: int = MAX_EVIDENCE
 
     def tactic_id(self) -> str:
-        if self.tactic:
-            found = find_tactic(self.tactic)
-            return found.id if found else self.tactic
-        known = find_technique(self.technique)
-        if known is None:
-            return ""
-        first = find_tactic(known.tactics[0])
-        return first.id if first else ""
+        return _tactic_id(self.tactic, self.technique)
 
     def build(
         self,
@@ -244,16 +265,24 @@ def _merge(current: Alert, new: Alert, max_evidence: int) -> Alert:
     status = current.status
     if status == AlertStatus.RESOLVED:
         status = AlertStatus.ACTIVE  # it happened again: reopen
-    return replace(
-        current,
-        severity=max(current.severity, new.severity),
-        first_seen=min(current.first_seen, new.first_seen),
-        last_seen=max(current.last_seen, new.last_seen),
-        entities=tuple(sorted({*current.entities, *new.entities})),
-        resources=tuple(sorted({*current.resources, *new.resources})),
-        evidence=_merged_evidence(current.evidence, new.evidence, max_evidence),
-        count=current.count + new.count,
-        status=status,
+    # `replace(current, ...)` spelled out: `replace` walks the dataclass fields on every call
+    return Alert(
+        current.id,
+        current.type,
+        current.title,
+        max(current.severity, new.severity),
+        current.description,
+        min(current.first_seen, new.first_seen),
+        max(current.last_seen, new.last_seen),
+        current.tactic,
+        current.technique,
+        tuple(sorted({*current.entities, *new.entities})),
+        tuple(sorted({*current.resources, *new.resources})),
+        _merged_evidence(current.evidence, new.evidence, max_evidence),
+        current.remediation,
+        current.count + new.count,
+        status,
+        current.assets,
     )
 
 
@@ -274,7 +303,9 @@ class _Bucket:
                 merged = _merge(current, alert, cap)
                 self.alerts[open_id] = merged
                 return merged
-        fresh = replace(alert, id=alert_id(alert.type, key[1], alert.first_seen))
+        fresh_id = alert_id(alert.type, key[1], alert.first_seen)
+        # built with its aggregation id already (`AlertBuilder` with the same key kinds): as is
+        fresh = alert if alert.id == fresh_id else replace(alert, id=fresh_id)
         if fresh.id in self.alerts:  # the same occurrence seen again (a re-run)
             fresh = _merge(self.alerts[fresh.id], fresh, cap)
         self.alerts[fresh.id] = fresh
@@ -313,6 +344,8 @@ class AlertAggregator:
 
     def add(self, alert: Alert) -> Alert | None:
         """Adds one occurrence; returns the aggregated alert, or None when suppressed."""
+        if not self.suppressions:
+            return self._kept.add(alert, self.key_kinds, self.window, self.max_evidence)
         now = self._clock()
         rule = next((r for r in self.suppressions if r.matches(alert, now)), None)
         if rule is not None:

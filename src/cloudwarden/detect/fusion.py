@@ -9,9 +9,10 @@ nothing once it passes `max_fanout`, so one busy address cannot merge everything
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,11 +45,22 @@ class Incident:
 def stage_of(alert: Alert) -> str:
     """The alert's tactic shortname (from `tactic`, else its technique's first tactic); ''
     when neither is known."""
-    found = tactic(alert.tactic)
+    return _stage(alert.tactic, alert.technique)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stage(tactic_text: str, technique_id: str) -> str:
+    """`stage_of` per (tactic, technique): the same few pairs recur over every alert."""
+    found = tactic(tactic_text)
     if found is None:
-        known = technique(alert.technique)
+        known = technique(technique_id)
         found = tactic(known.tactics[0]) if known else None
     return found.shortname if found else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _chain_index(stage: str) -> int:
+    return kill_chain_index(stage)
 
 
 def _utc(when: datetime) -> datetime:
@@ -74,14 +86,15 @@ class _UnionFind:
 def _groups(
     alerts: Sequence[Alert], window: timedelta, kinds: frozenset[EntityKind], max_fanout: int
 ) -> list[list[int]]:
-    fanout = Counter(e for a in alerts for e in set(a.entities) if e.kind in kinds)
+    linking = [[e for e in set(a.entities) if e.kind in kinds] for a in alerts]
+    fanout = Counter(e for entities in linking for e in entities)
     uf = _UnionFind(len(alerts))
     #: entity -> (index of the alert seen with it whose last occurrence is latest, that time)
     latest: dict[Entity, tuple[int, datetime]] = {}
     for i, alert in enumerate(alerts):  # sorted by first_seen
         start, end = _utc(alert.first_seen), _utc(alert.last_seen)
-        for entity in set(alert.entities):
-            if entity.kind not in kinds or fanout[entity] > max_fanout:
+        for entity in linking[i]:
+            if fanout[entity] > max_fanout:
                 continue
             seen = latest.get(entity)
             if seen is not None and start - seen[1] <= window:
@@ -94,10 +107,19 @@ def _groups(
     return list(groups.values())
 
 
-def _most_common(alerts: Iterable[Alert], kind: EntityKind) -> str:
-    counts = Counter(e.value for a in alerts for e in set(a.entities) if e.kind == kind)
+def _entity_counts(alerts: Iterable[Alert]) -> dict[EntityKind, Counter[str]]:
+    """Per kind, in how many alerts each value occurs (one pass for every kind)."""
+    counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
+    for alert in alerts:
+        for kind, value in set(alert.entities):
+            counts[kind][value] += 1
+    return counts
+
+
+def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) -> str:
+    values = counts.get(kind)
     # the most frequent; ties broken by value so titles are stable
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else ""
+    return min(values.items(), key=lambda kv: (-kv[1], kv[0]))[0] if values else ""
 
 
 def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
@@ -107,17 +129,18 @@ def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
         story = alerts[0].title
     story = story[:1].upper() + story[1:]
     parts = [story]
-    identity = _most_common(alerts, EntityKind.IDENTITY)
-    host = _most_common(alerts, EntityKind.HOST)
+    counts = _entity_counts(alerts)
+    identity = _most_common(counts, EntityKind.IDENTITY)
+    host = _most_common(counts, EntityKind.HOST)
     if identity:
         parts.append(f"by identity {identity}")
     elif host:
         parts.append(f"on host {host}")
     else:
-        resource = _most_common(alerts, EntityKind.RESOURCE)
+        resource = _most_common(counts, EntityKind.RESOURCE)
         if resource:
             parts.append(f"on resource {resource}")
-    ip = _most_common(alerts, EntityKind.IP)
+    ip = _most_common(counts, EntityKind.IP)
     if ip:
         parts.append(f"from IP {ip}")
     if identity and host:
@@ -127,7 +150,7 @@ def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
 
 def _incident(alerts: list[Alert]) -> Incident:
     ordered = sorted(
-        alerts, key=lambda a: (kill_chain_index(stage_of(a)), _utc(a.first_seen), a.id)
+        alerts, key=lambda a: (_chain_index(stage_of(a)), _utc(a.first_seen), a.id)
     )
     stages = tuple(dict.fromkeys(s for s in map(stage_of, ordered) if s))
     severity = max(a.severity for a in ordered)

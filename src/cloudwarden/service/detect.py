@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cloudwarden.core.events import Alert, Event
+from cloudwarden.core.events import Alert
 from cloudwarden.core.model import Asset
 
 __all__ = ["DetectOutcome", "builtin_sigma_dir", "run_detection"]
@@ -97,36 +97,11 @@ def run_detection(
                    else AnomalyDetector())
     aggregator = AlertAggregator(suppressions=suppressions)
     stats = ParseStats()
-    seen: list[int] = [0]
-    last: list[datetime] = []
 
     def add(alert: Alert) -> None:
         kept = aggregator.add(alert)
         if on_alert is not None and kept is not None and kept.count == alert.count:
             on_alert(kept)  # its first occurrence: a new alert
-
-    def observed(events: Iterable[Event]) -> Iterator[Event]:
-        # per event, so locals rather than attribute look-ups, and the counters kept in
-        # locals and written back once (the generator runs to its end or is closed)
-        route = router.route
-        observe_anomaly = anomaly.observe if anomaly is not None else None
-        count, event = 0, None
-        try:
-            for event in events:
-                count += 1
-                for detector in route(event.source, event.action):
-                    for alert in detector.observe(event):
-                        add(alert)
-                if observe_anomaly is not None:
-                    for alert in observe_anomaly(event):
-                        add(alert)
-                if progress is not None and count % 10_000 == 0:
-                    progress(seen[0] + count)
-                yield event
-        finally:
-            seen[0] += count
-            if event is not None:
-                last[:] = [event.time]
 
     if follow is not None:
         from cloudwarden.detect.sources.follow import follow_events
@@ -135,11 +110,27 @@ def run_detection(
     else:
         events = read_source([str(p) for p in paths], source, stats, session=session,
                              endpoint_url=endpoint_url)
-    for match in engine.feed(observed(events)):
-        add(to_alert(match))
-    if last:
+    # per event, so locals rather than attribute look-ups; per event, the stateful detections'
+    # alerts, then the anomalies', then the Sigma rules'
+    route = router.route
+    observe_anomaly = anomaly.observe if anomaly is not None else None
+    sigma_step = engine.step
+    count, event = 0, None  # the last event: its time closes the run
+    for event in events:
+        count += 1
+        for detector in route(event.source, event.action):
+            for alert in detector.observe(event):
+                add(alert)
+        if observe_anomaly is not None:
+            for alert in observe_anomaly(event):
+                add(alert)
+        if progress is not None and count % 10_000 == 0:
+            progress(count)
+        for match in sigma_step(event):
+            add(to_alert(match, with_id=False))  # the aggregator names it
+    if event is not None:
         for detector in detectors:
-            for alert in detector.flush(last[0]):
+            for alert in detector.flush(event.time):
                 add(alert)
     if detector_state is not None:
         _write_json(detector_state, {d.id: d.state() for d in detectors})
@@ -153,4 +144,4 @@ def run_detection(
         alerts = link_alerts(alerts, ResourceIndex(inventory))
     problems = [*ruleset.errors, *ruleset.unsupported]
     return DetectOutcome(alerts, fuse(alerts), stats, len(ruleset.rules), problems,
-                         sum(aggregator.suppressed_counts.values()), seen[0])
+                         sum(aggregator.suppressed_counts.values()), count)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
-from cloudwarden.core.events import Alert, Entity, EntityKind, Event
+from cloudwarden.core.events import Alert
 from cloudwarden.core.model import Severity
+from cloudwarden.detect.alerts import entities_of
 from cloudwarden.detect.sigma._engine import SigmaMatch
 
 __all__ = ["TACTICS", "alert_type", "to_alert"]
@@ -35,10 +37,14 @@ _LEVELS = {
     "high": Severity.HIGH,
     "critical": Severity.CRITICAL,
 }
+_MEDIUM = Severity.MEDIUM
 _TECHNIQUE = re.compile(r"^attack\.(t\d{4}(?:\.\d{3})?)$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def _attack(tags: tuple[str, ...]) -> tuple[str, str]:
+    """(tactic id, technique id) of a rule's tags; remembered per rule (per tags), as every
+    match of the rule asks again."""
     tactic = technique = ""
     for tag in tags:
         low = tag.lower()
@@ -50,46 +56,38 @@ def _attack(tags: tuple[str, ...]) -> tuple[str, str]:
     return tactic, technique
 
 
-def _entities(events: tuple[Event, ...]) -> tuple[Entity, ...]:
-    found: set[Entity] = set()
-    for e in events:
-        for kind, value in (
-            (EntityKind.IDENTITY, e.actor),
-            (EntityKind.IP, e.source_ip),
-            (EntityKind.HOST, e.host),
-            (EntityKind.PROCESS, e.process),
-            (EntityKind.DOMAIN, e.domain),
-        ):
-            if value:
-                found.add(Entity(kind, value))
-        found.update(Entity(EntityKind.RESOURCE, t) for t in e.targets if t)
-    return tuple(sorted(found))
-
-
 def alert_type(match: SigmaMatch) -> str:
     """The rule's readable `name` (`aws.cloudtrail.logging_disabled`) when it has one, else
     `sigma.<id>`."""
     return match.name or f"sigma.{match.rule_id}"
 
 
-def to_alert(match: SigmaMatch) -> Alert:
+def to_alert(match: SigmaMatch, *, with_id: bool = True) -> Alert:
+    """The match as an alert. `with_id=False` leaves its `id` empty, for an `AlertAggregator`,
+    which gives every alert the id of its aggregation anyway (the digest costs a hash and a
+    time formatting per occurrence)."""
     events = match.events or (match.event,)
     tactic, technique = _attack(match.tags)
     times = [e.time for e in events]
-    digest = hashlib.sha256(
-        "|".join([match.rule_id, *(f"{e.origin}@{e.time.isoformat()}" for e in events)]).encode()
-    ).hexdigest()[:16]
+    digest = (
+        hashlib.sha256(
+            "|".join([match.rule_id, *(f"{e.origin}@{e.time.isoformat()}" for e in events)])
+            .encode()
+        ).hexdigest()[:16]
+        if with_id
+        else ""
+    )
     return Alert(
-        id=f"sigma-{digest}",
+        id=f"sigma-{digest}" if with_id else "",
         type=alert_type(match),
         title=match.title,
-        severity=_LEVELS.get(match.level.lower(), Severity.MEDIUM),
+        severity=_LEVELS.get(match.level.lower(), _MEDIUM),
         description=match.description or match.title,
         first_seen=min(times),
         last_seen=max(times),
         tactic=tactic,
         technique=technique,
-        entities=_entities(events),
+        entities=entities_of(events),
         resources=tuple(dict.fromkeys(t for e in events for t in e.targets)),
         evidence=events,
         count=len(events),

@@ -10,7 +10,7 @@ event of that source. Cost per event grows with the candidates, not with the rul
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +21,20 @@ from cloudwarden.detect.sigma._compile import KEYWORD_FIELD
 from cloudwarden.detect.sigma._correlate import CorrelationState
 from cloudwarden.detect.sigma._load import CompiledRule, RuleMeta, SigmaRuleSet
 from cloudwarden.detect.sigma._mapping import MAPPINGS
-from cloudwarden.detect.sigma._values import Context, Getter, compile_getter, flatten_text
+from cloudwarden.detect.sigma._values import (
+    Context,
+    Getter,
+    compile_getter,
+    compile_lookup,
+    flatten_text,
+)
 
 __all__ = ["SigmaEngine", "SigmaMatch"]
+
+#: distinct routing values remembered per event source
+_MEMO_SIZE = 4096
+#: `step`'s answer for the events no rule matches
+_NO_MATCHES: tuple[SigmaMatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,27 +73,21 @@ class _ExactIndex:
 
 
 def _route_getter(path: str) -> Getter:
-    """`compile_getter(path)` with a fast path for a dotted path through plain dicts (JSON
-    records), which routing reads on every event; anything else takes the general getter."""
-    general = compile_getter(path)
-    if path.startswith("@") or "." not in path:
-        return general
-    parts = tuple(path.split("."))
+    """The getter routing reads a field with (`compile_getter` walks plain dicts inline)."""
+    return compile_getter(path)
 
-    def get_dotted(c: Context) -> Any:
-        value: Any = c.fields.get(path)
-        if value is not None:
-            return value
-        value = c.fields
-        for part in parts:
-            if type(value) is not dict:
-                return general(c)
-            value = value.get(part)
-            if value is None:
-                return None
-        return value
 
-    return get_dotted
+#: how the candidate memo reads a routing field: a top-level key straight from `fields` (its
+#: name), an event attribute (`@process`: its name), or a dotted path (its lookup)
+_KeyReader = tuple[str | None, str | None, Callable[[Mapping[str, Any]], Any] | None]
+
+
+def _key_reader(path: str) -> _KeyReader:
+    if path.startswith("@"):
+        return None, path[1:], None
+    if "." in path:
+        return None, None, compile_lookup(path)
+    return path, None, None
 
 
 class _SubstringSet:
@@ -128,6 +133,16 @@ class _Route:
             _SubstringSet(None if f == KEYWORD_FIELD else _route_getter(f), lits)
             for f, lits in literals.items()
         ]
+        # the candidates depend only on the routing fields' values: remembered per distinct
+        # tuple of them (string values only: `1`, `True` and `"1"` route alike but hash alike
+        # too). Not for keyword rules (the record's whole text) nor for fields of too many
+        # values (command lines): the memo turns itself off when it mostly misses
+        fields = [*exact, *(f for f in literals if f != KEYWORD_FIELD)]
+        self._readers = tuple(_key_reader(f) for f in fields)
+        self._memo: dict[tuple[str | None, ...], tuple[CompiledRule, ...]] | None = (
+            None if KEYWORD_FIELD in literals or not fields else {}
+        )
+        self._misses = self._hits = 0
 
     def candidates(self, ctx: Context) -> list[CompiledRule]:
         found: list[CompiledRule] = []
@@ -166,6 +181,43 @@ class _Route:
             found += self.residual
         return list(dict.fromkeys(found)) if len(found) > 1 else found
 
+    def select(self, event: Event) -> tuple[Sequence[CompiledRule], Context | None]:
+        """`candidates` of the event, from the memo when its routing values were seen before;
+        with the `Context` made on the way, if one was."""
+        memo = self._memo
+        if memo is None:
+            ctx = Context(event)
+            return self.candidates(ctx), ctx
+        fields = event.fields
+        values: list[str | None] = []
+        for name, attr, lookup in self._readers:
+            if name is not None:
+                value = fields.get(name)
+            elif attr is not None:
+                value = getattr(event, attr) or None  # as `compile_getter` reads `@attr`
+            else:
+                value = lookup(fields)  # type: ignore[misc]
+            if value is not None and type(value) is not str:
+                ctx = Context(event)
+                return self.candidates(ctx), ctx
+            values.append(value)
+        key = tuple(values)
+        found = memo.get(key)
+        if found is not None:
+            self._hits += 1
+            return found, None
+        ctx = Context(event)
+        found = tuple(self.candidates(ctx))
+        if len(memo) < _MEMO_SIZE:
+            memo[key] = found
+        else:  # full: kept while it answers more events than it misses
+            self._misses += 1
+            if self._misses >= _MEMO_SIZE:
+                if self._hits < self._misses:
+                    self._memo = None
+                self._misses = self._hits = 0
+        return found, ctx
+
 
 class SigmaEngine:
     """Compiled Sigma rules over events: `match` is stateless; `feed` adds correlations."""
@@ -195,24 +247,37 @@ class SigmaEngine:
 
     def feed(self, events: Iterable[Event]) -> Iterator[SigmaMatch]:
         """Rule matches and correlation matches over a time-ordered stream."""
-        correlations_of = self._correlations_of
-        route_of = self._routes.get
+        step = self.step
         for event in events:
-            route = route_of(event.source)
-            if route is None:
-                continue
+            matches = step(event)
+            if matches:
+                yield from matches
+
+    def step(self, event: Event) -> Sequence[SigmaMatch]:
+        """What `feed` yields for one event of the stream (correlations keep their state):
+        for callers that drive the stream themselves, one event at a time."""
+        route = self._routes.get(event.source)
+        if route is None:
+            return _NO_MATCHES
+        rules, ctx = route.select(event)
+        if not rules:
+            return _NO_MATCHES
+        if ctx is None:
             ctx = Context(event)
-            for rule in route.candidates(ctx):
-                if not rule.matcher(ctx):
-                    continue  # matchers are pure: checking each before its updates is the same
-                if rule.output:
-                    yield SigmaMatch.of(rule.meta, event)
-                for state in correlations_of.get(rule.meta.id, ()):
-                    result = state.update(rule.meta.id, ctx)
-                    if result is not None:
-                        group, evidence = result
-                        meta = state.correlation.meta
-                        yield SigmaMatch(
+        found: list[SigmaMatch] = []
+        correlations_of = self._correlations_of
+        for rule in rules:
+            if not rule.matcher(ctx):
+                continue  # matchers are pure: checking each before its updates is the same
+            if rule.output:
+                found.append(SigmaMatch.of(rule.meta, event))
+            for state in correlations_of.get(rule.meta.id, ()):
+                result = state.update(rule.meta.id, ctx)
+                if result is not None:
+                    group, evidence = result
+                    meta = state.correlation.meta
+                    found.append(
+                        SigmaMatch(
                             meta.id,
                             meta.title,
                             meta.level,
@@ -224,6 +289,8 @@ class SigmaEngine:
                             events=evidence,
                             name=meta.name,
                         )
+                    )
+        return found
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Per source: rules in the exact index, behind the substring prefilter, residual."""

@@ -37,6 +37,7 @@ __all__ = [
     "Unsupported",
     "ValueMatch",
     "compile_getter",
+    "compile_lookup",
     "compile_value",
     "flatten_text",
     "is_null",
@@ -132,13 +133,36 @@ def compile_getter(path: str) -> Getter:
             return c.fields.get(path)
 
         return get_key
-    parts = tuple(path.split("."))
+    lookup = compile_lookup(path)
 
     def get_path(c: Context) -> Any:
-        value = c.fields.get(path)
-        return value if value is not None else _walk(c.fields, parts)
+        return lookup(c.fields)
 
     return get_path
+
+
+def compile_lookup(path: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A dotted path's value in a record (what `compile_getter(path)` reads from `fields`): the
+    key with the dots first, then the walk. Plain dicts (JSON records) are walked inline; at the
+    first other value (a list, another Mapping) `_walk` takes over from that step, so the
+    answer is `_walk`'s without its per-step `Mapping` test (an ABC check, slow)."""
+    parts = tuple(path.split("."))
+    steps = tuple((part, parts[i:]) for i, part in enumerate(parts))
+
+    def lookup(fields: Mapping[str, Any]) -> Any:
+        value: Any = fields.get(path)
+        if value is not None:
+            return value
+        value = fields
+        for part, rest in steps:
+            if type(value) is not dict:
+                return _walk(value, rest)
+            value = value.get(part)
+            if value is None:
+                return None
+        return value
+
+    return lookup
 
 
 def _on_strings(pred: StrPred, cased: bool) -> ValueMatch:
