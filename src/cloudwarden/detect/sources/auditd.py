@@ -52,6 +52,7 @@ _KEYS: set[str] = {"type"}
 _MAX_KEYS = 4096
 #: EXECVE's `argc` arguments are `a0`, `a1`...: the first ones named once
 _ARGS = tuple(f"a{i}" for i in range(64))
+_NO_ARGS = ("",) * 64
 
 
 @dataclass(slots=True)
@@ -72,6 +73,9 @@ def parse_auditd(
     stats.files += 1
     origin_name = input_name(data, name)
     pending: dict[str, _Group] = {}
+    # no pending group is complete before this line (the oldest one's last line + WINDOW when
+    # it was last looked at: its last line only grows; an EOE may remove it, which resets it)
+    expiry = 0
     header = _HEADER.match
     with open_input(data) as reader:
         for number, line in iter_lines(reader):
@@ -102,12 +106,16 @@ def parse_auditd(
             group.records.append(_record(rtype, text[m.end() :], enriched))
             group.last_line = number
             if rtype == "EOE":
+                expiry = 0  # the oldest group may be this one
                 event = _emit(pending.pop(serial), origin_name, stats)
                 if event is not None:
                     yield event
+            if number < expiry:
+                continue
             while pending:
                 oldest = next(iter(pending.values()))
                 if oldest.last_line > number - WINDOW:
+                    expiry = oldest.last_line + WINDOW
                     break
                 event = _emit(pending.pop(oldest.serial), origin_name, stats)
                 if event is not None:
@@ -196,14 +204,16 @@ def _read(text: str, execve: bool, record: dict[str, str]) -> bool:
 
 def _words(text: str, execve: bool, record: dict[str, str]) -> bool:
     """The pairs of a text without single quotes. A word without `=` holds no pair; a value
-    that opens a double quote must close it at the word's end; a plain value of EXECVE's `aN`
-    or of `proctitle` is hex when it holds spaces, quotes or control characters."""
+    with a double quote must be one quoted string (a quote elsewhere is left to `_PAIR`); a
+    plain value of EXECVE's `aN` or of `proctitle` is hex when it holds spaces, quotes or
+    control characters."""
     for word in text.split():
         key, eq, value = word.partition("=")
-        if value[:1] == '"':
-            if value.find('"', 1) != len(value) - 1:
-                return False
-            record[key] = value[1:-1]
+        if '"' in value:
+            inner = value[1:-1]
+            if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
+                return False  # a quote inside a plain value, or one not closing at the end
+            record[key] = inner
         elif eq:
             if key == "proctitle" or (execve and key[:1] == "a" and key[1:].isdigit()):
                 value = _unhex(value)
@@ -215,10 +225,11 @@ def _nested(text: str, record: dict[str, str]) -> bool:
     """The pairs inside `msg='...'`, added where their key is new; never hex."""
     for word in text.split():
         key, eq, value = word.partition("=")
-        if value[:1] == '"':
-            if value.find('"', 1) != len(value) - 1:
+        if '"' in value:
+            inner = value[1:-1]
+            if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
                 return False
-            record.setdefault(key, value[1:-1])
+            record.setdefault(key, inner)
         elif eq:
             record.setdefault(key, value)
     return True
@@ -246,9 +257,11 @@ def _emit(group: _Group, origin_name: str, stats: ParseStats) -> Event | None:
 
 def _event(group: _Group, origin: str) -> Event | None:
     records = group.records
-    by_type: dict[str, dict[str, str]] = {}
-    for record in records:
-        if record["type"] not in by_type:
+    if len(records) == 2:  # the usual SYSCALL + EXECVE, without their CWD, PATH... records
+        by_type = {records[1]["type"]: records[1], records[0]["type"]: records[0]}
+    else:
+        by_type = {}
+        for record in reversed(records):  # the first record of each type
             by_type[record["type"]] = record
     for primary in _PRIMARY:
         if primary in by_type:
@@ -261,7 +274,10 @@ def _event(group: _Group, origin: str) -> Event | None:
     # the primary record's keys first, then the others' in order, each with its first value:
     # updates in order place the keys, then in reverse order set the first values
     fields: dict[str, Any] = dict(first)
-    if len(records) > 1:
+    if len(records) == 2:
+        fields.update(records[1] if records[0] is first else records[0])
+        fields.update(first)
+    elif len(records) > 2:
         others = [r for r in records if r is not first]
         for record in others:
             fields.update(record)
@@ -277,7 +293,7 @@ def _event(group: _Group, origin: str) -> Event | None:
     if execve is not None:
         argc = int(execve.get("argc", "0"))
         get = execve.get
-        args = [get(key, "") for key in _ARGS[:argc]] if argc > 0 else []
+        args = list(map(get, _ARGS[:argc], _NO_ARGS[:argc])) if argc > 0 else []
         if argc > 64:
             args += [get(f"a{i}", "") for i in range(64, argc)]
         command = " ".join(args)
@@ -304,12 +320,19 @@ def _event(group: _Group, origin: str) -> Event | None:
         outcome = "failure"
     else:
         outcome = "unknown"
+    auid = fields.get("auid")
+    if auid is not None and auid != _UNSET_ID:  # the login identity survives `sudo` and `su`
+        actor = str(fields.get("AUID") or auid)  # by name when enriched
+    elif (acct := fields.get("acct")) is not None and acct != "?":
+        actor = str(acct)
+    else:
+        actor = str(fields.get("UID") or fields.get("uid", ""))
     return Event(
         datetime.fromtimestamp(group.epoch, UTC),
         source,
         action,
         outcome,
-        _actor(fields),
+        actor,
         "user",
         "" if addr == "?" or addr == "" else addr,
         "",
@@ -323,12 +346,3 @@ def _event(group: _Group, origin: str) -> Event | None:
         fields,
         origin,
     )
-
-
-def _actor(fields: dict[str, Any]) -> str:
-    """The login identity (audit uid survives `sudo` and `su`), by name when enriched."""
-    if fields.get("auid") not in (None, _UNSET_ID):
-        return str(fields.get("AUID") or fields["auid"])
-    if fields.get("acct") not in (None, "?"):
-        return str(fields["acct"])
-    return str(fields.get("UID") or fields.get("uid", ""))
