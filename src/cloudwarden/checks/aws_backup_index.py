@@ -1,4 +1,4 @@
-"""AWS Backup plan coverage with each account and region's plans read once per assessment.
+"""AWS Backup plan coverage with each account and region's plans read once per inventory.
 
 `cloudwarden.checks.aws_backup.backup_plan_coverage` reads every plan of the resource's account
 and region again for every resource, matching each selection's patterns through `fnmatch`.
@@ -21,7 +21,7 @@ import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from fnmatch import translate
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from cloudwarden.checks.aws_backup import PLAN_TYPE, selects
 from cloudwarden.core.checks import CheckContext, CheckResult
@@ -30,13 +30,12 @@ from cloudwarden.core.model import Asset, Evidence, Status
 __all__ = ["backup_plan_coverage", "scope_plans"]
 
 _TAG_KEY = "aws:ResourceTag/"
-#: where a rule's compiled scopes live in its `CheckContext.scratch`
+#: where a rule keeps its inventory's compiled scopes (`CheckContext.scratch`): one lookup
 SCRATCH_KEY = "aws_backup_index.scopes"
 
 _Match = Callable[[str], Any]
 #: a compiled pattern list: True when one pattern is `*` (every ARN), else the match functions
-_Patterns = bool | tuple[_Match, ...]
-
+_Patterns = Literal[True] | tuple[_Match, ...]
 
 _PASS, _FAIL, _ERROR = Status.PASS, Status.FAIL, Status.ERROR
 #: builds the result tuple in C (CheckResult.passed's way): one per evaluation
@@ -145,7 +144,7 @@ def _selections(raw: Any) -> tuple[_Selection, ...] | None:
             _Selection(_patterns(s.get("NotResources")), _patterns(s.get("Resources")),
                        _conditions(s.get("Conditions")), _list_of_tags(s.get("ListOfTags")))
             for s in _items(raw) if isinstance(s, Mapping))
-    except (_Unusual, re.error, RecursionError):
+    except (_Unusual, re.error):  # re.error: `selects` raises it at evaluation, as it should
         return None
 
 
@@ -224,8 +223,6 @@ def scope_plans(asset: Asset, ctx: CheckContext) -> ScopePlans:
 def _any_pattern(patterns: _Patterns, arn: str) -> bool:
     if patterns is True:
         return True
-    if patterns is False:
-        return False
     for match in patterns:  # noqa: SIM110 - a loop: no generator frame on the hot path
         if match(arn) is not None:
             return True
