@@ -91,3 +91,31 @@ def test_verdicts_remembered_per_type_equal_fresh_results_in_order() -> None:
     engine = Engine(_declarative(), now=NOW)
     inventory = _inventory()
     assert list(engine.assess(inventory)) == _fresh(engine, inventory)
+
+
+def test_a_memo_keyed_on_large_fields_stays_within_its_byte_budget() -> None:
+    """A rule reading a whole list keys its memo with those fields' bytes: a memo that keeps
+    hitting must still stop growing at its budget, however large the keys."""
+    import tracemalloc
+
+    from cloudwarden.engine import _MEMO_BYTES
+
+    spec = next(s for s in _declarative()
+                if s.meta.asset_type == "kubernetes.workload" and "Containers" in str(s.match))
+    engine = Engine([spec], now=NOW)
+    rule = engine.rules[0]
+    judged = engine._judger(rule)
+
+    def doc(i: int) -> dict[str, object]:  # about 60 KB of containers, distinct per i
+        return {"Kind": "Deployment", "Name": f"w{i}", "Containers": [
+            {"name": f"c{i}-{n}", "image": f"registry.example/app:{i}", "args": ["x" * 500] * 4}
+            for n in range(25)]}
+
+    tracemalloc.start()
+    for i in range(300):
+        first = judged(doc(i))
+        assert judged(doc(i)) == first  # every key seen twice: the memo keeps paying
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert _MEMO_BYTES <= 2 << 20
+    assert peak < 8 << 20  # unbounded, the 300 keys alone would be 15 MB

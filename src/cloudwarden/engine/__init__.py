@@ -152,7 +152,7 @@ class Engine:
         ids = [r.meta.id for r in rules]
         severities = [r.meta.severity for r in rules]
         verdicts: dict[Any, tuple[Any, ...]] = {}
-        limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+        room, entry_cost, probation = _MEMO_BYTES, _MEMO_ENTRY_BYTES, _MEMO_PROBATION
         bypass = False
         hits = misses = 0
 
@@ -181,8 +181,9 @@ class Engine:
             verdict = verdicts.get(key)
             if verdict is None:
                 verdict = judge(doc)
-                if len(verdicts) < limit:
+                if room > 0:
                     verdicts[key] = verdict
+                    room -= len(key) + entry_cost
                 misses += 1
                 bypass = misses > probation and misses > hits
             else:
@@ -395,7 +396,7 @@ class Engine:
         keep_evidence = self.evidence
         not_applicable = (_NA, (), _not_applicable)
         memo: dict[Any, tuple[Any, ...]] = {}
-        limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+        room, entry_cost, probation = _MEMO_BYTES, _MEMO_ENTRY_BYTES, _MEMO_PROBATION
         bypass = False
         hits = misses = 0
 
@@ -411,7 +412,7 @@ class Engine:
                 return None
 
         def judged(doc: Any) -> tuple[Any, ...] | None:
-            nonlocal bypass, hits, misses
+            nonlocal bypass, hits, misses, room
             if applies is not None:
                 try:
                     if not applies(doc):
@@ -428,8 +429,9 @@ class Engine:
                 hit = fresh(doc)
                 if hit is None:
                     return None
-                if len(memo) < limit:
+                if room > 0:
                     memo[key] = hit
+                    room -= len(key) + entry_cost
                 misses += 1
                 bypass = misses > probation and misses > hits
             else:
@@ -470,9 +472,10 @@ class Engine:
 #: doc -> (status, evidence, message maker), or None when a condition raised
 _Judger = Callable[[Any], "tuple[Any, ...] | None"]
 
-#: results remembered per rule; past this many distinct value combinations a rule's results
-#: are simply computed (high-cardinality inputs gain nothing from a memo)
-_MEMO_ENTRIES = 4096
+#: what one memo may hold, in bytes of keys (a key of whole fields can be kilobytes) plus a
+#: flat cost per entry; past it, results are computed (high-cardinality inputs gain nothing)
+_MEMO_BYTES = 1 << 20
+_MEMO_ENTRY_BYTES = 200
 #: a memo is dropped (its rule simply evaluated) once it has missed more than this many times
 #: and more often than it hit: values that keep changing (names, timestamps) gain nothing
 _MEMO_PROBATION = 256
@@ -506,12 +509,12 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
         return test  # one or two plain values: testing them costs what a lookup would
     key_of = condition.key_of
     memo: dict[Any, bool] = {}
-    limit, probation = _MEMO_ENTRIES, _MEMO_PROBATION
+    room, entry_cost, probation = _MEMO_BYTES, _MEMO_ENTRY_BYTES, _MEMO_PROBATION
     bypass = False
     hits = misses = 0
 
     def remembered(doc: Any) -> bool:
-        nonlocal bypass, hits, misses
+        nonlocal bypass, hits, misses, room
         if bypass:
             return test(doc)
         key = key_of(doc)
@@ -520,8 +523,9 @@ def _remembered_test(condition: Compiled) -> Callable[[Any], bool]:
         hit = memo.get(key)
         if hit is None:
             hit = test(doc)
-            if len(memo) < limit:
+            if room > 0:
                 memo[key] = hit
+                room -= len(key) + entry_cost
             misses += 1
             bypass = misses > probation and misses > hits
         else:
