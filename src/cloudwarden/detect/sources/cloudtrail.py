@@ -6,6 +6,7 @@ prefix. `fields` is the CloudTrail record as is, so Sigma's `eventName`, `eventS
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from cloudwarden.core.events import Event
@@ -16,6 +17,7 @@ from cloudwarden.detect.sources._json import parse_json_source
 __all__ = ["SOURCE", "cloudtrail_event", "parse_cloudtrail"]
 
 SOURCE = "aws.cloudtrail"
+fromisoformat = datetime.fromisoformat
 
 
 def parse_cloudtrail(
@@ -30,23 +32,38 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
     if not isinstance(action, str) or not action:
         raise Malformed("no eventName")
     identity = get("userIdentity") or {}
-    # `_text` is `text_of` without the call for the usual plain strings, and the fields are
-    # passed in `Event`'s order, not by name (half the cost of the call): this runs per record
+    when = record["eventTime"]
+    if type(when) is str and when:  # `parse_iso`, inline: the usual `...Z` is UTC already
+        time = fromisoformat(when)
+        tz = time.tzinfo
+        if tz is None:
+            time = time.replace(tzinfo=UTC)
+        elif tz is not UTC:
+            time = time.astimezone(UTC)
+    else:
+        time = parse_iso(when)  # raises Malformed
+    # `_text` without the call for the usual plain strings, and the fields passed in `Event`'s
+    # order, not by name (half the cost of the call): this runs per record
+    actor_type = identity.get("type")
+    source_ip = get("sourceIPAddress")
+    user_agent = get("userAgent")
+    account = get("recipientAccountId") or identity.get("accountId")
+    region = get("awsRegion")
     return Event(
-        parse_iso(record["eventTime"]),              # time
-        SOURCE,                                      # source
-        action,                                      # action
-        "failure" if get("errorCode") else "success",  # outcome
-        _actor(identity),                            # actor
-        _text(identity.get("type")),                 # actor_type
-        _text(get("sourceIPAddress")),               # source_ip
-        _text(get("userAgent")),                     # user_agent
-        _targets(record),                            # targets
-        _text(get("recipientAccountId") or identity.get("accountId")),  # account
-        _text(get("awsRegion")),                     # region
+        time,                                                                  # time
+        SOURCE,                                                                # source
+        action,                                                                # action
+        "failure" if get("errorCode") else "success",                          # outcome
+        _actor(identity),                                                      # actor
+        actor_type if type(actor_type) is str else text_of(actor_type),        # actor_type
+        source_ip if type(source_ip) is str else text_of(source_ip),           # source_ip
+        user_agent if type(user_agent) is str else text_of(user_agent),        # user_agent
+        _targets(record),                                                      # targets
+        account if type(account) is str else text_of(account),                 # account
+        region if type(region) is str else text_of(region),                    # region
         "", "", "", "",                              # host, process, command_line, domain
-        record,                                      # fields
-        origin,                                      # origin
+        record,                                                                # fields
+        origin,                                                                # origin
     )
 
 
@@ -82,7 +99,7 @@ _TARGET_PARAMETERS = (
     "groupId",
     "dBInstanceIdentifier",
 )
-_TARGET_ORDER = {name: order for order, name in enumerate(_TARGET_PARAMETERS)}
+_TARGET_KEYS = frozenset(_TARGET_PARAMETERS)
 
 
 def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -96,16 +113,17 @@ def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
     params = record.get("requestParameters")
     if not isinstance(params, dict):
         return ()
-    if len(params) > len(_TARGET_PARAMETERS):
-        return tuple(
-            params[k] for k in _TARGET_PARAMETERS if isinstance(params.get(k), str) and params[k]
-        )
-    # the usual few parameters: look each up once, then put them in `_TARGET_PARAMETERS` order
-    found = [
-        (order, value)
-        for name, value in params.items()
-        if isinstance(value, str) and value and (order := _TARGET_ORDER.get(name)) is not None
-    ]
-    if len(found) < 2:
-        return (found[0][1],) if found else ()
-    return tuple(value for _order, value in sorted(found))
+    # the non-empty text values of the target parameters, in `_TARGET_PARAMETERS` order; which
+    # of them the record has, found by one set intersection (most have none or one)
+    named = _TARGET_KEYS.intersection(params)
+    if not named:
+        return ()
+    if len(named) == 1:
+        for name in named:
+            value = params[name]
+            return (value,) if isinstance(value, str) and value else ()
+    return tuple(
+        value
+        for name in _TARGET_PARAMETERS
+        if name in named and isinstance(value := params[name], str) and value
+    )
