@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cloudwarden.core.events import Event
-from cloudwarden.detect.sources import ParseStats, parse_auditd
+from cloudwarden.detect.sources import ParseStats, auditd, parse_auditd
 from cloudwarden.detect.sources._base import RECORD_ERRORS, Malformed, from_epoch
 from cloudwarden.detect.sources._input import Input, input_name, iter_lines, open_input
 from cloudwarden.detect.sources.auditd import parse_audit_record
@@ -445,3 +445,17 @@ _ALPHABET = st.sampled_from(
 def test_any_text_reads_as_the_first_reader_did(rtype: str, body: str) -> None:
     line = f"type={rtype} msg=audit(1.5:7): {body}"
     assert parse_audit_record(line) == _reference_record(line)
+
+
+def test_remembered_words_and_keys_stay_bounded(tmp_path: Path) -> None:
+    lines = [
+        f'type=SYSCALL msg=audit(1.5:{i}): pid={i} k{i}={i} comm="c{i}"\n'
+        f'type=EXECVE msg=audit(1.5:{i}): argc=1 a0="x{i}"\ntype=EOE msg=audit(1.5:{i}): '
+        for i in range(auditd._MAX_WORDS + 10)
+    ]
+    path = tmp_path / "audit.log"
+    path.write_text("\n".join(lines) + "\n")
+    assert sum(1 for _ in parse_auditd(path)) == len(lines)
+    assert len(auditd._WORDS) <= auditd._MAX_WORDS
+    assert len(auditd._EXECVE_WORDS) <= auditd._MAX_WORDS
+    assert len(auditd._KEYS) <= auditd._MAX_KEYS

@@ -50,6 +50,11 @@ _PRIMARY = ("EXECVE", "SYSCALL", "USER_LOGIN", "USER_AUTH", "USER_CMD")
 #: keys seen to be whole `_PAIR` keys (learnt as read, up to `_MAX_KEYS`)
 _KEYS: set[str] = {"type"}
 _MAX_KEYS = 4096
+#: words read as one whole pair, by the pair: audit records repeat most of their words (arch,
+#: syscall, the uid and gid fields, comm, exe, key...); up to `_MAX_WORDS`, then started again
+_WORDS: dict[str, tuple[str, str]] = {}
+_EXECVE_WORDS: dict[str, tuple[str, str]] = {}
+_MAX_WORDS = 8192
 #: EXECVE's `argc` arguments are `a0`, `a1`...: the first ones named once
 _ARGS = tuple(f"a{i}" for i in range(64))
 _NO_ARGS = ("",) * 64
@@ -142,10 +147,8 @@ def _record(rtype: str, body: str, enriched: str) -> dict[str, str]:
     """The fields of a record: its type, then the pairs of its body and its enriched part."""
     record = {"type": rtype}
     execve = rtype == "EXECVE"
-    if (
-        _read(body, execve, record)
-        and (not enriched or _read(enriched, execve, record))
-        and (_KEYS.issuperset(record) or _learn_keys(record))
+    if (_words(body, execve, record) if "'" not in body else _read(body, execve, record)) and (
+        not enriched or _read(enriched, execve, record)
     ):
         return record
     record = {"type": rtype}
@@ -169,14 +172,14 @@ def _record(rtype: str, body: str, enriched: str) -> dict[str, str]:
     return record
 
 
-def _learn_keys(record: dict[str, str]) -> bool:
-    """Whether every key of `record` is a whole `_PAIR` key, remembering the new ones."""
-    for key in record:
-        if key not in _KEYS:
-            if _KEY.fullmatch(key) is None:
-                return False
-            if len(_KEYS) < _MAX_KEYS:
-                _KEYS.add(key)
+def _is_key(key: str) -> bool:
+    """Whether `_PAIR` reads `key` whole (remembered for the next records)."""
+    if key in _KEYS:
+        return True
+    if _KEY.fullmatch(key) is None:
+        return False
+    if len(_KEYS) < _MAX_KEYS:
+        _KEYS.add(key)
     return True
 
 
@@ -184,7 +187,7 @@ def _read(text: str, execve: bool, record: dict[str, str]) -> bool:
     """Add the pairs of `text` to `record` word by word; False where a word does not hold one
     whole pair (the caller then reads the record with `_PAIR`). A value in single quotes
     (`msg='op=... res=success'` of userspace records) may hold spaces: the text is read around
-    it. Keys are checked by the caller."""
+    it."""
     while (quote := text.find("'")) >= 0:
         close = text.find("'", quote + 1)
         head = text[:quote]
@@ -195,6 +198,8 @@ def _read(text: str, execve: bool, record: dict[str, str]) -> bool:
             return False
         value = text[quote + 1 : close]
         if key != "msg":
+            if not _is_key(key):
+                return False
             record[key] = value
         elif not _nested(value, record):  # userspace records nest their fields
             return False
@@ -207,17 +212,28 @@ def _words(text: str, execve: bool, record: dict[str, str]) -> bool:
     with a double quote must be one quoted string (a quote elsewhere is left to `_PAIR`); a
     plain value of EXECVE's `aN` or of `proctitle` is hex when it holds spaces, quotes or
     control characters."""
+    seen = _EXECVE_WORDS if execve else _WORDS
     for word in text.split():
-        key, eq, value = word.partition("=")
-        if '"' in value:
-            inner = value[1:-1]
-            if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
-                return False  # a quote inside a plain value, or one not closing at the end
-            record[key] = inner
-        elif eq:
-            if key == "proctitle" or (execve and key[:1] == "a" and key[1:].isdigit()):
-                value = _unhex(value)
-            record[key] = value
+        pair = seen.get(word)
+        if pair is None:
+            key, eq, value = word.partition("=")
+            if not eq:
+                continue
+            if not _is_key(key):
+                return False
+            if '"' in value:
+                inner = value[1:-1]
+                if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
+                    return False  # a quote inside a plain value, or one not closing at the end
+                pair = (key, inner)
+            elif key == "proctitle" or (execve and key[:1] == "a" and key[1:].isdigit()):
+                pair = (key, _unhex(value))
+            else:
+                pair = (key, value)
+            if len(seen) >= _MAX_WORDS:
+                seen.clear()
+            seen[word] = pair
+        record[pair[0]] = pair[1]
     return True
 
 
@@ -225,12 +241,16 @@ def _nested(text: str, record: dict[str, str]) -> bool:
     """The pairs inside `msg='...'`, added where their key is new; never hex."""
     for word in text.split():
         key, eq, value = word.partition("=")
+        if not eq:
+            continue
+        if not _is_key(key):
+            return False
         if '"' in value:
             inner = value[1:-1]
             if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
                 return False
             record.setdefault(key, inner)
-        elif eq:
+        else:
             record.setdefault(key, value)
     return True
 
