@@ -14,9 +14,11 @@ of the group as parsed, for rules written against one record type.
 
 A record's pairs are what the pattern `_PAIR` finds in it. Reading is the hot path of a
 detection run (two or more records per event), so they are read by splitting into words, which
-finds the same pairs whenever each word is one whole pair (a known key, a double-quoted value
-closing at the word's end) and single-quoted values open right after their `key=`; a record
-where that does not hold is read by `_PAIR` itself.
+finds the same pairs whenever each word is one whole pair (a whole `_PAIR` key, a double-quoted
+value closing at the word's end) and single-quoted values open right after their `key=`; a
+record where that does not hold is read by `_PAIR` itself. Words repeat from record to record
+(`arch=c000003e`, `uid=0`, `exe="/usr/bin/curl"`...), so the pair a word holds is remembered.
+The first, regex-only reader is kept in the tests as the reference this one must match.
 """
 
 from __future__ import annotations
