@@ -64,3 +64,19 @@ def test_auditd_memory_is_bounded_by_the_window(tmp_path: Path) -> None:
         # groups without EOE come out at most WINDOW lines late
         assert index + WINDOW >= seen[-1]
     assert seen == list(range(200))
+
+
+def test_an_epoch_out_of_range_is_one_malformed_event_not_the_end_of_the_read(
+        tmp_path: Path) -> None:
+    huge = "9" * 400
+    log = tmp_path / "audit.log"
+    log.write_text(
+        f'type=SYSCALL msg=audit({huge}.000:1): arch=c000003e syscall=59 success=yes exit=0 '
+        'pid=1 uid=0 comm="ls" exe="/usr/bin/ls"\n'
+        'type=SYSCALL msg=audit(1709647321.123:2): arch=c000003e syscall=59 success=yes '
+        'exit=0 pid=2 uid=0 comm="id" exe="/usr/bin/id"\n'
+        'type=EXECVE msg=audit(1709647321.123:2): argc=1 a0="id"\n')
+    stats = ParseStats()
+    events = list(parse_auditd(log, stats))
+    assert [e.action for e in events] == ["id"]
+    assert stats.malformed == 1

@@ -20,7 +20,7 @@ __all__ = ["Malformed", "ParseProblem", "ParseStats"]
 R = TypeVar("R")
 
 #: errors a conversion may raise on a record of the wrong shape
-RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError)
 
 
 class Malformed(ValueError):
