@@ -358,6 +358,26 @@ def test_router_only_skips_events_a_detector_cannot_alert_on() -> None:
                 assert json.dumps(detector.state(), sort_keys=True) == before
 
 
+def test_router_by_outcome_only_skips_events_a_detector_cannot_alert_on() -> None:
+    detectors = builtin_detectors(bad_domains=["evil.example"])
+    router = Router(detectors)
+    assert any(getattr(d, "outcomes", None) for d in detectors)
+    sources = {s for d in detectors for s in d.sources or ()}
+    actions = {a for d in detectors for a in d.actions or ()} | {"DeleteTrail", "x"}
+    for source in sorted(sources):
+        for action in sorted(actions):
+            for outcome in ("success", "failure", "unknown", ""):
+                routed = router.route(source, action, outcome)
+                assert {d.id for d in routed} <= {d.id for d in router.route(source, action)}
+                for detector in builtin_detectors(bad_domains=["evil.example"]):
+                    if any(d.id == detector.id for d in routed):
+                        continue
+                    before = json.dumps(detector.state(), sort_keys=True)
+                    events = [_provocative(source, action, outcome, i) for i in range(120)]
+                    assert run(detector, events) == [], (detector.id, source, action, outcome)
+                    assert json.dumps(detector.state(), sort_keys=True) == before
+
+
 def test_router_keeps_detector_order() -> None:
     detectors = builtin_detectors()
     routed = Router(detectors).route("aws.cloudtrail", "ConsoleLogin")

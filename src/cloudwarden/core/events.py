@@ -60,7 +60,7 @@ class Event:
         """A value of `fields` by dotted path (`userIdentity.type`); `default` when absent."""
         value: Any = self.fields
         for part in path.split("."):
-            if isinstance(value, Mapping):
+            if type(value) is dict or isinstance(value, Mapping):  # JSON records: no ABC check
                 value = value.get(part, default)
             else:
                 return default

@@ -286,6 +286,15 @@ def _merge(current: Alert, new: Alert, max_evidence: int) -> Alert:
     )
 
 
+def _renamed(alert: Alert, new_id: str) -> Alert:
+    """`replace(alert, id=new_id)`, spelled out (`replace` walks the fields on every call)."""
+    return Alert(
+        new_id, alert.type, alert.title, alert.severity, alert.description, alert.first_seen,
+        alert.last_seen, alert.tactic, alert.technique, alert.entities, alert.resources,
+        alert.evidence, alert.remediation, alert.count, alert.status, alert.assets,
+    )
+
+
 @dataclass
 class _Bucket:
     alerts: dict[str, Alert] = field(default_factory=dict)
@@ -305,7 +314,7 @@ class _Bucket:
                 return merged
         fresh_id = alert_id(alert.type, key[1], alert.first_seen)
         # built with its aggregation id already (`AlertBuilder` with the same key kinds): as is
-        fresh = alert if alert.id == fresh_id else replace(alert, id=fresh_id)
+        fresh = alert if alert.id == fresh_id else _renamed(alert, fresh_id)
         if fresh.id in self.alerts:  # the same occurrence seen again (a re-run)
             fresh = _merge(self.alerts[fresh.id], fresh, cap)
         self.alerts[fresh.id] = fresh

@@ -17,10 +17,11 @@ restore, an event of that key at or before that time is one the previous run alr
 never adds up to a threshold it did not reach. The mark is fixed for the run: events of the
 current run never hide each other, whatever the order of the files.
 
-A detector may declare the event `sources` and `actions` it can conclude anything from (`None`:
-any); a `Router` then hands each event only to the detectors it can concern, so a detection
-costs nothing on the events of other log sources. The declaration must cover every event the
-detector's predicates accept: it is a routing shortcut, never an extra filter.
+A detector may declare the event `sources`, `actions` and `outcomes` it can conclude anything
+from (`None`: any); a `Router` then hands each event only to the detectors it can concern, so a
+detection costs nothing on the events of other log sources (nor a failure-only detection on the
+successful calls that make most of a log). The declaration must cover every event the detector's
+predicates accept: it is a routing shortcut, never an extra filter.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ class _Keyed:
     #: routing by a test of the action name where no set can list them (`Delete*`): decided
     #: once per (source, action) by the `Router`, never per event
     action_filter: Callable[[str], bool] | None = None
+    #: routing: the event outcomes `observe` can alert on (or count), `None` for any
+    outcomes: frozenset[str] | None = None
     _quiet_until: _Lru[float] = field(init=False, repr=False)
     _evidence: _Lru[deque[Event]] = field(init=False, repr=False)
     #: per key: time of the latest event counted (saved), and as restored (fixed for the run)
@@ -187,15 +190,16 @@ _MAX_ROUTES = 4096
 
 
 class Router:
-    """Hands an event only to the detectors whose `sources` and `actions` admit it, in their
-    original order. The detectors per (source, action) are worked out once and remembered."""
+    """Hands an event only to the detectors whose `sources`, `actions` and (when the outcome is
+    given) `outcomes` admit it, in their original order. The detectors per (source, action,
+    outcome) are worked out once and remembered."""
 
     def __init__(self, detectors: Iterable[Detector]) -> None:
         self.detectors = tuple(detectors)
-        self._routes: dict[tuple[str, str], tuple[Detector, ...]] = {}
+        self._routes: dict[tuple[str, str, str | None], tuple[Detector, ...]] = {}
 
-    def route(self, source: str, action: str) -> tuple[Detector, ...]:
-        key = (source, action)
+    def route(self, source: str, action: str, outcome: str | None = None) -> tuple[Detector, ...]:
+        key = (source, action, outcome)
         found = self._routes.get(key)
         if found is None:
             found = tuple(
@@ -204,6 +208,7 @@ class Router:
                 if (d.sources is None or source in d.sources)
                 and (d.actions is None or action in d.actions)
                 and _admits(getattr(d, "action_filter", None), action)
+                and _admits_outcome(getattr(d, "outcomes", None), outcome)
             )
             if len(self._routes) < _MAX_ROUTES:
                 self._routes[key] = found
@@ -212,6 +217,10 @@ class Router:
 
 def _admits(action_filter: Callable[[str], bool] | None, action: str) -> bool:
     return action_filter is None or action_filter(action)
+
+
+def _admits_outcome(outcomes: frozenset[str] | None, outcome: str | None) -> bool:
+    return outcomes is None or outcome is None or outcome in outcomes
 
 
 def _fresh_name(seen: Mapping[str, float], now: float) -> str:

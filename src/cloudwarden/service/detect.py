@@ -118,7 +118,7 @@ def run_detection(
     count, event = 0, None  # the last event: its time closes the run
     for event in events:
         count += 1
-        for detector in route(event.source, event.action):
+        for detector in route(event.source, event.action, event.outcome):
             for alert in detector.observe(event):
                 add(alert)
         if observe_anomaly is not None:

@@ -34,7 +34,9 @@ def _record(rng: random.Random) -> dict[str, Any]:
         "eventName": _value(rng, NAMES),
         "eventSource": _value(rng, SOURCES),
         "eventType": rng.choice(["AwsApiCall", "AwsServiceEvent"]),
-        "requestParameters": rng.choice([None, {}, {"userName": "bob"}, {"instanceType": "p4d.24xlarge"}]),
+        "requestParameters": rng.choice(
+            [None, {}, {"userName": "bob"}, {"instanceType": "p4d.24xlarge"}]
+        ),
         "additionalEventData": rng.choice([None, {"MFAUsed": "No"}, {"MFAUsed": "Yes"}]),
         "responseElements": rng.choice([None, {"ConsoleLogin": "Success"}]),
     }

@@ -35,6 +35,8 @@ _MINUTE = timedelta(minutes=1)
 _CLOUDTRAIL = frozenset({"aws.cloudtrail"})
 _LINUX_AUTH = frozenset({"linux.auth"})
 _KUBERNETES = frozenset({"kubernetes.audit"})
+_SUCCESS = frozenset({"success"})
+_FAILURE = frozenset({"failure"})
 _GIB = 1024**3
 
 
@@ -272,6 +274,7 @@ def _linux() -> list[Detector]:
             threshold=10,
             sources=_LINUX_AUTH,
             actions=_SSH_FAILURES,
+            outcomes=_FAILURE,
         ),
         ThresholdDetector(
             _alert(
@@ -290,6 +293,7 @@ def _linux() -> list[Detector]:
             sources=_LINUX_AUTH,
             actions=_SSH_FAILURES,
             distinct=_actor,
+            outcomes=_FAILURE,
         ),
         SequenceDetector(
             _alert(
@@ -337,6 +341,7 @@ def _aws() -> list[Detector]:
             threshold=10,
             sources=_CLOUDTRAIL,
             actions=frozenset({"ConsoleLogin"}),
+            outcomes=_FAILURE,
         ),
         SequenceDetector(
             _alert(
@@ -374,6 +379,7 @@ def _aws() -> list[Detector]:
             unit="buckets",
             sources=_CLOUDTRAIL,
             actions=frozenset({"DeleteBucket"}),
+            outcomes=_SUCCESS,
         ),
         VolumeDetector(
             _alert(
@@ -397,6 +403,7 @@ def _aws() -> list[Detector]:
             unit="deletions",
             sources=_CLOUDTRAIL,
             action_filter=lambda action: action.startswith(_DELETIONS),
+            outcomes=_SUCCESS,
         ),
         VolumeDetector(
             _alert(
@@ -420,6 +427,7 @@ def _aws() -> list[Detector]:
             unit="instances",
             sources=_CLOUDTRAIL,
             actions=frozenset({"RunInstances"}),
+            outcomes=_SUCCESS,
         ),
         SequenceDetector(
             _alert(
@@ -457,6 +465,7 @@ def _aws() -> list[Detector]:
             distinct=_field("requestParameters.secretId"),
             sources=_CLOUDTRAIL,
             actions=frozenset({"GetSecretValue"}),
+            outcomes=_SUCCESS,
         ),
         ThresholdDetector(
             _alert(
@@ -500,6 +509,7 @@ def _aws() -> list[Detector]:
             ),
             threshold=20,
             sources=_CLOUDTRAIL,
+            outcomes=_FAILURE,
         ),
         VolumeDetector(
             _alert(
@@ -605,6 +615,7 @@ def _other_clouds() -> list[Detector]:
             threshold=10,
             distinct=_actor,
             sources=frozenset({"azure.signin"}),
+            outcomes=_FAILURE,
         ),
     ]
 

@@ -10,7 +10,7 @@ event of that source. Cost per event grows with the candidates, not with the rul
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +37,12 @@ _MEMO_SIZE = 4096
 _NO_MATCHES: tuple[SigmaMatch, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SigmaMatch:
-    """A Sigma rule (or correlation) matched. `events` holds a correlation's evidence."""
+    """A Sigma rule (or correlation) matched. `events` holds a correlation's evidence.
+
+    Treat it as immutable, like `Event`: one is built per matching event, and a frozen
+    dataclass's __init__ is several times slower."""
 
     rule_id: str
     title: str
@@ -77,17 +80,37 @@ def _route_getter(path: str) -> Getter:
     return compile_getter(path)
 
 
-#: how the candidate memo reads a routing field: a top-level key straight from `fields` (its
-#: name), an event attribute (`@process`: its name), or a dotted path (its lookup)
-_KeyReader = tuple[str | None, str | None, Callable[[Mapping[str, Any]], Any] | None]
+#: the routing values of an event, as the candidate memo keys it
+_RoutingKey = tuple[Any, ...]
 
 
-def _key_reader(path: str) -> _KeyReader:
-    if path.startswith("@"):
-        return None, path[1:], None
-    if "." in path:
-        return None, None, compile_lookup(path)
-    return path, None, None
+def _routing_key(paths: list[str]) -> Callable[[Event], _RoutingKey]:
+    """A function reading the values of `paths` (routing fields) as `compile_getter` reads
+    them, top-level keys first in one C-level `map`, then attributes and dotted paths: per
+    event, so as few Python steps as possible."""
+    names = tuple(p for p in paths if not p.startswith("@") and "." not in p)
+    attrs = tuple(p[1:] for p in paths if p.startswith("@"))
+    lookups = tuple(compile_lookup(p) for p in paths if "." in p and not p.startswith("@"))
+    if not attrs and not lookups:
+        return lambda event: tuple(map(event.fields.get, names))
+    if not attrs and len(lookups) == 1:
+        (lookup,) = lookups
+
+        def names_and_path(event: Event) -> _RoutingKey:
+            fields = event.fields
+            return (*map(fields.get, names), lookup(fields))
+
+        return names_and_path
+
+    def general(event: Event) -> _RoutingKey:
+        fields = event.fields
+        return (
+            *map(fields.get, names),
+            *[getattr(event, a) or None for a in attrs],  # as `compile_getter` reads `@attr`
+            *[lookup(fields) for lookup in lookups],
+        )
+
+    return general
 
 
 class _SubstringSet:
@@ -138,8 +161,8 @@ class _Route:
         # too). Not for keyword rules (the record's whole text) nor for fields of too many
         # values (command lines): the memo turns itself off when it mostly misses
         fields = [*exact, *(f for f in literals if f != KEYWORD_FIELD)]
-        self._readers = tuple(_key_reader(f) for f in fields)
-        self._memo: dict[tuple[str | None, ...], tuple[CompiledRule, ...]] | None = (
+        self._key = _routing_key(fields)
+        self._memo: dict[_RoutingKey, tuple[CompiledRule, ...]] | None = (
             None if KEYWORD_FIELD in literals or not fields else {}
         )
         self._misses = self._hits = 0
@@ -188,28 +211,23 @@ class _Route:
         if memo is None:
             ctx = Context(event)
             return self.candidates(ctx), ctx
-        fields = event.fields
-        values: list[str | None] = []
-        for name, attr, lookup in self._readers:
-            if name is not None:
-                value = fields.get(name)
-            elif attr is not None:
-                value = getattr(event, attr) or None  # as `compile_getter` reads `@attr`
-            else:
-                value = lookup(fields)  # type: ignore[misc]
-            if value is not None and type(value) is not str:
-                ctx = Context(event)
-                return self.candidates(ctx), ctx
-            values.append(value)
-        key = tuple(values)
-        found = memo.get(key)
+        key = self._key(event)
+        try:
+            found = memo.get(key)
+        except TypeError:  # an unhashable value (a list, a dict): worked out, not remembered
+            ctx = Context(event)
+            return self.candidates(ctx), ctx
         if found is not None:
+            # only keys of strings (or None) are remembered, and only a string (a subclass
+            # too, which routes alike) equals one
             self._hits += 1
             return found, None
         ctx = Context(event)
         found = tuple(self.candidates(ctx))
         if len(memo) < _MEMO_SIZE:
-            memo[key] = found
+            # `1`, `True` and `1.0` are equal keys but route apart: keys of strings only
+            if all(value is None or type(value) is str for value in key):
+                memo[key] = found
         else:  # full: kept while it answers more events than it misses
             self._misses += 1
             if self._misses >= _MEMO_SIZE:

@@ -103,13 +103,10 @@ _TARGET_KEYS = frozenset(_TARGET_PARAMETERS)
 
 
 def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
+    # per record: no comprehension here (it would make cells of the locals on every call)
     resources = record.get("resources")
     if isinstance(resources, list) and resources:
-        return tuple(
-            str(r.get("ARN") or r.get("arn"))
-            for r in resources
-            if isinstance(r, dict) and (r.get("ARN") or r.get("arn"))
-        )
+        return _resource_arns(resources)
     params = record.get("requestParameters")
     if not isinstance(params, dict):
         return ()
@@ -118,10 +115,24 @@ def _targets(record: Mapping[str, Any]) -> tuple[str, ...]:
     named = _TARGET_KEYS.intersection(params)
     if not named:
         return ()
-    if len(named) == 1:
-        for name in named:
-            value = params[name]
-            return (value,) if isinstance(value, str) and value else ()
+    if len(named) > 1:
+        return _named_values(params, named)
+    for name in named:
+        value = params[name]
+        if isinstance(value, str) and value:
+            return (value,)
+    return ()
+
+
+def _resource_arns(resources: list[Any]) -> tuple[str, ...]:
+    return tuple(
+        str(r.get("ARN") or r.get("arn"))
+        for r in resources
+        if isinstance(r, dict) and (r.get("ARN") or r.get("arn"))
+    )
+
+
+def _named_values(params: Mapping[str, Any], named: frozenset[str]) -> tuple[str, ...]:
     return tuple(
         value
         for name in _TARGET_PARAMETERS
