@@ -1,12 +1,11 @@
 """One reading of a workload's pod for all the workload rules, and their verdict.
 
-`cloudwarden.checks.kubernetes_workload` reads the pod anew in each helper a rule calls
-(`containers`, `pod_spec`, `pod_security_context`, and `verdict` again for a pass): each one
-checks its memo of the last workload. Here a rule asks once - `pod(asset)` gives the
-containers, the pod spec and the pod's securityContext together - and `verdict` takes the
-container count from it. The readings and the results are those of `kubernetes_workload`
-(tests/checks/test_kubernetes_pod.py compares them); the evidence pool in the rule's scratch
-is the one `kubernetes_workload.verdict` fills.
+`pod(asset)` gives the containers, the pod spec and the pod's securityContext together, read
+once per asset (the engine judges one asset with every rule of its type in a row); the
+helpers of `cloudwarden.checks.kubernetes_workload` read through it too. `verdict` takes the
+container count from it. tests/checks/test_kubernetes_pod.py compares the results with
+`kubernetes_workload`'s; the evidence pool in the rule's scratch is the one
+`kubernetes_workload.verdict` fills.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from cloudwarden.checks.kubernetes_pod import as_mapping, pod
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
@@ -47,55 +47,16 @@ MAX_SHARED_EVIDENCE = 4096
 #: was expected (`Evidence`'s own fields, so a problem is shown as it is, without a copy).
 Problem = Evidence
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 _PASS, _FAIL = Status.PASS, Status.FAIL
 
 
-def _dict(value: Any) -> Mapping[str, Any]:
-    # exact dicts and None first: an ABC isinstance check costs ten times more
-    if type(value) is dict:
-        return value
-    if value is None or not isinstance(value, Mapping):
-        return _EMPTY
-    return value
-
-
-class _Workload(NamedTuple):
-    """What every workload check reads first, derived once per asset."""
-
-    properties: Mapping[str, Any]
-    items: Any  # the `Containers` and `PodSpec` read, to tell a replaced one
-    spec: Any
-    containers: list[tuple[int, Mapping[str, Any]]]
-    pod_spec: Mapping[str, Any]
-    pod_security_context: Mapping[str, Any]
-
-
-#: The workload last derived. The engine judges one asset with every rule of its type in a
-#: row, so one entry serves them all; it is checked by identity and replaced whole (atomic),
-#: and a miss only derives again: results never depend on it.
-_last: _Workload | None = None
-
-
-def _workload(asset: Asset) -> _Workload:
-    global _last
-    props = asset.properties
-    items, raw_spec = props.get("Containers"), props.get("PodSpec")
-    last = _last
-    if last is not None and last.properties is props and last.items is items \
-            and last.spec is raw_spec:
-        return last
-    found = [(i, c) for i, c in enumerate(items if type(items) is list else ())
-             if type(c) is dict or isinstance(c, Mapping)]
-    spec = _dict(raw_spec)
-    last = _last = _Workload(props, items, raw_spec, found, spec,
-                             _dict(spec.get("securityContext")))
-    return last
+#: a mapping, or an empty one (one reading of a workload for both modules: kubernetes_pod)
+_dict = as_mapping
 
 
 def containers(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
     """(index in `Containers`, container) of every container of the workload."""
-    return _workload(asset).containers
+    return pod(asset).containers
 
 
 def container_label(container: Mapping[str, Any]) -> str:
@@ -104,11 +65,11 @@ def container_label(container: Mapping[str, Any]) -> str:
 
 
 def pod_spec(asset: Asset) -> Mapping[str, Any]:
-    return _workload(asset).pod_spec
+    return pod(asset).spec
 
 
 def pod_security_context(asset: Asset) -> Mapping[str, Any]:
-    return _workload(asset).pod_security_context
+    return pod(asset).security_context
 
 
 def volumes(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
