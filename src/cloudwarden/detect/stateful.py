@@ -196,11 +196,13 @@ class Router:
 
     def __init__(self, detectors: Iterable[Detector]) -> None:
         self.detectors = tuple(detectors)
-        self._routes: dict[tuple[str, str, str | None], tuple[Detector, ...]] = {}
+        #: the routes worked out so far, by (source, action, outcome): a caller running per
+        #: event may look here first and call `route` only when the key is missing
+        self.routes: dict[tuple[str, str, str | None], tuple[Detector, ...]] = {}
 
     def route(self, source: str, action: str, outcome: str | None = None) -> tuple[Detector, ...]:
         key = (source, action, outcome)
-        found = self._routes.get(key)
+        found = self.routes.get(key)
         if found is None:
             found = tuple(
                 d
@@ -210,8 +212,8 @@ class Router:
                 and _admits(getattr(d, "action_filter", None), action)
                 and _admits_outcome(getattr(d, "outcomes", None), outcome)
             )
-            if len(self._routes) < _MAX_ROUTES:
-                self._routes[key] = found
+            if len(self.routes) < _MAX_ROUTES:
+                self.routes[key] = found
         return found
 
 

@@ -112,13 +112,16 @@ def run_detection(
                              endpoint_url=endpoint_url)
     # per event, so locals rather than attribute look-ups; per event, the stateful detections'
     # alerts, then the anomalies', then the Sigma rules'
-    route = router.route
+    route, routes = router.route, router.routes
     observe_anomaly = anomaly.observe if anomaly is not None else None
     sigma_step = engine.step
     count, event = 0, None  # the last event: its time closes the run
     for event in events:
         count += 1
-        for detector in route(event.source, event.action, event.outcome):
+        routed = routes.get((event.source, event.action, event.outcome))
+        if routed is None:
+            routed = route(event.source, event.action, event.outcome)
+        for detector in routed:
             for alert in detector.observe(event):
                 add(alert)
         if observe_anomaly is not None:

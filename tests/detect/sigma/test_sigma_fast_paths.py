@@ -5,8 +5,10 @@ distinct routing values) against `candidates` on a fresh context, `step` against
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -56,8 +58,9 @@ def _events(count: int, seed: int) -> list[Event]:
     for i in range(count):
         fields = _record(rng)
         name = fields.get("eventName")
+        record: Mapping[str, Any] = MappingProxyType(fields) if rng.random() < 0.05 else fields
         events.append(Event(T0 + timedelta(seconds=i), "aws.cloudtrail",
-                            name if isinstance(name, str) else "", fields=fields))
+                            name if isinstance(name, str) else "", fields=record))
     return events
 
 
@@ -73,6 +76,15 @@ def test_memo_candidates_are_the_computed_ones(builtin: SigmaEngine) -> None:
         selected, _ctx = route.select(event)
         assert list(selected) == route.candidates(Context(event))
     assert route._memo  # it did remember
+
+
+def test_routing_key_reads_what_the_getters_read(builtin: SigmaEngine) -> None:
+    route = builtin._routes["aws.cloudtrail"]
+    paths = ["eventName", "eventSource", "userIdentity.type"]
+    getters = [compile_getter(p) for p in paths]
+    for event in _events(2000, seed=3):
+        key = route._key(event)
+        assert [key[0], key[1], key[-1]] == [g(Context(event)) for g in getters]
 
 
 def test_step_feed_and_match_agree(builtin: SigmaEngine) -> None:

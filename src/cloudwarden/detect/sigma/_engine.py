@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import re2
 
@@ -24,6 +24,7 @@ from cloudwarden.detect.sigma._mapping import MAPPINGS
 from cloudwarden.detect.sigma._values import (
     Context,
     Getter,
+    _walk,
     compile_getter,
     compile_lookup,
     flatten_text,
@@ -84,23 +85,18 @@ def _route_getter(path: str) -> Getter:
 _RoutingKey = tuple[Any, ...]
 
 
+#: a key no record holds: `get` of it is None (pads the names of a fixed-shape key)
+_NO_KEY = object()
+
+
 def _routing_key(paths: list[str]) -> Callable[[Event], _RoutingKey]:
     """A function reading the values of `paths` (routing fields) as `compile_getter` reads
-    them, top-level keys first in one C-level `map`, then attributes and dotted paths: per
-    event, so as few Python steps as possible."""
-    names = tuple(p for p in paths if not p.startswith("@") and "." not in p)
+    them. Per event, so the usual shapes are spelled out in one function each, without a
+    loop or a call per field: up to three top-level keys, and at most one two-part path."""
+    names = [p for p in paths if not p.startswith("@") and "." not in p]
     attrs = tuple(p[1:] for p in paths if p.startswith("@"))
-    lookups = tuple(compile_lookup(p) for p in paths if "." in p and not p.startswith("@"))
-    if not attrs and not lookups:
-        return lambda event: tuple(map(event.fields.get, names))
-    if not attrs and len(lookups) == 1:
-        (lookup,) = lookups
-
-        def names_and_path(event: Event) -> _RoutingKey:
-            fields = event.fields
-            return (*map(fields.get, names), lookup(fields))
-
-        return names_and_path
+    dotted = [p for p in paths if "." in p and not p.startswith("@")]
+    lookups = tuple(compile_lookup(p) for p in dotted)
 
     def general(event: Event) -> _RoutingKey:
         fields = event.fields
@@ -110,7 +106,33 @@ def _routing_key(paths: list[str]) -> Callable[[Event], _RoutingKey]:
             *[lookup(fields) for lookup in lookups],
         )
 
-    return general
+    if attrs or len(names) > 3 or len(dotted) > 1 or any(p.count(".") != 1 for p in dotted):
+        return general
+    n0, n1, n2 = cast(tuple[Any, Any, Any], (*names, _NO_KEY, _NO_KEY, _NO_KEY)[:3])
+    if not dotted:
+
+        def names_only(event: Event) -> _RoutingKey:
+            get = event.fields.get
+            return (get(n0), get(n1), get(n2))
+
+        return names_only
+    path = dotted[0]
+    first, second = path.split(".")
+    rest = (second,)
+
+    def names_and_path(event: Event) -> _RoutingKey:
+        fields = event.fields
+        if type(fields) is not dict:
+            return general(event)
+        get = fields.get
+        value = get(path)  # `compile_lookup(path)`, inline: the key with the dot first
+        if value is None:
+            value = get(first)
+            if value is not None:
+                value = value.get(second) if type(value) is dict else _walk(value, rest)
+        return (get(n0), get(n1), get(n2), value)
+
+    return names_and_path
 
 
 class _SubstringSet:
@@ -277,9 +299,22 @@ class SigmaEngine:
         route = self._routes.get(event.source)
         if route is None:
             return _NO_MATCHES
-        rules, ctx = route.select(event)
-        if not rules:
-            return _NO_MATCHES
+        memo = route._memo
+        rules: Sequence[CompiledRule] | None = None
+        if memo is not None:  # `route.select`'s usual answer, without the call
+            try:
+                rules = memo.get(route._key(event))
+            except TypeError:
+                rules = None  # an unhashable value: `select` works it out
+        if rules is not None:
+            route._hits += 1
+            if not rules:
+                return _NO_MATCHES
+            ctx: Context | None = None
+        else:
+            rules, ctx = route.select(event)
+            if not rules:
+                return _NO_MATCHES
         if ctx is None:
             ctx = Context(event)
         found: list[SigmaMatch] = []

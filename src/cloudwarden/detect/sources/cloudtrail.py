@@ -44,6 +44,13 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
         time = parse_iso(when)  # raises Malformed
     # `_text` without the call for the usual plain strings, and the fields passed in `Event`'s
     # order, not by name (half the cost of the call): this runs per record
+    # `_actor`, inline
+    actor = (
+        identity.get("arn")
+        or identity.get("principalId")
+        or identity.get("invokedBy")
+        or identity.get("userName")
+    )
     actor_type = identity.get("type")
     source_ip = get("sourceIPAddress")
     user_agent = get("userAgent")
@@ -54,7 +61,7 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
         SOURCE,                                                                # source
         action,                                                                # action
         "failure" if get("errorCode") else "success",                          # outcome
-        _actor(identity),                                                      # actor
+        actor if type(actor) is str else text_of(actor),                       # actor
         actor_type if type(actor_type) is str else text_of(actor_type),        # actor_type
         source_ip if type(source_ip) is str else text_of(source_ip),           # source_ip
         user_agent if type(user_agent) is str else text_of(user_agent),        # user_agent
