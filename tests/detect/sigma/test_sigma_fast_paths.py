@@ -15,6 +15,7 @@ import pytest
 
 from cloudwarden.core.events import Event
 from cloudwarden.detect.sigma import SigmaEngine, load_sigma, load_sigma_text
+from cloudwarden.detect.sigma import _compile as compile_module
 from cloudwarden.detect.sigma import _engine as engine_module
 from cloudwarden.detect.sigma._values import Context, _walk, compile_getter, compile_lookup
 from cloudwarden.service.detect import builtin_sigma_dir
@@ -164,3 +165,46 @@ def test_dotted_lookup_is_the_general_walk(path: str) -> None:
         assert compile_lookup(path)(record) == expected
         event = Event(T0, "aws.cloudtrail", "x", fields=record)
         assert compile_getter(path)(Context(event)) == expected
+
+
+LIST_RULE = """title: t
+id: 5b7a4b0e-1f1e-4c1e-9e1e-000000000003
+status: test
+level: high
+logsource: {product: aws, service: cloudtrail}
+detection:
+  names:
+    eventName:
+    - StopLogging
+    - DeleteTrail
+    - ΣΑΣ
+    - ''
+    - 'true'
+    - '7'
+  mixed:
+    userAgent:
+    - aws-cli*
+    - Boto3
+  cased:
+    awsRegion|cased:
+    - us-east-1
+    - EU-West-1
+  condition: names or mixed or cased
+"""
+
+
+def test_one_of_literals_is_the_or_of_its_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = SigmaEngine(load_sigma_text(LIST_RULE))
+    monkeypatch.setattr(compile_module, "_one_of_literals", lambda node: None)
+    plain = SigmaEngine(load_sigma_text(LIST_RULE))
+    sigmas = ["\u03c3\u03b1\u03c2", "\u03a3\u0391\u03a3", "\u03c3\u03b1\u03c3"]  # final sigma
+    values: list[Any] = ["StopLogging", "stoplogging", "DELETETRAIL", *sigmas, "",
+                         "true", True, False, 7, 7.0, "7", None, ["x", "deletetrail"], [],
+                         {"a": "StopLogging"}, "aws-cli/2", "boto3", "us-east-1", "US-EAST-1",
+                         "EU-West-1"]
+    rng = random.Random(4)
+    for _ in range(2000):
+        fields = {k: rng.choice(values) for k in ("eventName", "userAgent", "awsRegion")
+                  if rng.random() < 0.8}
+        event = Event(T0, "aws.cloudtrail", "x", fields=fields)
+        assert [m.rule_id for m in fast.match(event)] == [m.rule_id for m in plain.match(event)]
