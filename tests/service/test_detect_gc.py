@@ -1,0 +1,46 @@
+"""run_detection freezes what a long run keeps out of the collector's full walks, and leaves
+the collector as it found it."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import orjson
+import pytest
+
+from cloudwarden.service import detect
+
+
+def _trail(path: Path, count: int) -> Path:
+    records = [{"eventName": "StopLogging", "eventSource": "cloudtrail.amazonaws.com",
+                "eventTime": f"2026-01-01T00:00:{i % 60:02d}Z", "sourceIPAddress": f"10.0.0.{i}",
+                "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/u"}}
+               for i in range(count)]
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
+    return path
+
+
+def test_freezes_during_the_run_and_unfreezes_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(detect, "_FREEZE_EVERY", 1)  # a freeze every other event
+    trail = _trail(tmp_path / "t.jsonl", 20)
+    assert gc.get_freeze_count() == 0
+    plain = detect.run_detection([trail], anomalies=False)
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(detect, "_FREEZE_EVERY", (1 << 16) - 1)
+    assert [a.id for a in detect.run_detection([trail], anomalies=False).alerts] == [
+        a.id for a in plain.alerts
+    ]
+
+
+def test_leaves_a_freeze_of_someone_else_alone(tmp_path: Path) -> None:
+    trail = _trail(tmp_path / "t.jsonl", 5)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        detect.run_detection([trail], anomalies=False)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
