@@ -41,6 +41,8 @@ def test_leaves_a_freeze_of_someone_else_alone(tmp_path: Path) -> None:
     try:
         frozen = gc.get_freeze_count()
         detect.run_detection([trail], anomalies=False)
-        assert gc.get_freeze_count() == frozen
+        # neither unfrozen (0) nor frozen further (more); a frozen object that dies during the
+        # run (another test's garbage) leaves the count, so it may only shrink
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
