@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from cloudwarden.checks.kubernetes_pod import as_mapping, pod
+from cloudwarden.checks.kubernetes_pod import _shared, as_mapping, pod
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
@@ -129,28 +129,6 @@ def container_path(index: int, dotted: str) -> str:
 
 def pod_path(dotted: str) -> str:
     return f"PodSpec.securityContext.{dotted}"
-
-
-def _shared(ctx: CheckContext | None, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
-    """`evidence`, or an equal tuple already in a finding of the same rule: thousands of
-    workloads pass with the same evidence, and one tuple for them all is that much less for
-    the memory and the garbage collector to hold and walk. Immutable and equal: no finding
-    can tell the difference."""
-    if ctx is None:
-        return evidence
-    pool: dict[tuple[Evidence, ...], tuple[Evidence, ...]] | None = \
-        ctx.scratch.get("kubernetes_workload.evidence")
-    if pool is None:
-        pool = ctx.scratch["kubernetes_workload.evidence"] = {}
-    try:
-        found = pool.get(evidence)
-        if found is not None:
-            return found
-        if len(pool) < MAX_SHARED_EVIDENCE:
-            pool[evidence] = evidence
-    except TypeError:  # an unhashable value (a list or a mapping) is kept as it is
-        pass
-    return evidence
 
 
 def verdict(asset: Asset, problems: Iterable[Problem], what: str,
