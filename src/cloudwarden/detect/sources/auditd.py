@@ -224,9 +224,9 @@ def _words(text: str, execve: bool, record: dict[str, str]) -> bool:
             if not _is_key(key):
                 return False
             if '"' in value:
-                inner = value[1:-1]
-                if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
-                    return False  # a quote inside a plain value, or one not closing at the end
+                inner = _quoted(value)
+                if inner is None:
+                    return False
                 pair = (key, inner)
             elif key == "proctitle" or (execve and key[:1] == "a" and key[1:].isdigit()):
                 pair = (key, _unhex(value))
@@ -239,6 +239,15 @@ def _words(text: str, execve: bool, record: dict[str, str]) -> bool:
     return True
 
 
+def _quoted(value: str) -> str | None:
+    """The inside of a value that is one whole double-quoted string; None for a quote inside
+    a plain value, or one not closing at the end (left to `_PAIR`)."""
+    inner = value[1:-1]
+    if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
+        return None
+    return inner
+
+
 def _nested(text: str, record: dict[str, str]) -> bool:
     """The pairs inside `msg='...'`, added where their key is new; never hex."""
     for word in text.split():
@@ -248,8 +257,8 @@ def _nested(text: str, record: dict[str, str]) -> bool:
         if not _is_key(key):
             return False
         if '"' in value:
-            inner = value[1:-1]
-            if value[0] != '"' or value[-1] != '"' or '"' in inner or value == '"':
+            inner = _quoted(value)
+            if inner is None:
                 return False
             record.setdefault(key, inner)
         else:
