@@ -382,6 +382,24 @@ def _compile_regex(pattern: Any, where: str) -> Callable[[Any], bool]:
         raise ConditionError(where, f"matches needs a string pattern, got {pattern!r}")
     if len(pattern) > MAX_REGEX_LENGTH:
         raise ConditionError(where, f"regex longer than {MAX_REGEX_LENGTH} characters")
+    # one matcher per pattern, shared by every condition using it: rules of one asset type
+    # often test the same pattern on the same value (the names a distribution reserves, read
+    # by ten RBAC rules), and then one RE2 search answers them all
+    matcher = _REGEX_MATCHERS.get(pattern)
+    if matcher is None:
+        matcher = _regex_matcher(pattern, where)
+        if len(_REGEX_MATCHERS) >= _MAX_REGEX_MATCHERS:
+            _REGEX_MATCHERS.clear()
+        _REGEX_MATCHERS[pattern] = matcher
+    return matcher
+
+
+#: pattern -> its matcher (see `_compile_regex`), cleared when full
+_REGEX_MATCHERS: dict[str, Callable[[Any], bool]] = {}
+_MAX_REGEX_MATCHERS = 256
+
+
+def _regex_matcher(pattern: str, where: str) -> Callable[[Any], bool]:
     import re2  # linear-time engine: no catastrophic backtracking on hostile input
 
     options = re2.Options()
@@ -395,16 +413,26 @@ def _compile_regex(pattern: Any, where: str) -> Callable[[Any], bool]:
     search = rx.search
     # RE2 guarantees linear time but costs microseconds per call; the same values (states,
     # ARN prefixes, names) recur across an inventory, so remember short answers, boundedly.
+    # The last answer the memo did not keep is remembered too (one tuple, replaced whole, so
+    # threads never see a value with another's answer): the rules sharing this matcher ask
+    # about one asset's value in a row, whatever the memo holds.
     memo: dict[str, bool] = {}
+    last: tuple[str, bool] | None = None
 
     def matches(v: Any) -> bool:
+        nonlocal last
         if type(v) is not str:
             return False
         hit = memo.get(v)
         if hit is None:
+            kept = last
+            if kept is not None and kept[0] == v:
+                return kept[1]
             hit = search(v) is not None
             if len(v) <= _MEMO_TEXT and len(memo) < _MEMO_ENTRIES:
                 memo[v] = hit
+            else:
+                last = (v, hit)
         return hit
 
     return matches
