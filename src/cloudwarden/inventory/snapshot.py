@@ -24,6 +24,9 @@ from cloudwarden.core.model import Asset, AssetRef
 __all__ = ["FORMAT", "Inventory"]
 
 FORMAT = "cloudwarden.inventory/1"
+#: the values the field indexes hold. A tuple, not `str | int | float | bool`: that union,
+#: written in a function, is built anew at every call, which costs more than the lookup itself
+_SCALARS = (str, int, float, bool)
 
 
 class Inventory:
@@ -40,6 +43,8 @@ class Inventory:
         self._by_key: dict[str, Asset] = {}
         self._by_account: dict[str, dict[str, list[Asset]]] = {}
         self._by_field: dict[tuple[str, str], dict[Any, list[Asset]]] = {}
+        #: (type, field) -> (account, value) -> assets, for `find_in_account`
+        self._by_account_field: dict[tuple[str, str], dict[tuple[str, Any], list[Asset]]] = {}
         self.errors: list[CollectionError] = list(errors)
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.load_problems: list[str] = []
@@ -57,6 +62,9 @@ class Inventory:
         self._by_account.pop(asset.ref.type, None)
         if self._by_field:
             self._by_field = {k: v for k, v in self._by_field.items() if k[0] != asset.ref.type}
+        if self._by_account_field:
+            self._by_account_field = {k: v for k, v in self._by_account_field.items()
+                                      if k[0] != asset.ref.type}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -88,17 +96,18 @@ class Inventory:
                         value: Any) -> list[Asset]:
         """`find_by` within one account: joins such as instance -> security group or function
         -> subnet stay O(1) however many accounts share the same names."""
-        index = self._by_field.get((asset_type, "\x00" + field))
+        index = self._by_account_field.get((asset_type, field))
         if index is None:
             index = defaultdict(list)
             for asset in self.of_type(asset_type):
                 key = asset.properties.get(field)
-                if isinstance(key, str | int | float | bool):
+                if isinstance(key, _SCALARS):
                     index[(asset.ref.account, key)].append(asset)
-            self._by_field[(asset_type, "\x00" + field)] = index
-        if not isinstance(value, str | int | float | bool):
-            return []
-        return index.get((account, value), [])
+            self._by_account_field[(asset_type, field)] = index
+        # text first: the usual join key, and a type test ten times cheaper than isinstance
+        if type(value) is str or isinstance(value, _SCALARS):
+            return index.get((account, value), [])
+        return []
 
     def find_by(self, asset_type: str, field: str, value: Any) -> list[Asset]:
         """Assets of a type whose top-level `field` equals `value` (hashable values only);
@@ -108,10 +117,12 @@ class Inventory:
             index = defaultdict(list)
             for asset in self.of_type(asset_type):
                 key = asset.properties.get(field)
-                if isinstance(key, str | int | float | bool):
+                if isinstance(key, _SCALARS):
                     index[key].append(asset)
             self._by_field[(asset_type, field)] = index
-        return index.get(value, []) if isinstance(value, str | int | float | bool) else []
+        if type(value) is str or isinstance(value, _SCALARS):
+            return index.get(value, [])
+        return []
 
     def types(self) -> list[str]:
         return sorted(self._by_type)
