@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import nested, pod, verdict
+from cloudwarden.checks.kubernetes_pod import nested, pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, pod_annotations
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -12,6 +12,7 @@ ALLOWED_TYPES = frozenset({"RuntimeDefault", "Localhost"})
 EXPECTED = "unset, RuntimeDefault or Localhost"
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -21,6 +21,7 @@ def _allowed(ctx: CheckContext) -> tuple[frozenset[int], str]:
     return found
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     allowed, expected = _allowed(ctx)
     workload = pod(asset)

@@ -3,12 +3,13 @@ Always for latest and untagged images, IfNotPresent for other tags)."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, parse_image
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

@@ -3,7 +3,7 @@ each image must at least name its registry host (no implicit Docker Hub, no sear
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, parse_image, registry_allowed
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -25,6 +25,7 @@ def _parameters(ctx: CheckContext) -> tuple[list[str], str]:
     return found
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     allowed, expected = _parameters(ctx)
     workload = pod(asset)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, secret_like_env
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems = [Problem(f"Containers[{i}].env[{j}].value", f"{name}=<redacted>",

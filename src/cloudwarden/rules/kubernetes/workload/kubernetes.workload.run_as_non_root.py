@@ -3,12 +3,13 @@ sets it to true; the container's own value overrides; the pod may not set it to 
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import as_mapping, pod, verdict
+from cloudwarden.checks.kubernetes_pod import as_mapping, pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, container_path, pod_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

@@ -3,7 +3,7 @@ the pod sets an allowed type; the container's own type overrides the pod's."""
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import nested, pod, verdict
+from cloudwarden.checks.kubernetes_pod import nested, pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem, container_path, pod_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -12,6 +12,7 @@ ALLOWED = frozenset({"RuntimeDefault", "Localhost"})
 FIELD = "seccompProfile.type"
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict
 from cloudwarden.checks.kubernetes_workload import Problem
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -26,6 +26,7 @@ def _judge(options: Any, where: str, problems: list[Problem]) -> None:
             problems.append(Problem(f"{where}.{key}", options.get(key), "unset"))
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

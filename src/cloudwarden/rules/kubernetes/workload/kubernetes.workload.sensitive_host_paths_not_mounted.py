@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict, volumes
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict, volumes
 from cloudwarden.checks.kubernetes_workload import Problem, sensitive_host_path
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems: list[Problem] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import pod, verdict, volumes
+from cloudwarden.checks.kubernetes_pod import pod, remembered, verdict, volumes
 from cloudwarden.checks.kubernetes_workload import Problem
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset
@@ -12,6 +12,7 @@ ALLOWED = frozenset({"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
 _EXPECTED = f"one of {', '.join(sorted(ALLOWED))}"
 
 
+@remembered
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     workload = pod(asset)
     problems = [
