@@ -245,13 +245,22 @@ def principal_is_public(principal: Any) -> bool:
     (`arn:aws:iam::*:root`)."""
     if principal == "*":
         return True
+    # loops rather than any(<generator>): this runs for every statement of every resource
+    # policy (a generator frame per question cost more than the questions)
     if (type(principal) is dict or isinstance(principal, Mapping)):
-        aws = as_list(principal.get("AWS"))
-        other = [v for k, v in principal.items() if k != "AWS" for v in as_list(v)]
-        if any(v == "*" for v in other):
+        for key, value in principal.items():
+            if key != "AWS":
+                for v in as_list(value):
+                    if v == "*":
+                        return True
+        for v in as_list(principal.get("AWS")):  # noqa: SIM110
+            if isinstance(v, str) and "*" in v:
+                return True
+        return False
+    for v in as_list(principal):  # noqa: SIM110
+        if v == "*":
             return True
-        return any(isinstance(v, str) and "*" in v for v in aws)
-    return any(v == "*" for v in as_list(principal))
+    return False
 
 
 def principal_accounts(principal: Any) -> set[str]:
@@ -269,9 +278,13 @@ def principal_accounts(principal: Any) -> set[str]:
     return accounts
 
 
+#: a tuple, not `str | int`: that union, written in a function, is built at every call
+_TEXT_OR_INT = (str, int)
+
+
 def _values_restrict(value: Any) -> bool:
     values = as_list(value)
-    return bool(values) and all(isinstance(v, str | int) and str(v).strip() not in ("", "*")
+    return bool(values) and all(isinstance(v, _TEXT_OR_INT) and str(v).strip() not in ("", "*")
                                 for v in values)
 
 

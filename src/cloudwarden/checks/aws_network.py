@@ -230,7 +230,7 @@ def _tagged_exposures(permissions: Any) -> tuple[_Tagged, ...]:
 
 def world_exposures(permissions: Any, families: Iterable[str] = FAMILIES) -> list[Exposure]:
     """Every (permission, world CIDR) pair of a security group's ingress permissions."""
-    fams = families if isinstance(families, tuple | frozenset) else tuple(families)
+    fams = families if isinstance(families, (tuple, frozenset)) else tuple(families)
     return [x for family, x, _ in _tagged_exposures(permissions) if family in fams]
 
 

@@ -481,7 +481,7 @@ def bucket_public_access_check(asset: Asset, ctx: CheckContext, acl_permissions:
     pab = analysis.pab
     grants = analysis.grants()
     if grants:
-        wanted = (acl_permissions if isinstance(acl_permissions, frozenset | set)
+        wanted = (acl_permissions if isinstance(acl_permissions, (frozenset, set))
                   else set(acl_permissions))
         grants = [g for g in grants if g.permission in wanted]
     public = analysis.public(actions if isinstance(actions, tuple) else tuple(actions))
