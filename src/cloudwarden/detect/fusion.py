@@ -67,53 +67,75 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _groups(
     alerts: Sequence[Alert], window: timedelta, kinds: frozenset[EntityKind], max_fanout: int
 ) -> list[list[int]]:
+    """The connected groups of `alerts` (sorted by first_seen), each in alert order, the
+    groups in the order of their first alert. Per alert and entity, so the union-find is
+    spelled out inline: the root of a group is its smallest index."""
     linking = [[e for e in set(a.entities) if e.kind in kinds] for a in alerts]
-    fanout = Counter(e for entities in linking for e in entities)
-    uf = _UnionFind(len(alerts))
+    fanout = Counter([e for entities in linking for e in entities])
+    busy = {e for e, n in fanout.items() if n > max_fanout}
+    parent = list(range(len(alerts)))
     #: entity -> (index of the alert seen with it whose last occurrence is latest, that time)
     latest: dict[Entity, tuple[int, datetime]] = {}
-    for i, alert in enumerate(alerts):  # sorted by first_seen
-        start, end = _utc(alert.first_seen), _utc(alert.last_seen)
-        for entity in linking[i]:
-            if fanout[entity] > max_fanout:
+    for i, alert in enumerate(alerts):
+        entities = linking[i]
+        if not entities:
+            continue
+        start, end = alert.first_seen, alert.last_seen
+        if start.tzinfo is None:  # `_utc`, inline
+            start = start.replace(tzinfo=UTC)
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=UTC)
+        for entity in entities:
+            if entity in busy:
                 continue
             seen = latest.get(entity)
-            if seen is not None and start - seen[1] <= window:
-                uf.union(seen[0], i)
-            if seen is None or end >= seen[1]:
+            if seen is None:
+                latest[entity] = (i, end)
+                continue
+            if start - seen[1] <= window:
+                # union(seen[0], i): both roots, path halving, the larger under the smaller
+                a = seen[0]
+                while parent[a] != a:
+                    parent[a] = parent[parent[a]]
+                    a = parent[a]
+                b = i
+                while parent[b] != b:
+                    parent[b] = parent[parent[b]]
+                    b = parent[b]
+                if a < b:
+                    parent[b] = a
+                elif b < a:
+                    parent[a] = b
+            if end >= seen[1]:
                 latest[entity] = (i, end)
     groups: dict[int, list[int]] = {}
     for i in range(len(alerts)):
-        groups.setdefault(uf.find(i), []).append(i)
+        root = i
+        while parent[root] != root:
+            parent[root] = parent[parent[root]]
+            root = parent[root]
+        groups.setdefault(root, []).append(i)
     return list(groups.values())
 
 
-def _entity_counts(alerts: Iterable[Alert]) -> dict[EntityKind, Counter[str]]:
-    """Per kind, in how many alerts each value occurs (one pass for every kind)."""
+def _flat_counts(alerts: Iterable[Alert]) -> Counter[Entity]:
+    """In how many alerts each entity occurs (counted in C, one pass)."""
+    return Counter([e for alert in alerts for e in set(alert.entities)])
+
+
+def _by_kind(flat: Mapping[Entity, int]) -> dict[EntityKind, Counter[str]]:
     counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
-    for alert in alerts:
-        for kind, value in set(alert.entities):
-            counts[kind][value] += 1
+    for (kind, value), count in flat.items():
+        counts[kind][value] = count
     return counts
+
+
+def _entity_counts(alerts: Iterable[Alert]) -> dict[EntityKind, Counter[str]]:
+    """Per kind, in how many alerts each value occurs."""
+    return _by_kind(_flat_counts(alerts))
 
 
 def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) -> str:
@@ -122,14 +144,20 @@ def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) ->
     return min(values.items(), key=lambda kv: (-kv[1], kv[0]))[0] if values else ""
 
 
-def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
+def _title(
+    alerts: Sequence[Alert],
+    stages: Sequence[str],
+    counts: Mapping[EntityKind, Counter[str]] | None = None,
+) -> str:
+    """The incident's story; `counts` are `_entity_counts(alerts)` when the caller has them."""
     names = [t.name for t in KILL_CHAIN if t.shortname in stages]
     story = " then ".join(names) if names else alerts[0].title
     if len(names) == 1 and len(alerts) == 1:
         story = alerts[0].title
     story = story[:1].upper() + story[1:]
     parts = [story]
-    counts = _entity_counts(alerts)
+    if counts is None:
+        counts = _entity_counts(alerts)
     identity = _most_common(counts, EntityKind.IDENTITY)
     host = _most_common(counts, EntityKind.HOST)
     if identity:
@@ -149,23 +177,30 @@ def _title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
 
 
 def _incident(alerts: list[Alert]) -> Incident:
-    ordered = sorted(
-        alerts, key=lambda a: (_chain_index(stage_of(a)), _utc(a.first_seen), a.id)
-    )
-    stages = tuple(dict.fromkeys(s for s in map(stage_of, ordered) if s))
+    # each alert's sort key worked out once (its stage, then time, then id), the alerts
+    # sorted by it: a stable sort of the indices is the stable sort of the alerts
+    stages_of = [_stage(a.tactic, a.technique) for a in alerts]
+    keys = [
+        (_chain_index(stage), _utc(a.first_seen), a.id)
+        for stage, a in zip(stages_of, alerts, strict=True)
+    ]
+    order = sorted(range(len(alerts)), key=keys.__getitem__)
+    ordered = [alerts[i] for i in order]
+    stages = tuple(dict.fromkeys(s for s in (stages_of[i] for i in order) if s))
     severity = max(a.severity for a in ordered)
     if len(stages) >= 3:
         severity = Severity(min(severity + 1, Severity.CRITICAL))
     digest = hashlib.sha256("\x1f".join(sorted(a.id for a in ordered)).encode()).hexdigest()
+    flat = _flat_counts(ordered)  # its keys: every entity of the incident
     return Incident(
         id=f"incident-{digest[:24]}",
-        title=_title(ordered, stages),
-        entities=tuple(sorted({e for a in ordered for e in a.entities})),
+        title=_title(ordered, stages, _by_kind(flat)),
+        entities=tuple(sorted(flat)),
         stages=stages,
         severity=severity,
         alerts=tuple(ordered),
-        first_seen=min(_utc(a.first_seen) for a in ordered),
-        last_seen=max(_utc(a.last_seen) for a in ordered),
+        first_seen=min([keys[i][1] for i in order]),
+        last_seen=max([_utc(a.last_seen) for a in ordered]),
     )
 
 
@@ -181,7 +216,7 @@ def fuse(
     """Incidents of at least `min_alerts` alerts (1 gives every alert an incident), oldest
     first. Dismissed alerts take no part unless `include_dismissed`."""
     pool = sorted(
-        (a for a in alerts if include_dismissed or a.status != AlertStatus.DISMISSED),
+        [a for a in alerts if include_dismissed or a.status != AlertStatus.DISMISSED],
         key=lambda a: (_utc(a.first_seen), a.id),
     )
     incidents = [
