@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from cloudwarden.assets import default_registry
-from cloudwarden.checks import kubernetes_pod
+from cloudwarden.checks import kubernetes_pod, verdict_memo
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.loader import load_rules
 from cloudwarden.core.model import Asset, AssetRef
@@ -161,9 +161,13 @@ class _Opaque:
         self.flag = flag
 
 
+def _key(props: dict[str, Any]) -> str | None:
+    return verdict_memo.values_key(props, kubernetes_pod._READ)
+
+
 def test_values_key_is_none_for_objects_of_other_kinds() -> None:
-    assert kubernetes_pod._values_key({"Kind": "Pod", "Containers": [_Opaque(True)]}) is None
-    first = kubernetes_pod._values_key({"Kind": "Pod", "Containers": [1]})
-    second = kubernetes_pod._values_key({"Kind": "Pod", "Containers": (1,)})
-    third = kubernetes_pod._values_key({"Kind": "Pod", "Containers": [1.0]})
+    assert _key({"Kind": "Pod", "Containers": [_Opaque(True)]}) is None
+    first = _key({"Kind": "Pod", "Containers": [1]})
+    second = _key({"Kind": "Pod", "Containers": (1,)})
+    third = _key({"Kind": "Pod", "Containers": [1.0]})
     assert first is not None and len({first, second, third}) == 3

@@ -10,11 +10,12 @@ container count from it. tests/checks/test_kubernetes_pod.py compares the result
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache, wraps
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from cloudwarden.checks import verdict_memo
 from cloudwarden.core.checks import CheckContext, CheckFn, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
@@ -165,74 +166,19 @@ def probe_check(asset: Asset, probe: str, ctx: CheckContext | None = None) -> Ch
 #: every field a remembered rule may read (`pod`, `kubernetes_workload.pod_annotations` and the
 #: Kind of the message); the asset's name is the one other thing its result shows
 _READ = ("Kind", "Containers", "PodSpec", "PodAnnotations", "Annotations")
-#: the scratch key of a rule's remembered verdicts, and how many distinct pods it keeps
+#: the scratch key of a rule's remembered verdicts
 _VERDICTS = "kubernetes_pod.verdicts"
-MAX_REMEMBERED = 4096
-
-#: The last document's values key: (document, the five values read, the key). Every
-#: remembered rule of one asset asks in a row (the engine judges one asset with every rule of
-#: its type before the next), so the key is made once per asset; identity with strong
-#: references keeps it exact, as `pod` does, and documents are read-only during an assessment.
-_last_key: tuple[Any, tuple[Any, ...], str | None] | None = None
 
 
-def _values_key(props: Mapping[str, Any]) -> str | None:
-    """The values of `_READ` as one exact, hashable key: their repr, which tells apart every
-    type a document holds (list and tuple, 1 and 1.0 and True, dict and other mappings) and
-    keeps the order of keys. None when the repr shows an object of another kind (`<...>`,
-    such as an object at an address, which a later object may take): no memo then."""
-    global _last_key
-    get = props.get
-    values = (get("Kind"), get("Containers"), get("PodSpec"), get("PodAnnotations"),
-              get("Annotations"))
-    last = _last_key
-    if last is not None and last[0] is props:
-        seen = last[1]
-        if (seen[1] is values[1] and seen[2] is values[2] and seen[0] is values[0]
-                and seen[3] is values[3] and seen[4] is values[4]):
-            return last[2]
-    text = repr(values)
-    key = None if "<" in text else text
-    _last_key = (props, values, key)
-    return key
+def _head(asset: Asset) -> str:
+    """How `verdict` begins every message."""
+    return f"{asset.properties.get('Kind')} {asset.name}"
 
 
-def remembered(check: CheckFn) -> CheckFn:
-    """A workload rule's check, its verdict remembered per distinct values of the fields it
-    may read (`_READ`): replicas, jobs and releases of one chart repeat the same pod, and each
-    of the dozen workload rules otherwise judges every copy again.
-
-    Only for a check whose result depends on those values, the rule's parameters and the
-    asset's name alone, the name only in the message's `<Kind> <name>` head (as `verdict`
-    writes it). The memo lives in the rule's scratch (one per rule and assessment, so per set
-    of parameters); it keeps the verdict with the head cut off and the evidence, when the
-    evidence is immutable (hashable): findings may share it, as `_shared` does. A check that
-    raises is asked again every time. tests/checks/test_kubernetes_pod_checkspeed.py compares
-    the rules with and without it."""
-
-    @wraps(check)
-    def remembered_check(asset: Asset, ctx: CheckContext) -> CheckResult:
-        props = asset.properties
-        key = _values_key(props)
-        if key is None:
-            return check(asset, ctx)
-        scratch = ctx.scratch
-        memo: dict[str, tuple[Status, str, tuple[Evidence, ...]]] | None = scratch.get(_VERDICTS)
-        if memo is None:
-            memo = scratch[_VERDICTS] = {}
-        found = memo.get(key)
-        if found is not None:
-            return _new(CheckResult, (found[0], f"{props.get('Kind')} {asset.name}" + found[1],
-                                      found[2]))
-        result = check(asset, ctx)
-        status, message, evidence = result
-        head = f"{props.get('Kind')} {asset.name}"
-        if len(memo) < MAX_REMEMBERED and message.startswith(head):
-            try:
-                hash(evidence)
-            except TypeError:  # a list or a mapping in the evidence: not shared
-                return result
-            memo[key] = (status, message[len(head):], evidence)
-        return result
-
-    return remembered_check
+#: A workload rule's check with its verdict remembered per distinct values of the fields it may
+#: read (`_READ`): replicas, jobs and releases of one chart repeat the same pod, and each of the
+#: dozen workload rules otherwise judges every copy again. Only for a check whose result
+#: depends on those values, the rule's parameters and the asset's name, the name only in the
+#: `<Kind> <name>` head that `verdict` writes (see `verdict_memo.remembered`).
+#: tests/checks/test_kubernetes_pod_checkspeed.py compares the rules with and without it.
+remembered: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(_READ, _head, _VERDICTS)
