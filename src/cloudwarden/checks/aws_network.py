@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.checks import verdict_memo
+from cloudwarden.core.checks import CheckContext, CheckFn, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "parse_port_ranges",
     "permission_ports",
     "port_in",
+    "remembered_group_rule",
     "security_group_port_check",
     "security_group_port_rule",
     "world_exposures",
@@ -462,3 +464,17 @@ def _summary(permissions: Any) -> Any:
     if not isinstance(permissions, list):
         return permissions
     return f"{len(permissions)} ingress permission(s)"
+
+
+def _group_head(asset: Asset) -> str:
+    """How every security group rule begins its message."""
+    return f"security group {asset.properties.get('GroupId') or asset.name}"
+
+
+#: A security group rule's check with its verdict remembered per distinct IpPermissions (a
+#: scan repeats a handful of permission sets over its groups): only for a check whose result
+#: depends on IpPermissions, the rule's parameters and the group's id or name, shown only in
+#: the `security group <id>` head of its messages (see `verdict_memo.remembered`).
+#: tests/checks/test_aws_network_checkspeed.py compares the rules with and without it.
+remembered_group_rule: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(
+    ("IpPermissions",), _group_head, "aws_network.verdicts")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_network import ALL_PORTS, world_exposures_described
+from cloudwarden.checks.aws_network import (
+    ALL_PORTS,
+    remembered_group_rule,
+    world_exposures_described,
+)
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 _EXPECTED = "no all-traffic or all-ports rule from the internet"
 
 
+@remembered_group_rule
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     group = doc.get("GroupId") or asset.name

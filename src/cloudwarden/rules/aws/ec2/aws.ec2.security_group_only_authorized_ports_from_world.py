@@ -3,7 +3,12 @@ lies inside the authorized ranges; ICMP and other port-less protocols are out of
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_network import Exposure, parse_port_ranges, world_exposures_described
+from cloudwarden.checks.aws_network import (
+    Exposure,
+    parse_port_ranges,
+    remembered_group_rule,
+    world_exposures_described,
+)
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -36,6 +41,7 @@ def _parameters(ctx: CheckContext) -> tuple[list[tuple[int, int]], str]:
     return found
 
 
+@remembered_group_rule
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     allowed, expected = _parameters(ctx)
