@@ -68,9 +68,15 @@ _IDENTITY, _IP, _HOST, _RESOURCE, _PROCESS, _DOMAIN = (
 _entity = tuple.__new__
 
 
+#: the kinds `entities_of` finds in an event, in their sort order (a StrEnum sorts by value)
+_ONE_EVENT_ORDER = (_DOMAIN, _HOST, _IDENTITY, _IP, _PROCESS, _RESOURCE)
+
+
 def entities_of(events: Iterable[Event]) -> tuple[Entity, ...]:
     """Entities named by events: actor -> identity, source_ip -> ip, host, targets -> resource,
     process, domain. Sorted and without duplicates."""
+    if type(events) is tuple and len(events) == 1:
+        return _entities_of_one(events[0])
     found: set[Entity] = set()
     add = found.add
     for event in events:  # per alert occurrence: each kind spelled out
@@ -90,15 +96,44 @@ def entities_of(events: Iterable[Event]) -> tuple[Entity, ...]:
     return tuple(sorted(found))
 
 
+def _entities_of_one(event: Event) -> tuple[Entity, ...]:
+    """`entities_of((event,))`, the usual Sigma match: one event names at most one entity of
+    each kind but resources, so they come out sorted without a set or a sort (kinds in
+    `_ONE_EVENT_ORDER`, the resources sorted among themselves)."""
+    found: list[Entity] = []
+    if event.domain:
+        found.append(_entity(Entity, (_DOMAIN, event.domain)))
+    if event.host:
+        found.append(_entity(Entity, (_HOST, event.host)))
+    if event.actor:
+        found.append(_entity(Entity, (_IDENTITY, event.actor)))
+    if event.source_ip:
+        found.append(_entity(Entity, (_IP, event.source_ip)))
+    if event.process:
+        found.append(_entity(Entity, (_PROCESS, event.process)))
+    targets = event.targets
+    if len(targets) == 1:
+        if targets[0]:
+            found.append(_entity(Entity, (_RESOURCE, targets[0])))
+    elif targets:
+        found.extend([_entity(Entity, (_RESOURCE, t)) for t in sorted(set(targets)) if t])
+    return tuple(found)
+
+
 def _key_entities(entities: Iterable[Entity], kinds: frozenset[EntityKind]) -> tuple[Entity, ...]:
     return tuple(sorted({e for e in entities if e.kind in kinds}))
 
 
 def alert_id(alert_type: str, key_entities: Iterable[Entity], window_start: datetime) -> str:
     """Stable id: the detection, its key entities and the start of its aggregation window."""
+    return _alert_id(alert_type, sorted(set(key_entities)), window_start)
+
+
+def _alert_id(alert_type: str, key: Sequence[Entity], window_start: datetime) -> str:
+    """`alert_id` of key entities already sorted and without duplicates (`_key_entities`)."""
     parts = [alert_type, _utc(window_start).isoformat()]
     # `{kind}` is the kind's value (a StrEnum formats as its value), without the slow `.value`
-    parts.extend([f"{kind}={value}" for kind, value in sorted(set(key_entities))])
+    parts.extend([f"{kind}={value}" for kind, value in key])
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"alert-{digest[:24]}"
 
@@ -166,7 +201,7 @@ class AlertBuilder:
         first, last = _utc(ordered[0].time), _utc(ordered[-1].time)
         targets = {t for e in ordered for t in e.targets} | set(resources)
         return Alert(
-            id=alert_id(self.type, _key_entities(all_entities, self.key_kinds), first),
+            id=_alert_id(self.type, _key_entities(all_entities, self.key_kinds), first),
             type=self.type,
             title=title or self.title,
             severity=self.severity,
@@ -312,7 +347,7 @@ class _Bucket:
                 merged = _merge(current, alert, cap)
                 self.alerts[open_id] = merged
                 return merged
-        fresh_id = alert_id(alert.type, key[1], alert.first_seen)
+        fresh_id = _alert_id(alert.type, key[1], alert.first_seen)
         # built with its aggregation id already (`AlertBuilder` with the same key kinds): as is
         fresh = alert if alert.id == fresh_id else _renamed(alert, fresh_id)
         if fresh.id in self.alerts:  # the same occurrence seen again (a re-run)

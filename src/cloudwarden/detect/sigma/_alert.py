@@ -68,7 +68,13 @@ def to_alert(match: SigmaMatch, *, with_id: bool = True) -> Alert:
     time formatting per occurrence)."""
     events = match.events or (match.event,)
     tactic, technique = _attack(match.tags)
-    times = [e.time for e in events]
+    if len(events) == 1:  # a rule's match (a correlation's has its evidence): min, max alike
+        first = last = events[0].time
+        resources = tuple(dict.fromkeys(events[0].targets))
+    else:
+        times = [e.time for e in events]
+        first, last = min(times), max(times)
+        resources = tuple(dict.fromkeys(t for e in events for t in e.targets))
     digest = (
         hashlib.sha256(
             "|".join([match.rule_id, *(f"{e.origin}@{e.time.isoformat()}" for e in events)])
@@ -77,18 +83,20 @@ def to_alert(match: SigmaMatch, *, with_id: bool = True) -> Alert:
         if with_id
         else ""
     )
+    # positional: one alert per match, and keywords cost more than the fields' order
     return Alert(
-        id=f"sigma-{digest}" if with_id else "",
-        type=alert_type(match),
-        title=match.title,
-        severity=_LEVELS.get(match.level.lower(), _MEDIUM),
-        description=match.description or match.title,
-        first_seen=min(times),
-        last_seen=max(times),
-        tactic=tactic,
-        technique=technique,
-        entities=entities_of(events),
-        resources=tuple(dict.fromkeys(t for e in events for t in e.targets)),
-        evidence=events,
-        count=len(events),
+        f"sigma-{digest}" if with_id else "",
+        match.name or f"sigma.{match.rule_id}",  # `alert_type(match)`, inline
+        match.title,
+        _LEVELS.get(match.level.lower(), _MEDIUM),
+        match.description or match.title,
+        first,
+        last,
+        tactic,
+        technique,
+        entities_of(events),
+        resources,
+        events,
+        "",
+        len(events),
     )
