@@ -466,15 +466,15 @@ def _summary(permissions: Any) -> Any:
     return f"{len(permissions)} ingress permission(s)"
 
 
-def _group_head(asset: Asset) -> str:
-    """How every security group rule begins its message."""
-    return f"security group {asset.properties.get('GroupId') or asset.name}"
+def _group(asset: Asset) -> str:
+    """How every security group rule names the group in its message."""
+    return f"{asset.properties.get('GroupId') or asset.name}"
 
 
 #: A security group rule's check with its verdict remembered per distinct IpPermissions (a
 #: scan repeats a handful of permission sets over its groups): only for a check whose result
-#: depends on IpPermissions, the rule's parameters and the group's id or name, shown only in
-#: the `security group <id>` head of its messages (see `verdict_memo.remembered`).
+#: depends on IpPermissions, the rule's parameters and the group's id or name, shown once in
+#: its messages (see `verdict_memo.remembered`).
 #: tests/checks/test_aws_network_checkspeed.py compares the rules with and without it.
 remembered_group_rule: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(
-    ("IpPermissions",), _group_head, "aws_network.verdicts")
+    ("IpPermissions",), _group, "aws_network.verdicts")

@@ -170,15 +170,14 @@ _READ = ("Kind", "Containers", "PodSpec", "PodAnnotations", "Annotations")
 _VERDICTS = "kubernetes_pod.verdicts"
 
 
-def _head(asset: Asset) -> str:
-    """How `verdict` begins every message."""
-    return f"{asset.properties.get('Kind')} {asset.name}"
+def _name(asset: Asset) -> str:
+    return asset.name
 
 
 #: A workload rule's check with its verdict remembered per distinct values of the fields it may
 #: read (`_READ`): replicas, jobs and releases of one chart repeat the same pod, and each of the
 #: dozen workload rules otherwise judges every copy again. Only for a check whose result
 #: depends on those values, the rule's parameters and the asset's name, the name only in the
-#: `<Kind> <name>` head that `verdict` writes (see `verdict_memo.remembered`).
+#: `<Kind> <name>` that `verdict` begins with (see `verdict_memo.remembered`).
 #: tests/checks/test_kubernetes_pod_checkspeed.py compares the rules with and without it.
-remembered: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(_READ, _head, _VERDICTS)
+remembered: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(_READ, _name, _VERDICTS)

@@ -2,8 +2,8 @@
 
 Many assets of a scan share their settings: replicas and releases of one chart repeat a pod,
 security groups repeat a handful of permission sets. A check whose result depends only on a
-few top-level fields, the rule's parameters and a name shown at the head of its message can
-be judged once per distinct set of values: `remembered(fields, head, name)` wraps such a check.
+few top-level fields, the rule's parameters and a name shown once in its message can be
+judged once per distinct set of values: `remembered(fields, shown, name)` wraps such a check.
 
 The key of the values is their repr, made once per asset for every rule that reads the same
 fields (the engine judges one asset with every rule of its type in a row). The repr tells
@@ -48,14 +48,51 @@ def values_key(props: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
     return key
 
 
-def remembered(fields: tuple[str, ...], head: Callable[[Asset], str],
+def _copies(evidence: tuple[Evidence, ...]) -> tuple[int, ...] | None:
+    """Which pieces of evidence hold a list or a dict of immutable items (each finding gets
+    its own copy of those, as each got its own from the check); None when a piece can be
+    neither shared (hashable) nor copied so."""
+    copies: list[int] = []
+    try:
+        for i, piece in enumerate(evidence):
+            value = piece[1] if type(piece) is Evidence else None
+            if type(value) is list:
+                hash(tuple(value))
+                copies.append(i)
+            elif type(value) is dict:
+                hash(tuple(value.items()))
+                copies.append(i)
+            else:
+                hash(piece)
+    except TypeError:
+        return None
+    return tuple(copies)
+
+
+def _copied(evidence: tuple[Evidence, ...], copies: tuple[int, ...]) -> tuple[Evidence, ...]:
+    out = list(evidence)
+    for i in copies:
+        path, value, expected = out[i]
+        out[i] = _new(Evidence, (path, list(value) if type(value) is list else dict(value),
+                                 expected))
+    return tuple(out)
+
+
+#: what a rule remembers of a verdict: status, the message before and after the asset's name,
+#: the evidence and which of its pieces to copy for each finding
+_Verdict = tuple[Status, str, str, tuple[Evidence, ...], tuple[int, ...]]
+
+
+def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
                name: str) -> Callable[[CheckFn], CheckFn]:
     """Wrap a check whose result depends on the values of `fields`, the rule's parameters and
-    nothing else of the asset but what `head(asset)` shows, the head of every message it
-    writes. Verdicts are kept in the rule's scratch under `name` (one memo per rule and
-    assessment, so per set of parameters) with the head cut off, when the evidence is
-    immutable (hashable: findings may share it); a check that raises is asked again every
-    time, so it raises again."""
+    nothing else of the asset but its name as `shown(asset)` renders it, once in the message.
+
+    The verdict is kept in the rule's scratch under `name` (one memo per rule and assessment,
+    so per set of parameters) as the message before and after the name - only when the name
+    occurs in it exactly once, so that the one place is the name's - and the evidence, shared
+    when immutable, copied for each finding when it holds a list or a dict of immutable items
+    (else not kept). A check that raises is asked again every time, so it raises again."""
 
     def wrap(check: CheckFn) -> CheckFn:
         @wraps(check)
@@ -64,22 +101,24 @@ def remembered(fields: tuple[str, ...], head: Callable[[Asset], str],
             if key is None:
                 return check(asset, ctx)
             scratch = ctx.scratch
-            memo: dict[str, tuple[Status, str, tuple[Evidence, ...]]] | None = scratch.get(name)
+            memo: dict[str, _Verdict] | None = scratch.get(name)
             if memo is None:
                 memo = scratch[name] = {}
             found = memo.get(key)
             if found is not None:
-                return _new(CheckResult, (found[0], head(asset) + found[1], found[2]))
+                status, before, after, evidence, copies = found
+                return _new(CheckResult, (status, before + shown(asset) + after,
+                                          _copied(evidence, copies) if copies else evidence))
             result = check(asset, ctx)
-            status, message, evidence = result
             if len(memo) < MAX_REMEMBERED:
-                start = head(asset)
-                if message.startswith(start):
-                    try:
-                        hash(evidence)
-                    except TypeError:  # a list or a mapping in the evidence: not shared
-                        return result
-                    memo[key] = (status, message[len(start):], evidence)
+                status, message, evidence = result
+                text = shown(asset)
+                at = message.find(text) if text else -1
+                if at >= 0 and message.find(text, at + 1) < 0:
+                    copying = _copies(evidence)
+                    if copying is not None:
+                        memo[key] = (status, message[:at], message[at + len(text):], evidence,
+                                     copying)
             return result
 
         return remembered_check
