@@ -93,8 +93,36 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _getter(path: str) -> Callable[[Event], Any]:
+    """`lambda event: event.get(path)` with the path split once: the detections below read
+    their fields on every event they are routed."""
+    parts = tuple(path.split("."))
+    if len(parts) == 1:
+        name = parts[0]
+
+        def get_key(event: Event) -> Any:
+            fields = event.fields
+            if type(fields) is dict or isinstance(fields, Mapping):
+                return fields.get(name)
+            return None
+
+        return get_key
+
+    def get_path(event: Event) -> Any:
+        value: Any = event.fields
+        for part in parts:
+            if type(value) is dict or isinstance(value, Mapping):
+                value = value.get(part)
+            else:
+                return None
+        return value
+
+    return get_path
+
+
 def _field(path: str) -> Callable[[Event], str]:
-    return lambda event: _text(event.get(path))
+    get = _getter(path)
+    return lambda event: _text(get(event))
 
 
 def _actor(event: Event) -> str:
@@ -117,9 +145,35 @@ def _scalars(value: Any) -> Iterator[str]:
         yield str(value)
 
 
+def _first_scalar(value: Any, wanted: Callable[[str], bool]) -> str | None:
+    """The first of `_scalars(value)` that is `wanted`, else None: the same walk, without a
+    generator per level (the predicates below run on every event of their action)."""
+    if type(value) is dict or isinstance(value, Mapping):
+        for item in value.values():
+            found = _first_scalar(item, wanted)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = _first_scalar(item, wanted)
+            if found is not None:
+                return found
+    elif value is not None:
+        text = str(value)
+        if wanted(text):
+            return text
+    return None
+
+
+_BYTES_READ = tuple(
+    _getter(path)
+    for path in ("bytes_sent", "bytesSent", "BytesSent", "additionalEventData.bytesTransferredOut")
+)
+
+
 def _bytes_read(event: Event) -> float:
-    for path in ("bytes_sent", "bytesSent", "BytesSent", "additionalEventData.bytesTransferredOut"):
-        value = event.get(path)
+    for get in _BYTES_READ:
+        value = get(event)
         try:
             if value not in (None, "", "-"):
                 return float(value)
@@ -158,23 +212,33 @@ _PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers", "Authenti
 _PUBLIC_CANNED = frozenset({"public-read", "public-read-write", "authenticated-read"})
 
 
+def _public_acl_value(value: str) -> bool:
+    return value in _PUBLIC_CANNED or any(g in value for g in _PUBLIC_GRANTEES)
+
+
+_REQUEST_PARAMETERS = _getter("requestParameters")
+
+
 def _public_bucket_acl(event: Event) -> str:
     if event.source != "aws.cloudtrail" or event.action not in ("PutBucketAcl", "PutObjectAcl"):
         return ""
-    for value in _scalars(event.get("requestParameters")):
-        if value in _PUBLIC_CANNED or any(g in value for g in _PUBLIC_GRANTEES):
-            bucket = _text(event.get("requestParameters.bucketName"))
-            return f"The ACL of {bucket} grants access to everyone ({value})."
+    value = _first_scalar(_REQUEST_PARAMETERS(event), _public_acl_value)
+    if value is not None:
+        bucket = _text(event.get("requestParameters.bucketName"))
+        return f"The ACL of {bucket} grants access to everyone ({value})."
     return ""
+
+
+_WORLD = frozenset({"0.0.0.0/0", "::/0"})
 
 
 def _world_open_ingress(event: Event) -> str:
     if event.source != "aws.cloudtrail" or event.action != "AuthorizeSecurityGroupIngress":
         return ""
-    for value in _scalars(event.get("requestParameters")):
-        if value in ("0.0.0.0/0", "::/0"):
-            group = _text(event.get("requestParameters.groupId"))
-            return f"Security group {group} now accepts traffic from {value}."
+    value = _first_scalar(_REQUEST_PARAMETERS(event), _WORLD.__contains__)
+    if value is not None:
+        group = _text(event.get("requestParameters.groupId"))
+        return f"Security group {group} now accepts traffic from {value}."
     return ""
 
 
