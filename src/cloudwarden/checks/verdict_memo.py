@@ -17,14 +17,14 @@ assumes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import lru_cache, wraps
 from operator import is_
 from typing import Any
 
 from cloudwarden.core.checks import CheckContext, CheckFn, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
-__all__ = ["MAX_REMEMBERED", "remembered", "values_key"]
+__all__ = ["MAX_REMEMBERED", "remembered", "shown_field", "values_key"]
 
 #: distinct sets of values a rule keeps verdicts for (then it judges the others afresh)
 MAX_REMEMBERED = 4096
@@ -83,8 +83,19 @@ def _copied(evidence: tuple[Evidence, ...], copies: tuple[int, ...]) -> tuple[Ev
 _Verdict = tuple[Status, str, str, tuple[Evidence, ...], tuple[int, ...]]
 
 
+@lru_cache(maxsize=64)
+def shown_field(field: str) -> Callable[[Asset], str]:
+    """A top-level property of the asset as a message shows it (`f"{value}"`): the `shown` of a
+    rule that names its asset by that property."""
+
+    def shown(asset: Asset) -> str:
+        return f"{asset.properties.get(field)}"
+
+    return shown
+
+
 def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
-               name: str) -> Callable[[CheckFn], CheckFn]:
+               name: str = "verdict_memo.verdicts") -> Callable[[CheckFn], CheckFn]:
     """Wrap a check whose result depends on the values of `fields`, the rule's parameters and
     nothing else of the asset but its name as `shown(asset)` renders it, once in the message.
 
@@ -121,6 +132,7 @@ def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
                                      copying)
             return result
 
+        remembered_check.remembered_fields = fields  # type: ignore[attr-defined]  # for tests
         return remembered_check
 
     return wrap

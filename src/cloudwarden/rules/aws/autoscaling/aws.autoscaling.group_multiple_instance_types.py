@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cloudwarden.checks.verdict_memo import remembered
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -24,6 +25,13 @@ def _minimums(ctx: CheckContext) -> tuple[int, int, str, str]:
     return found
 
 
+def _group(asset: Asset) -> str:
+    """The group as the messages name it."""
+    return f"{asset.properties.get('AutoScalingGroupName') or asset.name}"
+
+
+# one verdict per distinct zones and mixed instances policy: groups of one template repeat them
+@remembered(("AvailabilityZones", "MixedInstancesPolicy"), _group)
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     name = asset.properties.get("AutoScalingGroupName") or asset.name
     min_types, min_zones, types_expected, zones_expected = _minimums(ctx)
