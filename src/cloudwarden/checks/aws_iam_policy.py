@@ -22,7 +22,6 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 __all__ = [
-    "MANAGED_POLICY_READS",
     "RESTRICTING_CONDITION_KEYS",
     "action_allowed",
     "allow_statements",
@@ -57,11 +56,6 @@ RESTRICTING_CONDITION_KEYS = frozenset(k.lower() for k in (
     "aws:SourceOrgPaths", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:userid",
     "aws:username", "aws:PrincipalServiceName", "kms:CallerAccount",
 ))
-
-#: what the managed policy rules read of an `aws.iam.policy` (their verdicts are remembered per
-#: distinct values of these: AWS managed policies repeat in every account)
-MANAGED_POLICY_READS = ("Document", "AttachmentCount", "AttachedUsers", "AttachedRoles",
-                        "AttachedGroups")
 
 _SERVICE_WILDCARD = re.compile(r"^[a-z0-9-]+:\*$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")

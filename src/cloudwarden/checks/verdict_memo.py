@@ -30,22 +30,78 @@ __all__ = ["MAX_REMEMBERED", "remembered", "shown_field", "values_key"]
 MAX_REMEMBERED = 4096
 _new = tuple.__new__
 
-#: per tuple of fields: the last document's (document, values read, key). Identity with
-#: strong references keeps it exact: no freed document's id is reused while it is here.
-_last: dict[tuple[str, ...], tuple[Any, tuple[Any, ...], str | None]] = {}
+_Keyer = Callable[[Mapping[str, Any]], "str | None"]
+#: the key function of each tuple of fields, shared by the rules that read the same fields
+_KEYERS: dict[tuple[str, ...], _Keyer] = {}
+#: a field no document has: pads a shorter tuple of fields to five
+_ABSENT = "\x00"
+
+
+def _key(values: tuple[Any, ...]) -> str | None:
+    text = repr(values)
+    return None if "<" in text else text
+
+
+def _keyer(fields: tuple[str, ...]) -> _Keyer:
+    """The key function of `fields`, which remembers the last document's key: every rule of
+    one asset asks in a row. Identity with strong references keeps it exact (no freed
+    document's id is reused while it is held), down to each value read, so a replaced value
+    makes a new key. Written out for one field and for up to five: the generic loop costs
+    twice as much, once per evaluation."""
+    found = _KEYERS.get(fields)
+    if found is not None:
+        return found
+    last: list[Any] = [None, None, None]  # document, values read, key
+    if len(fields) == 1:
+        (field,) = fields
+
+        def key_of_one(props: Mapping[str, Any]) -> str | None:
+            value = props.get(field)
+            if last[0] is props and last[1] is value:
+                key: str | None = last[2]
+                return key
+            key = _key((value,))
+            last[:] = (props, value, key)
+            return key
+
+        keyer: _Keyer = key_of_one
+    elif len(fields) <= 5:
+        f0, f1, f2, f3, f4 = (*fields, *(_ABSENT,) * (5 - len(fields)))
+        width = len(fields)
+
+        def key_of_five(props: Mapping[str, Any]) -> str | None:
+            get = props.get
+            values = (get(f0), get(f1), get(f2), get(f3), get(f4))
+            if last[0] is props:
+                seen = last[1]
+                if (seen[0] is values[0] and seen[1] is values[1] and seen[2] is values[2]
+                        and seen[3] is values[3] and seen[4] is values[4]):
+                    key: str | None = last[2]
+                    return key
+            key = _key(values[:width])
+            last[:] = (props, values, key)
+            return key
+
+        keyer = key_of_five
+    else:
+        def key_of_many(props: Mapping[str, Any]) -> str | None:
+            values = tuple(map(props.get, fields))
+            if last[0] is props and all(map(is_, last[1], values)):
+                key: str | None = last[2]
+                return key
+            key = _key(values)
+            last[:] = (props, values, key)
+            return key
+
+        keyer = key_of_many
+    _KEYERS[fields] = keyer
+    return keyer
 
 
 def values_key(props: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
     """The values of `fields` in `props` as one exact, hashable key; None when they hold an
     object whose repr does not show its value."""
-    values = tuple(map(props.get, fields))
-    last = _last.get(fields)
-    if last is not None and last[0] is props and all(map(is_, last[1], values)):
-        return last[2]
-    text = repr(values)
-    key = None if "<" in text else text
-    _last[fields] = (props, values, key)
-    return key
+    return _keyer(fields)(props)
 
 
 def _copies(evidence: tuple[Evidence, ...]) -> tuple[int, ...] | None:
@@ -105,10 +161,12 @@ def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
     when immutable, copied for each finding when it holds a list or a dict of immutable items
     (else not kept). A check that raises is asked again every time, so it raises again."""
 
+    key_of = _keyer(fields)
+
     def wrap(check: CheckFn) -> CheckFn:
         @wraps(check)
         def remembered_check(asset: Asset, ctx: CheckContext) -> CheckResult:
-            key = values_key(asset.properties, fields)
+            key = key_of(asset.properties)
             if key is None:
                 return check(asset, ctx)
             scratch = ctx.scratch

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from cloudwarden.checks.aws_iam_policy import inline_policies_decrypting_all_keys
-from cloudwarden.checks.verdict_memo import remembered, shown_field
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
-@remembered(("InlinePolicies",), shown_field("GroupName"))
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("GroupName")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from cloudwarden.checks.aws_iam_policy import MANAGED_POLICY_READS, kms_decrypt_actions_on_all_keys
-from cloudwarden.checks.verdict_memo import remembered, shown_field
+from cloudwarden.checks.aws_iam_policy import kms_decrypt_actions_on_all_keys
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
-@remembered(MANAGED_POLICY_READS, shown_field("PolicyName"))
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     name = doc.get("PolicyName")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from cloudwarden.checks.aws_iam_policy import as_list, public_statements
-from cloudwarden.checks.verdict_memo import remembered, shown_field
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 
-@remembered(("AssumeRolePolicyDocument",), shown_field("RoleName"))
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     role = doc.get("RoleName")
