@@ -4,7 +4,8 @@ judge as the same checks asked afresh every time.
 Random permission sets (odd shapes included) are judged in copies under other group ids and
 names, in a random order, by each remembered rule and by its undecorated check
 (`__wrapped__`, with a context of its own): statuses, messages, evidence and errors must
-agree finding by finding.
+agree finding by finding. `world_exposures_of` (remembered per distinct IpPermissions) gives
+what `world_exposures_described` gives on a list it has never seen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from cloudwarden.assets import default_registry
 from cloudwarden.checks import verdict_memo
+from cloudwarden.checks.aws_network import world_exposures_described, world_exposures_of
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.loader import RuleSpec, load_rules
 from cloudwarden.core.model import Asset, AssetRef
@@ -112,3 +114,24 @@ def test_a_key_for_each_type_of_value() -> None:
             for value in ([{"FromPort": 22}], [{"FromPort": 22.0}], [{"FromPort": "22"}],
                           ({"FromPort": 22},), [{"FromPort": True}], None)}
     assert None not in keys and len(keys) == 6
+
+
+def _exposures(function: Any, argument: Any) -> Any:
+    try:
+        return function(argument)
+    except Exception as exc:  # the error is part of the outcome compared
+        return ("raised", type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_world_exposures_of_a_group_as_described(seed: int) -> None:
+    rng = random.Random(seed)
+    templates = [_permissions(rng) for _ in range(8)]
+    for i in range(80):
+        permissions = copy.deepcopy(rng.choice(templates))
+        group = Asset(AssetRef("aws", "1", "r", "aws.ec2.security_group", f"sg{i}"), f"g{i}",
+                      {"IpPermissions": permissions})
+        got = _exposures(world_exposures_of, group)
+        # a deep copy: a list no memo has seen
+        want = _exposures(world_exposures_described, copy.deepcopy(permissions))
+        assert got == want

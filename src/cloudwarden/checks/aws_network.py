@@ -35,6 +35,7 @@ __all__ = [
     "security_group_port_rule",
     "world_exposures",
     "world_exposures_described",
+    "world_exposures_of",
 ]
 
 ALL_PORTS = (0, 65535)
@@ -411,7 +412,7 @@ class SecurityGroupPortRule:
         permissions = doc.get("IpPermissions")
         hits: list[tuple[Exposure, str]] | None = None
         families, ranges, wanted = self.families, self.ranges, self.wanted
-        for family, exposure, described in _tagged_exposures(permissions):
+        for family, exposure, described in world_exposures_of(asset):
             if family in families and _opens_any(exposure, ranges, wanted):
                 if hits is None:
                     hits = []
@@ -460,6 +461,28 @@ def world_exposures_described(permissions: Any) -> tuple[tuple[str, Exposure, st
     return _tagged_exposures(permissions)
 
 
+#: IpPermissions value (as `verdict_memo` keys it) -> its world exposures: a scan repeats a
+#: handful of permission sets over its groups. Bounded; Exposure is frozen, the tuples shared.
+_EXPOSURES: dict[str, tuple[_Tagged, ...]] = {}
+_MAX_EXPOSURES = 4096
+_PERMISSIONS = ("IpPermissions",)
+
+
+def world_exposures_of(group: Asset) -> tuple[tuple[str, Exposure, str], ...]:
+    """`world_exposures_described` of the group's IpPermissions, remembered per distinct
+    value, with the key every remembered security group rule makes once per group."""
+    props = group.properties
+    key = verdict_memo.values_key(props, _PERMISSIONS)
+    if key is None:
+        return _tagged_exposures(props.get("IpPermissions"))
+    found = _EXPOSURES.get(key)
+    if found is None:
+        found = _tagged_exposures(props.get("IpPermissions"))
+        if len(_EXPOSURES) < _MAX_EXPOSURES:
+            _EXPOSURES[key] = found
+    return found
+
+
 def _summary(permissions: Any) -> Any:
     if not isinstance(permissions, list):
         return permissions
@@ -477,4 +500,4 @@ def _group(asset: Asset) -> str:
 #: its messages (see `verdict_memo.remembered`).
 #: tests/checks/test_aws_network_checkspeed.py compares the rules with and without it.
 remembered_group_rule: Callable[[CheckFn], CheckFn] = verdict_memo.remembered(
-    ("IpPermissions",), _group, "aws_network.verdicts")
+    _PERMISSIONS, _group, "aws_network.verdicts")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cloudwarden.checks.aws_network import world_exposures_described
+from cloudwarden.checks.aws_network import world_exposures_of
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
@@ -26,7 +26,7 @@ def _public_ip(doc: Mapping[str, Any] | object) -> str | None:
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     group = doc.get("GroupId") or asset.name
-    open_ = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+    open_ = [(x, d) for _, x, d in world_exposures_of(asset)
              if x.ports is not None]
     if not open_:
         return CheckResult.passed(f"security group {group} opens no port to the internet",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cloudwarden.checks.aws_network import (
     ALL_PORTS,
     remembered_group_rule,
-    world_exposures_described,
+    world_exposures_of,
 )
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
@@ -17,7 +17,7 @@ _EXPECTED = "no all-traffic or all-ports rule from the internet"
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     group = doc.get("GroupId") or asset.name
-    bad = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+    bad = [(x, d) for _, x, d in world_exposures_of(asset)
            if x.ports == ALL_PORTS]
     if bad:
         return CheckResult.failed(

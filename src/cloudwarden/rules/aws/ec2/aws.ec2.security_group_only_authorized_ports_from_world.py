@@ -7,7 +7,7 @@ from cloudwarden.checks.aws_network import (
     Exposure,
     parse_port_ranges,
     remembered_group_rule,
-    world_exposures_described,
+    world_exposures_of,
 )
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
@@ -45,7 +45,7 @@ def _parameters(ctx: CheckContext) -> tuple[list[tuple[int, int]], str]:
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     doc = asset.properties
     allowed, expected = _parameters(ctx)
-    bad = [(x, d) for _, x, d in world_exposures_described(doc.get("IpPermissions"))
+    bad = [(x, d) for _, x, d in world_exposures_of(asset)
            if _unauthorized(x, allowed)]
     group = doc.get("GroupId") or asset.name
     if bad:
