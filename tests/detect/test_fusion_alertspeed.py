@@ -215,7 +215,13 @@ def test_groups_and_counts_are_the_reference() -> None:
                                   fanout) == _ref_groups(alerts, timedelta(minutes=90),
                                                          fusion.DEFAULT_LINK_KINDS, fanout)
         assert fusion._entity_counts(alerts) == _ref_counts(alerts)
-        assert fusion._title(alerts, ("impact",)) == _ref_title(alerts, ("impact",))
+        counts = _ref_counts(alerts)
+        leaders = fusion._leaders(fusion._flat_counts(alerts))
+        assert leaders == {kind: fusion._most_common(counts, kind) for kind in counts}
+        for stages in [("impact",), ["initial-access", "impact"], (), ("bogus",),
+                       ("defense-evasion", "credential-access", "discovery")]:
+            for some in (alerts, alerts[:1]):
+                assert fusion._title(some, stages) == _ref_title(some, stages)
 
 
 @settings(max_examples=60, deadline=None)

@@ -126,16 +126,12 @@ def _flat_counts(alerts: Iterable[Alert]) -> Counter[Entity]:
     return Counter([e for alert in alerts for e in set(alert.entities)])
 
 
-def _by_kind(flat: Mapping[Entity, int]) -> dict[EntityKind, Counter[str]]:
-    counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
-    for (kind, value), count in flat.items():
-        counts[kind][value] = count
-    return counts
-
-
 def _entity_counts(alerts: Iterable[Alert]) -> dict[EntityKind, Counter[str]]:
     """Per kind, in how many alerts each value occurs."""
-    return _by_kind(_flat_counts(alerts))
+    counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
+    for (kind, value), count in _flat_counts(alerts).items():
+        counts[kind][value] = count
+    return counts
 
 
 def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) -> str:
@@ -144,31 +140,48 @@ def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) ->
     return min(values.items(), key=lambda kv: (-kv[1], kv[0]))[0] if values else ""
 
 
+def _leaders(flat: Mapping[Entity, int]) -> dict[EntityKind, str]:
+    """`_most_common` of every kind at once, from `_flat_counts`: one pass, no Counter per kind
+    (an incident has few alerts, and a run makes incidents by the ten thousand)."""
+    best: dict[EntityKind, tuple[int, str]] = {}
+    for (kind, value), count in flat.items():
+        held = best.get(kind)
+        if held is None or count > held[0] or (count == held[0] and value < held[1]):
+            best[kind] = (count, value)
+    return {kind: value for kind, (_, value) in best.items()}
+
+
+@functools.lru_cache(maxsize=1024)
+def _story_names(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """The kill-chain names of `stages`, in kill-chain order (the same few tuples recur)."""
+    return tuple(t.name for t in KILL_CHAIN if t.shortname in stages)
+
+
 def _title(
     alerts: Sequence[Alert],
     stages: Sequence[str],
-    counts: Mapping[EntityKind, Counter[str]] | None = None,
+    leaders: Mapping[EntityKind, str] | None = None,
 ) -> str:
-    """The incident's story; `counts` are `_entity_counts(alerts)` when the caller has them."""
-    names = [t.name for t in KILL_CHAIN if t.shortname in stages]
+    """The incident's story; `leaders` are `_leaders` of the alerts when the caller has them."""
+    names = _story_names(tuple(stages))
     story = " then ".join(names) if names else alerts[0].title
     if len(names) == 1 and len(alerts) == 1:
         story = alerts[0].title
     story = story[:1].upper() + story[1:]
     parts = [story]
-    if counts is None:
-        counts = _entity_counts(alerts)
-    identity = _most_common(counts, EntityKind.IDENTITY)
-    host = _most_common(counts, EntityKind.HOST)
+    if leaders is None:
+        leaders = _leaders(_flat_counts(alerts))
+    identity = leaders.get(EntityKind.IDENTITY, "")
+    host = leaders.get(EntityKind.HOST, "")
     if identity:
         parts.append(f"by identity {identity}")
     elif host:
         parts.append(f"on host {host}")
     else:
-        resource = _most_common(counts, EntityKind.RESOURCE)
+        resource = leaders.get(EntityKind.RESOURCE, "")
         if resource:
             parts.append(f"on resource {resource}")
-    ip = _most_common(counts, EntityKind.IP)
+    ip = leaders.get(EntityKind.IP, "")
     if ip:
         parts.append(f"from IP {ip}")
     if identity and host:
@@ -186,15 +199,15 @@ def _incident(alerts: list[Alert]) -> Incident:
     ]
     order = sorted(range(len(alerts)), key=keys.__getitem__)
     ordered = [alerts[i] for i in order]
-    stages = tuple(dict.fromkeys(s for s in (stages_of[i] for i in order) if s))
-    severity = max(a.severity for a in ordered)
+    stages = tuple(dict.fromkeys([s for s in [stages_of[i] for i in order] if s]))
+    severity = max([a.severity for a in ordered])
     if len(stages) >= 3:
         severity = Severity(min(severity + 1, Severity.CRITICAL))
-    digest = hashlib.sha256("\x1f".join(sorted(a.id for a in ordered)).encode()).hexdigest()
+    digest = hashlib.sha256("\x1f".join(sorted([a.id for a in ordered])).encode()).hexdigest()
     flat = _flat_counts(ordered)  # its keys: every entity of the incident
     return Incident(
         id=f"incident-{digest[:24]}",
-        title=_title(ordered, stages, _by_kind(flat)),
+        title=_title(ordered, stages, _leaders(flat)),
         entities=tuple(sorted(flat)),
         stages=stages,
         severity=severity,
