@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cloudwarden.checks import verdict_memo
 from cloudwarden.checks.verdict_memo import remembered
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, AssetRef, Evidence, Status
@@ -90,3 +91,16 @@ def test_a_raising_check_raises_every_time() -> None:
         with pytest.raises(ValueError, match=f"bad {name}"):
             wrapped(_asset(name, 1), ctx)
     assert calls == ["a", "b"]
+
+
+def test_a_full_memo_keeps_no_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verdict_memo, "MEMO_BYTES", 1)  # room for one entry
+
+    def check(asset: Asset, ctx: CheckContext) -> CheckResult:
+        return CheckResult(Status.PASS, f"thing {asset.name}: {asset.properties['V']}")
+
+    wrapped = remembered(("V",), lambda a: a.name, "test.verdicts")(check)
+    ctx = _ctx()
+    for i in range(5):
+        assert wrapped(_asset(f"n{i}", i % 3), ctx) == check(_asset(f"n{i}", i % 3), ctx)
+    assert len(ctx.scratch["test.verdicts"]) == 1

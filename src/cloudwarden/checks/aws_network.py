@@ -462,15 +462,17 @@ def world_exposures_described(permissions: Any) -> tuple[tuple[str, Exposure, st
 
 
 #: IpPermissions value (as `verdict_memo` keys it) -> its world exposures: a scan repeats a
-#: handful of permission sets over its groups. Bounded; Exposure is frozen, the tuples shared.
+#: handful of permission sets over its groups. Exposure is frozen, the tuples are shared.
 _EXPOSURES: dict[str, tuple[_Tagged, ...]] = {}
-_MAX_EXPOSURES = 4096
+#: what `_EXPOSURES` may still take, counted as `verdict_memo` counts its memos
+_exposures_room = verdict_memo.MEMO_BYTES
 _PERMISSIONS = ("IpPermissions",)
 
 
 def world_exposures_of(group: Asset) -> tuple[tuple[str, Exposure, str], ...]:
     """`world_exposures_described` of the group's IpPermissions, remembered per distinct
     value, with the key every remembered security group rule makes once per group."""
+    global _exposures_room
     props = group.properties
     key = verdict_memo.values_key(props, _PERMISSIONS)
     if key is None:
@@ -478,8 +480,9 @@ def world_exposures_of(group: Asset) -> tuple[tuple[str, Exposure, str], ...]:
     found = _EXPOSURES.get(key)
     if found is None:
         found = _tagged_exposures(props.get("IpPermissions"))
-        if len(_EXPOSURES) < _MAX_EXPOSURES:
+        if _exposures_room > 0:
             _EXPOSURES[key] = found
+            _exposures_room -= len(key) + verdict_memo.ENTRY_BYTES
     return found
 
 

@@ -8,10 +8,11 @@ judged once per distinct set of values: `remembered(fields, shown, name)` wraps 
 The key of the values is their repr, made once per asset for every rule that reads the same
 fields (the engine judges one asset with every rule of its type in a row). The repr tells
 apart every type a document holds (list and tuple, 1 and 1.0 and True, dict and other
-mappings) and keeps the order of keys; a repr showing an object of another kind (`<...>`, such
-as an object at an address, which a later object may take) makes no key, and the check is
-asked as usual. Documents are read-only during an assessment, as every memo of this package
-assumes.
+mappings) and keeps the order of keys (a subclass of str, int, list or dict that behaved
+otherwise than its base would not be told apart: documents are JSON values); a repr showing
+an object of another kind (`<...>`, such as an object at an address, which a later object
+may take) makes no key, and the check is asked as usual. Documents are read-only during an
+assessment, as every memo of this package assumes.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from typing import Any
 from cloudwarden.core.checks import CheckContext, CheckFn, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
-__all__ = ["MAX_REMEMBERED", "remembered", "shown_field", "values_key"]
+__all__ = ["ENTRY_BYTES", "MEMO_BYTES", "remembered", "shown_field", "values_key"]
 
-#: distinct sets of values a rule keeps verdicts for (then it judges the others afresh)
-MAX_REMEMBERED = 4096
+#: what a rule's memo may hold: the characters of its keys plus a cost per entry (the engine's
+#: own memos are bounded so: a key of whole fields can be kilobytes); then it judges afresh
+MEMO_BYTES = 1 << 20
+ENTRY_BYTES = 200
 _new = tuple.__new__
 
 _Keyer = Callable[[Mapping[str, Any]], "str | None"]
@@ -51,17 +54,18 @@ def _keyer(fields: tuple[str, ...]) -> _Keyer:
     found = _KEYERS.get(fields)
     if found is not None:
         return found
-    last: list[Any] = [None, None, None]  # document, values read, key
+    #: (document, values read, key), swapped whole: a reader sees one document's all together
+    cell: list[tuple[Any, Any, str | None]] = [(None, None, None)]
     if len(fields) == 1:
         (field,) = fields
 
         def key_of_one(props: Mapping[str, Any]) -> str | None:
             value = props.get(field)
+            last = cell[0]
             if last[0] is props and last[1] is value:
-                key: str | None = last[2]
-                return key
+                return last[2]
             key = _key((value,))
-            last[:] = (props, value, key)
+            cell[0] = (props, value, key)
             return key
 
         keyer: _Keyer = key_of_one
@@ -72,25 +76,25 @@ def _keyer(fields: tuple[str, ...]) -> _Keyer:
         def key_of_five(props: Mapping[str, Any]) -> str | None:
             get = props.get
             values = (get(f0), get(f1), get(f2), get(f3), get(f4))
+            last = cell[0]
             if last[0] is props:
                 seen = last[1]
                 if (seen[0] is values[0] and seen[1] is values[1] and seen[2] is values[2]
                         and seen[3] is values[3] and seen[4] is values[4]):
-                    key: str | None = last[2]
-                    return key
+                    return last[2]
             key = _key(values[:width])
-            last[:] = (props, values, key)
+            cell[0] = (props, values, key)
             return key
 
         keyer = key_of_five
     else:
         def key_of_many(props: Mapping[str, Any]) -> str | None:
             values = tuple(map(props.get, fields))
+            last = cell[0]
             if last[0] is props and all(map(is_, last[1], values)):
-                key: str | None = last[2]
-                return key
+                return last[2]
             key = _key(values)
-            last[:] = (props, values, key)
+            cell[0] = (props, values, key)
             return key
 
         keyer = key_of_many
@@ -162,6 +166,7 @@ def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
     (else not kept). A check that raises is asked again every time, so it raises again."""
 
     key_of = _keyer(fields)
+    room_name = name + ".room"  # what the memo may still take (MEMO_BYTES at first)
 
     def wrap(check: CheckFn) -> CheckFn:
         @wraps(check)
@@ -179,7 +184,8 @@ def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
                 return _new(CheckResult, (status, before + shown(asset) + after,
                                           _copied(evidence, copies) if copies else evidence))
             result = check(asset, ctx)
-            if len(memo) < MAX_REMEMBERED:
+            room: int = scratch.get(room_name, MEMO_BYTES)
+            if room > 0:
                 status, message, evidence = result
                 text = shown(asset)
                 at = message.find(text) if text else -1
@@ -188,6 +194,7 @@ def remembered(fields: tuple[str, ...], shown: Callable[[Asset], str],
                     if copying is not None:
                         memo[key] = (status, message[:at], message[at + len(text):], evidence,
                                      copying)
+                        scratch[room_name] = room - len(key) - ENTRY_BYTES
             return result
 
         remembered_check.remembered_fields = fields  # type: ignore[attr-defined]  # for tests
