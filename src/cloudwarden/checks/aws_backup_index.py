@@ -109,7 +109,7 @@ def _items(raw: Any) -> Sequence[Any]:
 
 
 def _conditions(raw: Any) -> tuple[_Condition, ...]:
-    if not isinstance(raw, Mapping):
+    if raw is None or not (type(raw) is dict or isinstance(raw, Mapping)):
         return ()
     out: list[_Condition] = []
     for kind, items in raw.items():
@@ -143,7 +143,7 @@ def _selections(raw: Any) -> tuple[_Selection, ...] | None:
         return tuple(
             _Selection(_patterns(s.get("NotResources")), _patterns(s.get("Resources")),
                        _conditions(s.get("Conditions")), _list_of_tags(s.get("ListOfTags")))
-            for s in _items(raw) if isinstance(s, Mapping))
+            for s in _items(raw) if type(s) is dict or isinstance(s, Mapping))
     except (_Unusual, re.error):  # re.error: `selects` raises it at evaluation, as it should
         return None
 
@@ -269,8 +269,8 @@ def backup_plan_coverage(asset: Asset, ctx: CheckContext, *, noun: str, name: st
         return CheckResult(_ERROR, f"could not assess: the tags of {noun} {name} were not "
                            f"collected ({asset.unknown['Tags']})")
     raw_tags = asset.properties.get("Tags")
-    tags: Mapping[str, Any] = (raw_tags if type(raw_tags) is dict or isinstance(raw_tags, Mapping)
-                               else {})
+    tags: Mapping[str, Any] = (raw_tags if type(raw_tags) is dict or (
+        raw_tags is not None and isinstance(raw_tags, Mapping)) else {})
     scope = scope_plans(asset, ctx)
     covering = list(scope.always)
     for plan in scope.conditional:

@@ -292,7 +292,7 @@ def has_restricting_condition(stmt: Mapping[str, Any]) -> bool:
     """True when a Condition limits the statement to known accounts, principals or networks
     with concrete values (a condition key compared with `*` restricts nothing)."""
     condition = stmt.get("Condition")
-    if not (type(condition) is dict or isinstance(condition, Mapping)):
+    if condition is None or not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, tests in condition.items():
         if (not (type(tests) is dict or isinstance(tests, Mapping))

@@ -190,7 +190,7 @@ def restricting_conditions(statement: Mapping[str, Any]) -> list[str]:
     """
     found: list[str] = []
     condition = statement.get("Condition")
-    if not (type(condition) is dict or isinstance(condition, Mapping)):
+    if condition is None or not (type(condition) is dict or isinstance(condition, Mapping)):
         return found
     for operator, block in condition.items():
         if (str(operator).lower() not in _POSITIVE_OPERATORS
@@ -240,7 +240,7 @@ def _denies_http(statement: Mapping[str, Any]) -> bool:
             and action_allowed(statement, "s3:ListBucket")):
         return False
     condition = statement.get("Condition")
-    if not (type(condition) is dict or isinstance(condition, Mapping)):
+    if condition is None or not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, block in condition.items():
         if (str(operator).lower() not in ("bool", "boolifexists")
@@ -287,7 +287,7 @@ def _account_of(principal: str) -> str | None:
 
 def _pinned_to_account(statement: Mapping[str, Any], account: str) -> bool:
     condition = statement.get("Condition")
-    if not (type(condition) is dict or isinstance(condition, Mapping)):
+    if condition is None or not (type(condition) is dict or isinstance(condition, Mapping)):
         return False
     for operator, block in condition.items():
         if (str(operator).lower() not in _POSITIVE_OPERATORS
@@ -388,9 +388,11 @@ def cross_account_acl_grants(acl: Any) -> list[tuple[int, str, str]]:
 
 def effective_public_access_block(bucket_pab: Any, account_pab: Any) -> dict[str, bool]:
     """Each setting is in force when it is on at the account OR at the bucket level."""
-    bucket = bucket_pab if type(bucket_pab) is dict or isinstance(bucket_pab, Mapping) else {}
-    account = (account_pab if type(account_pab) is dict or isinstance(account_pab, Mapping)
-               else {})
+    # None (no block collected) before the ABC isinstance check, which costs ten times more
+    bucket = (bucket_pab if type(bucket_pab) is dict
+              or (bucket_pab is not None and isinstance(bucket_pab, Mapping)) else {})
+    account = (account_pab if type(account_pab) is dict
+               or (account_pab is not None and isinstance(account_pab, Mapping)) else {})
     # spelled out rather than a comprehension over PAB_SETTINGS: this runs for every bucket
     return {
         "BlockPublicAcls": bucket.get("BlockPublicAcls") is True

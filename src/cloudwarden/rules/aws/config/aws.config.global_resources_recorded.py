@@ -14,10 +14,11 @@ def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     regions: list[str] = []
     for status in statuses:
         for recorder in as_list(status.properties.get("Recorders")):
-            if not isinstance(recorder, Mapping):
+            if not (type(recorder) is dict or isinstance(recorder, Mapping)):
                 continue
             group = recorder.get("recordingGroup") or {}
-            if (recorder.get("Recording") is True and isinstance(group, Mapping)
+            if (recorder.get("Recording") is True
+                    and (type(group) is dict or isinstance(group, Mapping))
                     and group.get("allSupported") is True
                     and group.get("includeGlobalResourceTypes") is True):
                 regions.append(str(status.properties.get("Region") or status.ref.region))
