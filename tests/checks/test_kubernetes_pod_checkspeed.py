@@ -171,3 +171,18 @@ def test_values_key_is_none_for_objects_of_other_kinds() -> None:
     second = _key({"Kind": "Pod", "Containers": (1,)})
     third = _key({"Kind": "Pod", "Containers": [1.0]})
     assert first is not None and len({first, second, third}) == 3
+
+
+def test_the_token_rule_reads_the_spec_as_pod_does() -> None:
+    rule = next(s for s in load_rules(known_types=default_registry().names())[0]
+                if s.id == "kubernetes.workload.service_account_token_not_automounted"
+                ).compile(now=NOW)
+    assert rule.check is not None
+    spec_of = rule.check.__globals__["_spec"]
+    rng = random.Random(7)
+    for i in range(200):
+        doc = _document(rng)
+        if rng.random() < 0.2:
+            doc["PodSpec"] = rng.choice(_ODD)
+        asset = Asset(AssetRef("kubernetes", "c1", "", "kubernetes.workload", f"w{i}"), "w", doc)
+        assert spec_of(asset) == kubernetes_pod.pod(asset).spec

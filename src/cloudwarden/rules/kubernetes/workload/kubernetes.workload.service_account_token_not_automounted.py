@@ -3,22 +3,31 @@ disables it. The pod's own value overrides the service account's, as the kubelet
 
 from __future__ import annotations
 
-from cloudwarden.checks.kubernetes_pod import pod
+from collections.abc import Mapping
+from typing import Any
+
+from cloudwarden.checks.kubernetes_pod import as_mapping
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence
 
 SERVICE_ACCOUNT = "kubernetes.service_account"
 
 
+def _spec(asset: Asset) -> Mapping[str, Any]:
+    """The pod spec, as `kubernetes_pod.pod(asset).spec` reads it, without reading the
+    containers (this rule needs none)."""
+    return as_mapping(asset.properties.get("PodSpec"))
+
+
 def service_account_name(asset: Asset) -> str:
-    spec = pod(asset).spec
+    spec = _spec(asset)
     name = spec.get("serviceAccountName") or spec.get("serviceAccount")
     return name if isinstance(name, str) and name else "default"
 
 
 def check(asset: Asset, ctx: CheckContext) -> CheckResult:
     kind = asset.properties.get("Kind")
-    own = pod(asset).spec.get("automountServiceAccountToken")
+    own = _spec(asset).get("automountServiceAccountToken")
     path = "PodSpec.automountServiceAccountToken"
     if own is False:
         return CheckResult.passed(f"{kind} {asset.name} does not mount a service account token",
