@@ -284,12 +284,18 @@ class AnomalyDetector:
                         _NEW_NETWORK, profile, identity, event, now, f"New network: {network}."
                     )
                 self._learn(networks, network, now, self.config.max_networks)
-        if now // _HOUR * _HOUR == profile.hour and (
+        # what `_count` does, inlined for the common cases: in the same hour, when no spike is
+        # possible, the event is only counted; a late event of a closed hour (out-of-order
+        # logs) is already in the baseline
+        hour = now // _HOUR * _HOUR
+        if hour == profile.hour and (
             profile.hour_alerted
             or not learned
             or profile.baseline.samples < self.config.min_history
-        ):  # the common case: same hour, no spike possible; what `_count` does, inlined
+        ):
             profile.hour_count += 1
+        elif hour < profile.hour:
+            pass
         else:
             alerts += self._count(profile, identity, event, now, learned)
         if now > profile.last_seen:
