@@ -30,5 +30,6 @@ def test_odd_values_keep_their_placeholder() -> None:
     asset = Asset(ref, "b", {"A": None, "B": {"x": 1}, "C": [1], "D": 5, "E": True, "F": "f"})
     for template in ("{A}", "x {B} y", "{C}-{D}", "{E}{F}{A}", "{Missing} {F}", "{{A}}",
                      "{name} {F}", "plain", "{region}", "{account}/{asset_id}",
-                     "{name} in {region} of {account}: {F}"):
+                     "{name} in {region} of {account}: {F}", "{F} and {D}", "{A}:{F}",
+                     "{F}{F}", "x{E}y{B}z", "{name}{account}", "{F} {Missing}"):
         assert compile_template(template)(asset) == fill_template(template, asset), template

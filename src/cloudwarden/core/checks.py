@@ -131,9 +131,24 @@ def compile_template(template: str) -> Callable[[Asset], str]:
             return before + f(asset) + after
 
         return render1
+    if keys == ["name"]:  # the next most common: the asset's name, read without a call
+        before, after = literals
+        return lambda asset: before + asset.name + after
     if len(keys) == 1:
         (f,), (before, after) = fillers, literals
         return lambda asset: before + f(asset) + after
+    if len(keys) == 2 and not _SPECIAL.intersection(keys):
+        # two properties ("{Kind} {Name} ..."), text as a rule: inlined like one
+        (k1, k2), (f1, f2), (a, b, c) = keys, fillers, literals
+
+        def render2(asset: Asset) -> str:
+            props = asset.properties
+            v1, v2 = props.get(k1), props.get(k2)
+            if type(v1) is str and type(v2) is str:
+                return a + v1 + b + v2 + c
+            return a + f1(asset) + b + f2(asset) + c
+
+        return render2
     if len(keys) == 2:
         (f1, f2), (a, b, c) = fillers, literals
         return lambda asset: a + f1(asset) + b + f2(asset) + c
