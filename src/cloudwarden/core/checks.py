@@ -67,7 +67,9 @@ class CheckContext:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: per-rule scratch space that lives as long as one assessment: a check may keep values
     #: derived from its parameters here (parsed port ranges, normalized sets) instead of
-    #: deriving them again for every asset. Never asset data: results must not depend on order.
+    #: deriving them again for every asset, and memos of pure functions of asset values
+    #: (verdicts per distinct value read, `checks.verdict_memo`). Results must never depend on
+    #: the order assets are assessed in: nothing kept here may say which assets came before.
     scratch: dict[str, Any] = field(default_factory=dict)
 
     def derived(self, key: str, make: Callable[[], Any]) -> Any:
