@@ -215,6 +215,16 @@ def value_key_function(fields: Sequence[str]) -> Callable[[Any], bytes | None]:
     values: a field read only in part keys also what is not read."""
     names = tuple(fields)
     dumps, absent = marshal.dumps, itertools.repeat(Ellipsis)
+    if len(names) == 1:  # most rules: one field (a list of rules, of statements...), no list
+        (name,) = names
+
+        def key1(doc: Any) -> bytes | None:
+            try:
+                return dumps(doc.get(name, ...), 2)
+            except (ValueError, AttributeError):
+                return None
+
+        return key1
 
     def key(doc: Any) -> bytes | None:
         try:
