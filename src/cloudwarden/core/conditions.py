@@ -228,7 +228,7 @@ def value_key_function(fields: Sequence[str]) -> Callable[[Any], bytes | None]:
 
     def key(doc: Any) -> bytes | None:
         try:
-            return dumps(list(map(doc.get, names, absent)), 2)
+            return dumps([*map(doc.get, names, absent)], 2)  # [*...]: no call of list()
         except (ValueError, AttributeError):
             return None
 
