@@ -134,7 +134,7 @@ def _json_events(
         if not raw:
             return
         number += 1
-        last = not raw.endswith(b"\n")
+        last = raw[-1] != 0x0A  # no b"\n" at its end (an index, not a call to `endswith`)
         if last and len(raw) >= MAX_RECORD_BYTES:  # longer than the limit: skip its rest
             skipped = raw
             while skipped and not skipped.endswith(b"\n"):
