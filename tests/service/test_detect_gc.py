@@ -13,7 +13,7 @@ from cloudwarden.service import detect
 
 
 def _trail(path: Path, count: int) -> Path:
-    records = [{"eventName": "StopLogging", "eventSource": "cloudtrail.amazonaws.com",
+    records = [{"eventVersion": "1.08", "eventName": "StopLogging", "eventSource": "cloudtrail.amazonaws.com",
                 "eventTime": f"2026-01-01T00:00:{i % 60:02d}Z", "sourceIPAddress": f"10.0.0.{i}",
                 "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/u"}}
                for i in range(count)]
@@ -29,6 +29,7 @@ def test_freezes_during_the_run_and_unfreezes_after(
     assert gc.get_freeze_count() == 0
     plain = detect.run_detection([trail], anomalies=False)
     assert gc.get_freeze_count() == 0
+    assert plain.events == 20 and plain.alerts  # read as CloudTrail, and alerting
     monkeypatch.setattr(detect, "_FREEZE_EVERY", (1 << 16) - 1)
     assert [a.id for a in detect.run_detection([trail], anomalies=False).alerts] == [
         a.id for a in plain.alerts
@@ -40,7 +41,7 @@ def test_leaves_a_freeze_of_someone_else_alone(tmp_path: Path) -> None:
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        detect.run_detection([trail], anomalies=False)
+        assert detect.run_detection([trail], anomalies=False).events == 5
         # neither unfrozen (0) nor frozen further (more); a frozen object that dies during the
         # run (another test's garbage) leaves the count, so it may only shrink
         assert 0 < gc.get_freeze_count() <= frozen
