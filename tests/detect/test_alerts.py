@@ -106,6 +106,21 @@ def test_occurrence_after_window_is_a_new_alert_and_other_entities_stay_apart() 
     assert counts == {first.id: 2, later.id: 1, other.id: 1}
 
 
+def test_occurrences_without_a_time_zone_are_taken_as_utc() -> None:
+    from dataclasses import replace
+
+    naive = T0.replace(tzinfo=None)
+    agg = AlertAggregator(window=timedelta(minutes=30), clock=lambda: NOW)
+    first = agg.add(replace(BRUTE.build([ev(0)]), first_seen=naive, last_seen=naive))
+    second = agg.add(BRUTE.build([ev(10)]))  # aware: merged into the naive one's alert
+    third = agg.add(replace(BRUTE.build([ev(20)]), first_seen=naive + timedelta(minutes=20),
+                            last_seen=naive + timedelta(minutes=20)))
+    assert first and second and third
+    (alert,) = agg.alerts()
+    assert alert.count == 3 and alert.id == first.id == BRUTE.build([ev(0)]).id
+    assert alert.first_seen == T0 and alert.last_seen == T0 + timedelta(minutes=20)
+
+
 def test_rerun_over_the_same_logs_gives_the_same_ids() -> None:
     ids = []
     for _ in range(2):

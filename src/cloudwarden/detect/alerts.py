@@ -387,7 +387,12 @@ class AlertAggregator:
         self.suppressed_counts: Counter[str] = Counter()
 
     def add(self, alert: Alert) -> Alert | None:
-        """Adds one occurrence; returns the aggregated alert, or None when suppressed."""
+        """Adds one occurrence; returns the aggregated alert, or None when suppressed. Times
+        without a zone are taken as UTC, as every parser reads them: an alert kept naive could
+        not be compared with the next occurrence's aware times."""
+        if alert.first_seen.tzinfo is None or alert.last_seen.tzinfo is None:
+            alert = replace(alert, first_seen=_utc(alert.first_seen),
+                            last_seen=_utc(alert.last_seen))
         if not self.suppressions:
             return self._kept.add(alert, self.key_kinds, self.window, self.max_evidence)
         now = self._clock()
