@@ -1,7 +1,7 @@
-"""`AnomalyDetector.observe` spells its per-event work for speed (the epoch of a time shared
-with the event before, late events of a closed hour decided inline); it must raise the alerts and
-keep the state the plain spelling does, event by event, whatever the times: naive, aware, other
-offsets, out of order, repeated, across a saved and restored state."""
+"""`AnomalyDetector.observe` spells its per-event work for speed (late events of a closed hour
+decided inline, the same-hour count inline); it must raise the alerts and keep the state the
+plain spelling does, event by event, whatever the times: naive, aware, other offsets, out of
+order, repeated (the same datetime object or an equal one), across a saved and restored state."""
 
 from __future__ import annotations
 
