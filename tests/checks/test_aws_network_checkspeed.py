@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from tests.checks.outcomes import outcome as _outcome
 
 from cloudwarden.assets import default_registry
 from cloudwarden.checks import verdict_memo
 from cloudwarden.checks.aws_network import world_exposures_described, world_exposures_of
-from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.checks import CheckContext
 from cloudwarden.core.loader import RuleSpec, load_rules
 from cloudwarden.core.model import Asset, AssetRef
 from cloudwarden.inventory.snapshot import Inventory
@@ -69,14 +70,6 @@ def _permissions(rng: random.Random) -> Any:
     if rng.random() < 0.08:
         return rng.choice((*_ODD, ({"IpProtocol": "-1"},), "0.0.0.0/0"))
     return [_permission(rng) for _ in range(rng.randint(0, 4))]
-
-
-def _outcome(check: Any, asset: Asset, ctx: CheckContext) -> Any:
-    try:
-        result: CheckResult = check(asset, ctx)
-    except Exception as exc:  # the error is part of the outcome compared
-        return ("raised", type(exc).__name__, str(exc))
-    return (result.status, result.message, result.evidence)
 
 
 @pytest.mark.parametrize("seed", range(12))

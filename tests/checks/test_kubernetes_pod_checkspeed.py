@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from tests.checks.outcomes import outcome as _outcome
 
 from cloudwarden.assets import default_registry
 from cloudwarden.checks import kubernetes_pod, verdict_memo
-from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.checks import CheckContext
 from cloudwarden.core.loader import load_rules
 from cloudwarden.core.model import Asset, AssetRef
 from cloudwarden.inventory.snapshot import Inventory
@@ -94,14 +95,6 @@ def _document(rng: random.Random) -> dict[str, Any]:
                         {f"{_APPARMOR}c0": "runtime/default", "x": 1})
     doc[rng.choice(("PodAnnotations", "Annotations"))] = annotations
     return doc
-
-
-def _outcome(check: Any, asset: Asset, ctx: CheckContext) -> Any:
-    try:
-        result: CheckResult = check(asset, ctx)
-    except Exception as exc:  # the error is part of the outcome compared
-        return ("raised", type(exc).__name__, str(exc))
-    return (result.status, result.message, result.evidence)
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from tests.checks.outcomes import outcome as _outcome
 
 from cloudwarden.assets import default_registry
-from cloudwarden.core.checks import CheckContext, CheckResult
+from cloudwarden.core.checks import CheckContext
 from cloudwarden.core.fixtures import read_fixtures
 from cloudwarden.core.loader import RuleSpec, load_rules
 from cloudwarden.core.model import Asset, AssetRef
@@ -44,14 +45,6 @@ def _catalog() -> tuple[list[RuleSpec], dict[str, list[dict[str, Any]]]]:
 
 
 _REMEMBERED, _DOCUMENTS = _catalog()
-
-
-def _outcome(check: Any, asset: Asset, ctx: CheckContext) -> Any:
-    try:
-        result: CheckResult = check(asset, ctx)
-    except Exception as exc:  # the error is part of the outcome compared
-        return ("raised", type(exc).__name__, str(exc))
-    return (result.status, result.message, result.evidence)
 
 
 def test_the_remembered_rules() -> None:

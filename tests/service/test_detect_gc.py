@@ -13,7 +13,8 @@ from cloudwarden.service import detect
 
 
 def _trail(path: Path, count: int) -> Path:
-    records = [{"eventVersion": "1.08", "eventName": "StopLogging", "eventSource": "cloudtrail.amazonaws.com",
+    records = [{"eventVersion": "1.08", "eventName": "StopLogging",
+                "eventSource": "cloudtrail.amazonaws.com",
                 "eventTime": f"2026-01-01T00:00:{i % 60:02d}Z", "sourceIPAddress": f"10.0.0.{i}",
                 "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/u"}}
                for i in range(count)]
