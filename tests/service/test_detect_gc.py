@@ -48,3 +48,30 @@ def test_leaves_a_freeze_of_someone_else_alone(tmp_path: Path) -> None:
         assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def test_a_followed_run_never_freezes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Following runs for days: cyclic garbage frozen with the rest would stay until it ends."""
+    import threading
+
+    monkeypatch.setattr(detect, "_FREEZE_EVERY", 1)  # would freeze at every other event
+    trail = _trail(tmp_path / "t.jsonl", 20)
+    stop, alerted = threading.Event(), threading.Event()
+    counts: list[int] = []
+
+    def on_alert(_alert: object) -> None:
+        counts.append(gc.get_freeze_count())
+        alerted.set()
+
+    outcome: list[detect.DetectOutcome] = []
+    runner = threading.Thread(target=lambda: outcome.append(detect.run_detection(
+        [trail], anomalies=False, follow=stop, on_alert=on_alert)))
+    runner.start()
+    try:
+        assert alerted.wait(30), "no alert within 30 s"
+    finally:
+        stop.set()
+        runner.join(30)
+    assert outcome and outcome[0].events == 20 and outcome[0].alerts
+    assert counts and set(counts) == {0}
+    assert gc.get_freeze_count() == 0

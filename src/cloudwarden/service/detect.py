@@ -127,8 +127,9 @@ def run_detection(
     # collector's full walks now and then: they otherwise walk every kept alert again and again
     # (a tenth of a 1M-event run). Not when someone else froze objects: unfreezing is global.
     # Frozen until the run's end, fusion included: unfrozen earlier, fusion's first allocations
-    # walk all of it once more (a twentieth of a 300k-event run)
-    freeze = gc.get_freeze_count() == 0
+    # walk all of it once more (a twentieth of a 300k-event run). Never when following: a
+    # follow runs for days, and garbage in cycles frozen with the rest would stay until it ends
+    freeze = follow is None and gc.get_freeze_count() == 0
     try:
         for event in events:
             count += 1
