@@ -16,15 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from tests.checks.outcomes import outcome as _outcome
+from tests.checks.outcomes import compare_remembered
 
 from cloudwarden.assets import default_registry
 from cloudwarden.checks import verdict_memo
 from cloudwarden.checks.aws_network import world_exposures_described, world_exposures_of
-from cloudwarden.core.checks import CheckContext
 from cloudwarden.core.loader import RuleSpec, load_rules
 from cloudwarden.core.model import Asset, AssetRef
-from cloudwarden.inventory.snapshot import Inventory
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 _ODD: tuple[Any, ...] = (None, "", "x", 0, 1, True, [], {}, [1], ("a",), 1.0)
@@ -90,15 +88,9 @@ def test_remembered_group_rules_judge_as_the_checks_themselves(seed: int) -> Non
     for spec in _SPECS:
         for overrides in [None, *_PARAMS.get(spec.id, [])]:
             rule = spec.compile(now=NOW, params=overrides)
-            check = rule.check
-            ours = CheckContext(Inventory(), NOW, rule.params)
-            theirs = CheckContext(Inventory(), NOW, rule.params)
-            for asset in assets:
-                got = _outcome(check, asset, ours)
-                want = _outcome(check.__wrapped__, asset, theirs)  # type: ignore[union-attr]
-                assert got == want, (spec.id, asset)
-                compared += 1
-            remembered += len(ours.scratch.get("aws_network.verdicts") or {})
+            asked, kept = compare_remembered(rule.check, rule.params, assets,
+                                             "aws_network.verdicts", spec.id)
+            compared, remembered = compared + asked, remembered + kept
     assert 0 < remembered < compared / 2  # the memo answered for most copies
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from tests.checks.outcomes import outcome as _outcome
+from tests.checks.outcomes import compare_remembered
 
 from cloudwarden.assets import default_registry
 from cloudwarden.checks import kubernetes_pod, verdict_memo
@@ -121,15 +121,9 @@ def test_remembered_rules_judge_as_the_checks_themselves(seed: int) -> None:
     for rule_id, params in _RULES:
         for overrides in [params, *_PARAMS.get(rule_id, [])]:
             rule = by_id[rule_id].compile(now=NOW, params=overrides)
-            check = rule.check
-            ours = CheckContext(Inventory(), NOW, rule.params)
-            theirs = CheckContext(Inventory(), NOW, rule.params)
-            for asset in assets:
-                got = _outcome(check, asset, ours)
-                want = _outcome(check.__wrapped__, asset, theirs)  # type: ignore[union-attr]
-                assert got == want, (rule_id, asset)
-                compared += 1
-            remembered += len(ours.scratch.get(kubernetes_pod._VERDICTS) or {})
+            asked, kept = compare_remembered(rule.check, rule.params, assets,
+                                             kubernetes_pod._VERDICTS, rule_id)
+            compared, remembered = compared + asked, remembered + kept
     assert compared >= 13 * 120
     assert 0 < remembered < compared / 2  # the memo answered for most copies
 
