@@ -20,7 +20,7 @@ from cloudwarden.core.checks import CheckContext, CheckFn, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
 __all__ = ["MAX_EVIDENCE", "Pod", "as_mapping", "nested", "pod", "probe_check", "remembered",
-           "verdict", "volumes"]
+           "shared_evidence", "verdict", "volumes"]
 
 #: as in kubernetes_workload: evidence shown at most, distinct evidence tuples shared
 MAX_EVIDENCE = 10
@@ -34,7 +34,7 @@ _new = tuple.__new__
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
-    """`value` when it is a mapping, else an empty one (kubernetes_workload's `_dict`)."""
+    """`value` when it is a mapping, else an empty one (both workload helper modules use it)."""
     # exact dicts and None first: an ABC isinstance check costs ten times more
     if type(value) is dict:
         return value
@@ -97,7 +97,8 @@ def volumes(workload: Pod) -> list[tuple[int, Mapping[str, Any]]]:
             if isinstance(v, Mapping)]
 
 
-def _shared(ctx: CheckContext | None, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+def shared_evidence(ctx: CheckContext | None,
+                    evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     """`evidence`, or an equal tuple already in a finding of the same rule: thousands of
     workloads pass with the same evidence, and one tuple for them all is that much less for
     the memory and the garbage collector to hold and walk. Immutable and equal: no finding
@@ -134,7 +135,7 @@ def verdict(asset: Asset, workload: Pod, problems: list[Evidence], what: str,
     kind = asset.properties.get("Kind")
     if problems:
         count = len(problems)
-        shown = _shared(ctx, tuple(problems[:MAX_EVIDENCE]))
+        shown = shared_evidence(ctx, tuple(problems[:MAX_EVIDENCE]))
         more = f" (and {count - MAX_EVIDENCE} more)" if count > MAX_EVIDENCE else ""
         paths = problems[0].path if count == 1 else ", ".join([p.path for p in problems[:3]])
         return _new(CheckResult, (_FAIL, f"{kind} {asset.name}: {what}: {paths}{more}", shown))
@@ -142,7 +143,7 @@ def verdict(asset: Asset, workload: Pod, problems: list[Evidence], what: str,
         return _new(CheckResult, (_PASS, f"{kind} {asset.name}: no {what}",
                                   _containers_checked(len(workload.containers))))
     return _new(CheckResult, (_PASS, f"{kind} {asset.name}: no {what}",
-                              _shared(ctx, tuple(checked[:MAX_EVIDENCE]))))
+                              shared_evidence(ctx, tuple(checked[:MAX_EVIDENCE]))))
 
 
 def probe_check(asset: Asset, probe: str, ctx: CheckContext | None = None) -> CheckResult:

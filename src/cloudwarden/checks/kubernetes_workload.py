@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from cloudwarden.checks.kubernetes_pod import _shared, as_mapping, pod
+from cloudwarden.checks.kubernetes_pod import as_mapping, pod, shared_evidence
 from cloudwarden.core.checks import CheckContext, CheckResult
 from cloudwarden.core.model import Asset, Evidence, Status
 
@@ -50,10 +50,6 @@ Problem = Evidence
 _PASS, _FAIL = Status.PASS, Status.FAIL
 
 
-#: a mapping, or an empty one (one reading of a workload for both modules: kubernetes_pod)
-_dict = as_mapping
-
-
 def containers(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
     """(index in `Containers`, container) of every container of the workload."""
     return pod(asset).containers
@@ -81,21 +77,21 @@ def volumes(asset: Asset) -> list[tuple[int, Mapping[str, Any]]]:
 def is_windows(asset: Asset) -> bool:
     """A pod declared for Windows nodes (`spec.os.name: windows`): the restricted profile
     exempts it from the Linux-only controls."""
-    return _dict(pod_spec(asset).get("os")).get("name") == "windows"
+    return as_mapping(pod_spec(asset).get("os")).get("name") == "windows"
 
 
 def pod_annotations(asset: Asset) -> Mapping[str, Any]:
     """The annotations of the pod: its template's for a controller, its own for a bare Pod."""
     props = asset.properties
-    template = _dict(props.get("PodAnnotations"))
+    template = as_mapping(props.get("PodAnnotations"))
     if template or props.get("Kind") != "Pod":
         return template
-    return _dict(props.get("Annotations"))
+    return as_mapping(props.get("Annotations"))
 
 
 def security_context(container: Mapping[str, Any]) -> Mapping[str, Any]:
     """A container's own securityContext ({} when unset)."""
-    return _dict(container.get("securityContext"))
+    return as_mapping(container.get("securityContext"))
 
 
 @lru_cache(maxsize=256)
@@ -116,7 +112,7 @@ def field_at(context: Mapping[str, Any], dotted: str) -> Any:
 def effective(asset: Asset, container: Mapping[str, Any], dotted: str) -> tuple[Any, str]:
     """A security context field as it applies to one container - the container's value, else
     the pod's - with where it was read (`container` or `pod`; `unset` when neither)."""
-    own = field_at(_dict(container.get("securityContext")), dotted)
+    own = field_at(as_mapping(container.get("securityContext")), dotted)
     if own is not None:
         return own, "container"
     pod = field_at(pod_security_context(asset), dotted)
@@ -138,7 +134,7 @@ def verdict(asset: Asset, problems: Iterable[Problem], what: str,
     found = problems if type(problems) is list else list(problems)
     kind = asset.properties.get("Kind")
     if found:
-        shown = _shared(ctx, tuple(found[:MAX_EVIDENCE]))
+        shown = shared_evidence(ctx, tuple(found[:MAX_EVIDENCE]))
         more = f" (and {len(found) - MAX_EVIDENCE} more)" if len(found) > MAX_EVIDENCE else ""
         paths = ", ".join(p.path for p in found[:3])
         return CheckResult(_FAIL, f"{kind} {asset.name}: {what}: {paths}{more}", shown)
@@ -146,7 +142,7 @@ def verdict(asset: Asset, problems: Iterable[Problem], what: str,
     if not evidence:
         return CheckResult(_PASS, f"{kind} {asset.name}: no {what}",
                            _containers_checked(len(containers(asset))))
-    return CheckResult(_PASS, f"{kind} {asset.name}: no {what}", _shared(ctx, evidence))
+    return CheckResult(_PASS, f"{kind} {asset.name}: no {what}", shared_evidence(ctx, evidence))
 
 
 @lru_cache(maxsize=64)

@@ -40,7 +40,7 @@ __all__ = ["Engine"]
 # which is measurable when done millions of times.
 _PASS, _FAIL, _NA, _ERROR = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE, Status.ERROR
 #: Findings on the hot paths are built in C from all eight fields (see `Finding`)
-new = tuple.__new__
+_new = tuple.__new__
 
 
 class Engine:
@@ -192,7 +192,7 @@ class Engine:
             for part in verdict:
                 if type(part) is tuple:
                     rule_id, status, severity, render, evidence = part
-                    yield new(Finding, (rule_id, ref, status, severity, render(asset), evidence,
+                    yield _new(Finding, (rule_id, ref, status, severity, render(asset), evidence,
                                         None, None))
                 else:
                     yield part(asset)
@@ -320,7 +320,7 @@ class Engine:
                 outcome = judged(asset.properties)
                 if outcome is None:
                     return slow(rule, asset, ctx)  # reports the error as _evaluate does
-                return new(Finding, (rule_id, asset.ref, outcome[0], severity,
+                return _new(Finding, (rule_id, asset.ref, outcome[0], severity,
                                      outcome[2](asset), outcome[1], None, None))
 
             return memoized
@@ -337,7 +337,7 @@ class Engine:
                 doc = asset.properties
                 try:
                     if applies_test is not None and not applies_test(doc):
-                        return new(Finding, (rule_id, asset.ref, _NA, severity,
+                        return _new(Finding, (rule_id, asset.ref, _NA, severity,
                                              not_applicable, (), None, None))
                     if keep_evidence:
                         ok, found = explain(doc)
@@ -347,9 +347,9 @@ class Engine:
                 except Exception:
                     return slow(rule, asset, ctx)  # reports the error as _evaluate does
                 if ok:
-                    return new(Finding, (rule_id, asset.ref, _PASS, severity,
+                    return _new(Finding, (rule_id, asset.ref, _PASS, severity,
                                          render_pass(asset), evidence, None, None))
-                return new(Finding, (rule_id, asset.ref, _FAIL, severity, render_fail(asset),
+                return _new(Finding, (rule_id, asset.ref, _FAIL, severity, render_fail(asset),
                                      evidence, None, None))
 
             return declarative
@@ -364,7 +364,7 @@ class Engine:
                 return not_assessed(rule, asset)
             try:
                 if applies is not None and not applies(asset.properties):
-                    return new(Finding, (rule_id, asset.ref, _NA, severity, not_applicable,
+                    return _new(Finding, (rule_id, asset.ref, _NA, severity, not_applicable,
                                          (), None, None))
                 status, message, evidence = check(asset, ctx)
             except Exception:
@@ -376,7 +376,7 @@ class Engine:
                     message = render_fail(asset)
                 else:
                     message = f"{status.value}: {title}"
-            return new(Finding, (rule_id, asset.ref, status, severity, message,
+            return _new(Finding, (rule_id, asset.ref, status, severity, message,
                                  evidence if keep_evidence else (), None, None))
 
         return checked
