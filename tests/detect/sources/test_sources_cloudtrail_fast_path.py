@@ -14,9 +14,18 @@ from cloudwarden.detect.sources._base import parse_iso, text_of
 from cloudwarden.detect.sources.cloudtrail import (
     _TARGET_PARAMETERS,
     SOURCE,
-    _actor,
     cloudtrail_event,
 )
+
+
+def _actor(identity: Mapping[str, Any]) -> str:
+    """The actor as the reader worked it out before it was inlined."""
+    return text_of(
+        identity.get("arn")
+        or identity.get("principalId")
+        or identity.get("invokedBy")
+        or identity.get("userName")
+    )
 
 
 def _reference_targets(record: Mapping[str, Any]) -> tuple[str, ...]:

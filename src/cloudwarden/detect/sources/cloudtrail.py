@@ -44,7 +44,8 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
         time = parse_iso(when)  # raises Malformed
     # `_text` without the call for the usual plain strings, and the fields passed in `Event`'s
     # order, not by name (half the cost of the call): this runs per record
-    # `_actor`, inline
+    # the acting principal's ARN; for an assumed role, the role session's issuer is kept in
+    # `fields` (`userIdentity.sessionContext.sessionIssuer.arn`)
     actor = (
         identity.get("arn")
         or identity.get("principalId")
@@ -71,21 +72,6 @@ def cloudtrail_event(record: Mapping[str, Any], origin: str) -> Event:
         "", "", "", "",                              # host, process, command_line, domain
         record,                                                                # fields
         origin,                                                                # origin
-    )
-
-
-def _text(value: object) -> str:
-    return value if type(value) is str else text_of(value)
-
-
-def _actor(identity: Mapping[str, Any]) -> str:
-    """The acting principal's ARN; for an assumed role, the role session's issuer is kept in
-    `fields` (`userIdentity.sessionContext.sessionIssuer.arn`)."""
-    return _text(
-        identity.get("arn")
-        or identity.get("principalId")
-        or identity.get("invokedBy")
-        or identity.get("userName")
     )
 
 
