@@ -153,8 +153,8 @@ def test_fusion_helpers_are_the_reference() -> None:
         )
         alerts.append(alert)
         assert fusion.stage_of(alert) == _reference_stage(alert)
-    counts = fusion._entity_counts(alerts)
+    leaders = fusion._leaders(fusion._flat_counts(alerts))
     for kind in EntityKind:
         reference = Counter(e.value for a in alerts for e in set(a.entities) if e.kind == kind)
         expected = min(reference.items(), key=lambda kv: (-kv[1], kv[0]))[0] if reference else ""
-        assert fusion._most_common(counts, kind) == expected
+        assert leaders.get(kind, "") == expected

@@ -71,6 +71,18 @@ def _ref_counts(alerts: Sequence[Alert]) -> dict[EntityKind, Counter[str]]:
     return counts
 
 
+def _ref_most_common(counts: dict[EntityKind, Counter[str]], kind: EntityKind) -> str:
+    values = counts.get(kind)
+    return min(values.items(), key=lambda kv: (-kv[1], kv[0]))[0] if values else ""
+
+
+def _per_kind(flat: Counter[Entity]) -> dict[EntityKind, Counter[str]]:
+    counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
+    for (kind, value), count in flat.items():
+        counts[kind][value] = count
+    return counts
+
+
 def _ref_title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
     names = [t.name for t in KILL_CHAIN if t.shortname in stages]
     story = " then ".join(names) if names else alerts[0].title
@@ -78,7 +90,7 @@ def _ref_title(alerts: Sequence[Alert], stages: Sequence[str]) -> str:
         story = alerts[0].title
     parts = [story[:1].upper() + story[1:]]
     counts = _ref_counts(alerts)
-    common = {kind: fusion._most_common(counts, kind) for kind in EntityKind}
+    common = {kind: _ref_most_common(counts, kind) for kind in EntityKind}
     identity, host = common[EntityKind.IDENTITY], common[EntityKind.HOST]
     if identity:
         parts.append(f"by identity {identity}")
@@ -214,10 +226,10 @@ def test_groups_and_counts_are_the_reference() -> None:
             assert fusion._groups(alerts, timedelta(minutes=90), fusion.DEFAULT_LINK_KINDS,
                                   fanout) == _ref_groups(alerts, timedelta(minutes=90),
                                                          fusion.DEFAULT_LINK_KINDS, fanout)
-        assert fusion._entity_counts(alerts) == _ref_counts(alerts)
+        assert _per_kind(fusion._flat_counts(alerts)) == _ref_counts(alerts)
         counts = _ref_counts(alerts)
         leaders = fusion._leaders(fusion._flat_counts(alerts))
-        assert leaders == {kind: fusion._most_common(counts, kind) for kind in counts}
+        assert leaders == {kind: _ref_most_common(counts, kind) for kind in counts}
         for stages in [("impact",), ["initial-access", "impact"], (), ("bogus",),
                        ("defense-evasion", "credential-access", "discovery")]:
             for some in (alerts, alerts[:1]):

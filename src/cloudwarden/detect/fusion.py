@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -126,23 +126,10 @@ def _flat_counts(alerts: Iterable[Alert]) -> Counter[Entity]:
     return Counter([e for alert in alerts for e in set(alert.entities)])
 
 
-def _entity_counts(alerts: Iterable[Alert]) -> dict[EntityKind, Counter[str]]:
-    """Per kind, in how many alerts each value occurs."""
-    counts: dict[EntityKind, Counter[str]] = defaultdict(Counter)
-    for (kind, value), count in _flat_counts(alerts).items():
-        counts[kind][value] = count
-    return counts
-
-
-def _most_common(counts: Mapping[EntityKind, Counter[str]], kind: EntityKind) -> str:
-    values = counts.get(kind)
-    # the most frequent; ties broken by value so titles are stable
-    return min(values.items(), key=lambda kv: (-kv[1], kv[0]))[0] if values else ""
-
-
 def _leaders(flat: Mapping[Entity, int]) -> dict[EntityKind, str]:
-    """`_most_common` of every kind at once, from `_flat_counts`: one pass, no Counter per kind
-    (an incident has few alerts, and a run makes incidents by the ten thousand)."""
+    """Per kind, its value in the most alerts, ties broken by the smaller value so titles are
+    stable; from `_flat_counts` in one pass, no Counter per kind (an incident has few alerts,
+    and a run makes incidents by the ten thousand)."""
     best: dict[EntityKind, tuple[int, str]] = {}
     for (kind, value), count in flat.items():
         held = best.get(kind)
